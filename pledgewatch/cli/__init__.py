@@ -1,0 +1,75 @@
+"""The ``pledgewatch`` command: a click group whose verbs live in sibling modules.
+
+Each module registers its commands on :data:`main`; this one only owns the error
+handling, so every verb maps errors to the same exit codes:
+
+====  ==========================================================
+0     success
+1     the job failed (see the message)
+2     bad input: malformed file, config, argument or database URL; nothing written
+3     ``run`` only: success, but the crawl was partial (some pages failed)
+4     ``run`` only: another run holds the lock
+====  ==========================================================
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+
+from pledgewatch import __version__
+from pledgewatch.errors import PledgewatchError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+# Modules whose import registers commands on ``main``; one per area of the pipeline.
+COMMAND_MODULES = ("crawl", "records", "reports", "runs")
+
+
+class PledgewatchGroup(click.Group):
+    """Turns library errors into a one-line message and a documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PledgewatchError as error:
+            if ctx.meta.get("pledgewatch.debug"):
+                raise
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=PledgewatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.version_option(__version__, prog_name="pledgewatch")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Watch gfmd.org's Policy and Practice database and report what changed."""
+    ctx.meta["pledgewatch.debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    envvar="PLEDGEWATCH_DB",
+    default=None,
+    metavar="URL",
+    help="Database URL (default: sqlite:///var/pledgewatch.db; env PLEDGEWATCH_DB).",
+)
+
+
+for _name in COMMAND_MODULES:
+    try:
+        importlib.import_module(f"pledgewatch.cli.{_name}")
+    except ModuleNotFoundError as missing:  # a module not written yet
+        if missing.name != f"pledgewatch.cli.{_name}":
+            raise

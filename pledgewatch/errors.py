@@ -1,0 +1,37 @@
+"""Errors the CLI turns into messages and exit codes (see ``pledgewatch.cli``).
+
+Each says what is wrong and, where it can, what to do next. Tracebacks are only
+shown with ``--debug``.
+"""
+
+from __future__ import annotations
+
+
+class PledgewatchError(Exception):
+    """Base class; exit code 1 (the job failed)."""
+
+    exit_code = 1
+
+
+class InputError(PledgewatchError):
+    """Bad input from the user: a malformed file, config or argument. Exit code 2, nothing written."""
+
+    exit_code = 2
+
+
+class UnreadableInput(InputError):
+    """A saved page or run file that cannot be read as text (binary, empty, wrong encoding)."""
+
+
+class ConfigError(InputError):
+    """An invalid configuration file or environment variable; the message names the key."""
+
+
+class DatabaseError(InputError):
+    """The database URL is invalid or unreachable."""
+
+
+class RunLocked(PledgewatchError):
+    """Another run holds the run lock."""
+
+    exit_code = 4

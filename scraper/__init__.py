@@ -1,0 +1,1 @@
+"""Everything that knows gfmd.org's markup: parsing, the listings spider, fixture sites."""
