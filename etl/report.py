@@ -1,0 +1,138 @@
+"""Render a ChangeSet as a digest: subject, plain text and HTML (Jinja2 templates).
+
+The HTML is written for mail clients: inline styles, tables for layout, no
+scripts, no remote images. Autoescaping is on for every template except the
+plain-text one (``*.txt.j2``), where escaping would show ``&lt;`` to readers.
+Scraped text reaches templates only through :mod:`etl.report_view`, which
+cleans, bounds and link-checks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from etl.records import ChangeSet, CrawlHealth
+from etl.report_filter import ReportFilter
+from etl.report_safety import clean_line, site_hosts
+from etl.report_view import ReportViewBuilder
+from etl.textdiff import DELETE, INSERT, DiffOp
+
+SECTION_HEADINGS = {
+    "new": "New pledges",
+    "edited": "Edited pledges",
+    "reclassified": "Re-classified pledges",
+    "removed": "Removed pledges",
+    "restored": "Restored pledges",
+    "not_seen": "Not seen in this run (not reported as removed yet)",
+}
+FAILED_PAGES_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    subject: str
+    text: str
+    html: str
+
+
+@cache
+def environment() -> Environment:
+    """The template environment; autoescape is on unless a template is plain text."""
+    env = Environment(
+        loader=PackageLoader("etl", "templates"),
+        autoescape=select_autoescape(disabled_extensions=("txt.j2",), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(DELETE=DELETE, INSERT=INSERT)
+    env.filters["diff_text"] = diff_as_text
+    return env
+
+
+def render_report(
+    changes: ChangeSet, *, site_name: str = "gfmd.org", filter: ReportFilter | None = None
+) -> Report:
+    """The digest of one run for one reader (``filter`` limits it to what they follow)."""
+    if filter is not None:
+        changes = filter.apply(changes)
+    context = report_context(changes, site_name)
+    env = environment()
+    return Report(
+        subject=context["subject"],
+        text=env.get_template("report.txt.j2").render(context),
+        html=env.get_template("report.html.j2").render(context),
+    )
+
+
+def report_context(changes: ChangeSet, site_name: str) -> dict[str, object]:
+    """Everything the templates use; shared with the Atom feed."""
+    entries = ReportViewBuilder(site_hosts(site_name)).entries(changes)
+    sections = [(kind, SECTION_HEADINGS[kind], items) for kind, items in entries.items() if items]
+    return {
+        "site_name": site_name,
+        "subject": report_subject(changes, site_name),
+        "changes": changes,
+        "sections": sections,
+        "health": health_lines(changes.health),
+        "summary_line": counts_line(changes),
+    }
+
+
+def report_subject(changes: ChangeSet, site_name: str = "gfmd.org") -> str:
+    """E.g. "gfmd.org: 3 new, 2 edited, 1 removed pledges"; no scraped text goes in a header."""
+    if changes.is_empty:
+        subject = f"{site_name}: no changes to pledges"
+    else:
+        counts = changes.counts()
+        noun = "pledge" if sum(counts[k] for k in _REPORTED) == 1 else "pledges"
+        subject = f"{site_name}: {counts_line(changes)} {noun}"
+    if not changes.complete:
+        subject += " (partial crawl)"
+    return subject
+
+
+_REPORTED = ("new", "edited", "removed", "reclassified", "restored")
+
+
+def counts_line(changes: ChangeSet) -> str:
+    """"3 new, 2 edited, 1 removed", plus re-classified and restored when there are any."""
+    counts = changes.counts()
+    parts = [f"{counts['new']} new", f"{counts['edited']} edited", f"{counts['removed']} removed"]
+    if counts["reclassified"]:
+        parts.append(f"{counts['reclassified']} re-classified")
+    if counts["restored"]:
+        parts.append(f"{counts['restored']} restored")
+    return ", ".join(parts)
+
+
+def health_lines(health: CrawlHealth) -> list[str]:
+    """The crawl-health footer as plain sentences (escaped by the templates)."""
+    lines = [
+        f"Pages fetched: {health.pages_fetched}; failed: {health.pages_failed}; "
+        f"removals held back: {health.held_removals}."
+    ]
+    if not health.crawl_finished:
+        lines.append("The crawl stopped before its end.")
+    if health.suspect:
+        reason = clean_line(health.suspect_reason, 300) or "too many pledges missing at once"
+        lines.append(f"Removals held as suspect: {reason}.")
+    for page in health.failed_pages[:FAILED_PAGES_SHOWN]:
+        status = page.status if page.status is not None else "no response"
+        lines.append(f"Failed: {clean_line(page.url, 200)} ({status}; {clean_line(page.error, 200)})")
+    if len(health.failed_pages) > FAILED_PAGES_SHOWN:
+        lines.append(f"… and {len(health.failed_pages) - FAILED_PAGES_SHOWN} more failed pages.")
+    if health.incomplete_terms:
+        names = ", ".join(clean_line(t.name or t.key, 120) for t in health.incomplete_terms[:20])
+        lines.append(f"Terms not fully crawled: {names}.")
+    return lines
+
+
+def diff_as_text(ops: tuple[DiffOp, ...]) -> str:
+    """A diff in wdiff notation, readable in any mail client: ``[-old-]{+new+}``."""
+    marks = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
+    return "".join(f"{marks[op][0]}{text}{marks[op][1]}" if op in marks else text for op, text in ops)

@@ -1,0 +1,60 @@
+"""Limit a report to some vocabularies or terms, for editors who follow only part of the site.
+
+A pledge is kept when any of its terms (before or after the change) is in one of
+the chosen vocabularies or is one of the chosen terms. Terms are named by key,
+listing URL or name, vocabularies by name, all compared without case. An empty
+filter keeps everything. Crawl health is never filtered: it concerns every reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from etl.records import ChangeSet, Edited, NotSeen, PledgeView, Reclassified, TermRef
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFilter:
+    vocabularies: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+    @property
+    def is_everything(self) -> bool:
+        return not (self.vocabularies or self.terms)
+
+    def matches_term(self, term: TermRef) -> bool:
+        vocabularies = {v.casefold() for v in self.vocabularies}
+        wanted = {t.casefold() for t in self.terms}
+        names = {n.casefold() for n in (term.key, term.url, term.name) if n}
+        return (term.vocabulary or "").casefold() in vocabularies or bool(names & wanted)
+
+    def matches(self, *term_lists: tuple[TermRef, ...]) -> bool:
+        if self.is_everything:
+            return True
+        return any(self.matches_term(term) for terms in term_lists for term in terms)
+
+    def apply(self, changes: ChangeSet) -> ChangeSet:
+        """The part of ``changes`` this filter's reader follows."""
+        if self.is_everything:
+            return changes
+        return replace(
+            changes,
+            new=self._pledges(changes.new),
+            edited=tuple(e for e in changes.edited if self._edited(e)),
+            removed=self._pledges(changes.removed),
+            reclassified=tuple(r for r in changes.reclassified if self._reclassified(r)),
+            restored=self._pledges(changes.restored),
+            not_seen=tuple(n for n in changes.not_seen if self._not_seen(n)),
+        )
+
+    def _pledges(self, pledges: tuple[PledgeView, ...]) -> tuple[PledgeView, ...]:
+        return tuple(p for p in pledges if self.matches(p.terms))
+
+    def _edited(self, edit: Edited) -> bool:
+        return self.matches(edit.before.terms, edit.after.terms)
+
+    def _reclassified(self, change: Reclassified) -> bool:
+        return self.matches(change.pledge.terms, change.terms_added, change.terms_removed)
+
+    def _not_seen(self, absent: NotSeen) -> bool:
+        return self.matches(absent.pledge.terms)
