@@ -61,7 +61,7 @@ class Run(Base):
     pages_failed: Mapped[int] = mapped_column(default=0)
     teasers: Mapped[int] = mapped_column(default=0)
     pledges_seen: Mapped[int] = mapped_column(default=0)
-    start_urls: Mapped[dict[str, Any] | None]  # {"urls": [...]} from the crawl record
+    crawl_meta: Mapped[dict[str, Any] | None]  # the crawl record and discovered terms, as read
     counts: Mapped[dict[str, Any] | None]  # changes found: {"new": n, "edited": n, ...}
     email_status: Mapped[str | None] = mapped_column(String(200))
     report_dir: Mapped[str | None] = mapped_column(String(1000))
@@ -146,7 +146,6 @@ class Pledge(Base):
     title_key: Mapped[str] = mapped_column(String(2000), index=True)
     twin_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id"))  # title-keyed → URL twin
     first_run: Mapped[int] = mapped_column(ForeignKey("runs.id"))
-    last_seen_run: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     present: Mapped[bool] = mapped_column(default=True)  # False once removal is confirmed
     absent_runs: Mapped[int] = mapped_column(default=0)  # complete runs in a row without it
 

@@ -1,0 +1,224 @@
+"""Compare one run's merged pledges with the database's belief, and write only differences.
+
+* a version is written only when the content fingerprint changes;
+* a membership ends only when its term was crawled completely and no longer lists the pledge;
+* a pledge is removed only when every term that listed it was complete, for
+  ``confirm_removals_after`` runs in a row, and the run is not suspect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from etl import normalize as nz
+from etl.merge import MergedPledge
+from etl.policy import ChangePolicy
+from storage import repo
+from storage.models import Absence, Membership, Pledge, PledgeVersion, Presence
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    new_pledges: int = 0
+    new_versions: int = 0
+    removed: int = 0
+    restored: int = 0
+    suspect: bool = False
+
+
+@dataclass(slots=True)
+class _Writes:
+    versions: list[dict] = field(default_factory=list)
+    closed_versions: list[int] = field(default_factory=list)
+    memberships: list[dict] = field(default_factory=list)
+    closed_memberships: list[tuple[int, int]] = field(default_factory=list)
+    presences: list[dict] = field(default_factory=list)
+    absences: list[dict] = field(default_factory=list)
+
+
+def apply_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPledge],
+                  term_ids: Mapping[str, int], *, tallies_complete: set[int], run_complete: bool,
+                  policy: ChangePolicy) -> ApplyResult:
+    states = repo.load_pledges(session)
+    merged = _fold_into_twins(session, run_id, merged, states)
+    result, writes = ApplyResult(), _Writes()
+    ids = _ensure_pledges(session, run_id, merged, states, result, writes)
+    versions = repo.load_open_versions(session)
+    members = repo.load_open_memberships(session)
+    for key, pledge in merged.items():
+        pledge_id = ids[key]
+        _apply_version(run_id, pledge_id, pledge, versions.get(pledge_id), writes, session)
+        now = {term_ids[t] for t in pledge.term_keys if t in term_ids}
+        _apply_memberships(run_id, pledge_id, now, members.get(pledge_id, set()),
+                           tallies_complete, writes)
+    seen = set(ids.values())
+    _apply_absences(session, run_id, states, seen, members, tallies_complete, run_complete,
+                    policy, result, writes)
+    _write(session, run_id, writes)
+    result.new_versions = len(writes.versions)
+    return result
+
+
+def _fold_into_twins(session: Session, run_id: int, merged: Mapping[str, MergedPledge],
+                     states: dict[str, repo.PledgeState]) -> dict[str, MergedPledge]:
+    """Text snapshots have no URLs: a title-keyed pledge joins its URL-keyed twin when one exists."""
+    by_title: dict[str, list[str]] = {}
+    for key, state in states.items():
+        if key.startswith("/"):
+            by_title.setdefault(state.title_key, []).append(key)
+    for key, pledge in merged.items():
+        if key.startswith("/") and key not in states:
+            by_title.setdefault(pledge.title_key, []).append(key)
+    folded: dict[str, MergedPledge] = {}
+    for key, pledge in merged.items():
+        twins = by_title.get(pledge.title_key, []) if key.startswith("title:") else []
+        if len(twins) != 1:  # no twin, or several records share the title: keep it apart
+            folded.setdefault(key, pledge)
+            continue
+        target = folded.get(twins[0]) or merged.get(twins[0])
+        if target is None:
+            target = MergedPledge(twins[0], None, pledge.title_key, title=pledge.title)
+        target.term_keys |= pledge.term_keys
+        target.summaries.update(pledge.summaries)
+        target.author = target.author or pledge.author
+        folded[twins[0]] = target
+    _link_title_pledges(session, run_id, states, by_title)
+    return folded
+
+
+def _link_title_pledges(session: Session, run_id: int, states: dict[str, repo.PledgeState],
+                        by_title: dict[str, list[str]]) -> None:
+    for key, state in states.items():
+        twins = by_title.get(state.title_key, [])
+        if key.startswith("title:") and state.twin_id is None and len(twins) == 1 \
+                and twins[0] in states:
+            twin = states[twins[0]]
+            session.execute(update(Pledge).where(Pledge.id == state.id)
+                            .values(twin_id=twin.id, present=False))
+            repo.close_presences(session, [state.id], run_id)
+            state.present, state.twin_id = False, twin.id
+
+
+def _ensure_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPledge],
+                    states: dict[str, repo.PledgeState], result: ApplyResult,
+                    writes: _Writes) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    new_rows = []
+    for key, pledge in merged.items():
+        state = states.get(key)
+        if state is None:
+            new_rows.append({"key": key[:2000], "url": pledge.url, "title_key": pledge.title_key[:2000],
+                             "first_run": run_id, "present": True, "absent_runs": 0})
+            continue
+        ids[key] = state.id
+        if not state.present:
+            result.restored += 1
+            writes.presences.append({"pledge_id": state.id, "from_run": run_id})
+        if not state.present or state.absent_runs:
+            session.execute(update(Pledge).where(Pledge.id == state.id)
+                            .values(present=True, absent_runs=0))
+    for chunk in repo.batched(new_rows, 5000):
+        inserted = session.execute(
+            Pledge.__table__.insert().returning(Pledge.id, Pledge.key), list(chunk))
+        for pledge_id, key in inserted:
+            ids[key] = pledge_id
+            writes.presences.append({"pledge_id": pledge_id, "from_run": run_id})
+    result.new_pledges = len(new_rows)
+    return ids
+
+
+def _apply_version(run_id: int, pledge_id: int, pledge: MergedPledge, open_: repo.OpenVersion | None,
+                   writes: _Writes, session: Session) -> None:
+    title = pledge.title or (open_.title if open_ else "")
+    submitted = pledge.submitted or (open_.submitted if open_ else None)
+    author = pledge.author
+    if open_ is not None:
+        if author is None or (nz.is_truncated(author) and nz.author_matches(author, open_.author)):
+            author = open_.author  # unknown, or the same name cut short: carry it over
+    summary = pledge.summary()
+    digest = nz.content_hash(title, author, submitted, summary)
+    if open_ is not None and open_.content_hash == digest:
+        return
+    if open_ is not None and nz.is_truncated(open_.author) and nz.author_matches(open_.author, author) \
+            and nz.content_hash(title, open_.author, submitted, summary) == open_.content_hash:
+        # The full name behind a truncated byline: the same author, now known in full.
+        session.execute(update(PledgeVersion).where(PledgeVersion.id == open_.id)
+                        .values(author=author, content_hash=digest))
+        return
+    if open_ is not None:
+        writes.closed_versions.append(open_.id)
+    writes.versions.append({
+        "pledge_id": pledge_id, "number": open_.number + 1 if open_ else 1, "content_hash": digest,
+        "title": title, "author": author, "submitted": submitted, "summary": summary,
+        "mojibake": nz.looks_mojibaked(title) or nz.looks_mojibaked(summary),
+        "from_run": run_id, "first_page_url": (pledge.first_page_url or "")[:2000] or None})
+
+
+def _apply_memberships(run_id: int, pledge_id: int, now: set[int], before: set[int],
+                       complete_terms: set[int], writes: _Writes) -> None:
+    for term_id in now - before:
+        writes.memberships.append({"pledge_id": pledge_id, "term_id": term_id, "from_run": run_id})
+    for term_id in before - now:
+        if term_id in complete_terms:  # an incomplete term says nothing about its members
+            writes.closed_memberships.append((pledge_id, term_id))
+
+
+def _apply_absences(session: Session, run_id: int, states: dict[str, repo.PledgeState],
+                    seen: set[int], members: dict[int, set[int]], complete_terms: set[int],
+                    run_complete: bool, policy: ChangePolicy, result: ApplyResult,
+                    writes: _Writes) -> None:
+    present = [s for s in states.values() if s.present and s.id not in seen]
+    candidates = []
+    for state in present:
+        terms = members.get(state.id, set())
+        incomplete = terms - complete_terms
+        provable = not incomplete if terms else run_complete
+        if not provable:
+            reason = f"not seen: {len(incomplete) or 'its'} term(s) not crawled completely"
+            writes.absences.append({"run_id": run_id, "pledge_id": state.id, "provable": False,
+                                    "reason": reason})
+            continue
+        state.absent_runs += 1
+        session.execute(update(Pledge).where(Pledge.id == state.id)
+                        .values(absent_runs=state.absent_runs))
+        if state.absent_runs >= policy.confirm_removals_after:
+            candidates.append(state)
+        else:
+            writes.absences.append({"run_id": run_id, "pledge_id": state.id, "provable": True,
+                                    "reason": f"absent {state.absent_runs} of "
+                                              f"{policy.confirm_removals_after} runs needed"})
+    present_total = sum(1 for s in states.values() if s.present)
+    if candidates and len(candidates) > policy.max_removal_share * present_total:
+        result.suspect = True
+        share = f"{len(candidates)} of {present_total} pledges"
+        for state in candidates:
+            writes.absences.append({"run_id": run_id, "pledge_id": state.id, "provable": True,
+                                    "reason": f"held: this run would remove {share}"})
+        return
+    _remove(session, run_id, candidates, members, writes)
+    result.removed = len(candidates)
+
+
+def _remove(session: Session, run_id: int, removed: list[repo.PledgeState],
+            members: dict[int, set[int]], writes: _Writes) -> None:
+    ids = [s.id for s in removed]
+    for chunk in repo.batched(ids):
+        session.execute(update(Pledge).where(Pledge.id.in_(chunk)).values(present=False))
+    repo.close_presences(session, ids, run_id)
+    for state in removed:
+        writes.absences.append({"run_id": run_id, "pledge_id": state.id, "provable": True,
+                                "reason": "removed"})
+        writes.closed_memberships.extend((state.id, t) for t in members.get(state.id, ()))
+
+
+def _write(session: Session, run_id: int, writes: _Writes) -> None:
+    repo.close_rows(session, PledgeVersion, writes.closed_versions, run_id)
+    repo.insert_rows(session, PledgeVersion, writes.versions)
+    repo.close_memberships(session, writes.closed_memberships, run_id)
+    repo.insert_rows(session, Membership, writes.memberships)
+    repo.insert_rows(session, Presence, writes.presences)
+    repo.insert_rows(session, Absence, writes.absences)

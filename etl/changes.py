@@ -1,0 +1,126 @@
+"""What changed between two runs, from the stored intervals: a :class:`ChangeSet`.
+
+The default comparison is the latest run against the previous *complete* run,
+so a partial crawl in between neither hides nor invents anything. Only pledges
+with an interval boundary between the two runs are loaded, which keeps a diff
+of a quiet week cheap however large the database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from etl.normalize import comparison_form
+from etl.records import (
+    TEXT_FIELDS,
+    ChangeSet,
+    CrawlHealth,
+    Edited,
+    FailedPage,
+    FieldChange,
+    NotSeen,
+    PledgeView,
+    Reclassified,
+    TermRef,
+)
+from pledgewatch.errors import InputError
+from storage import queries
+from storage.models import Absence, PageObservation, Pledge, Run, Term, TermCrawl
+
+
+def changes_between(session: Session, from_run: int | None = None,
+                    to_run: int | None = None) -> ChangeSet:
+    to = _ingested(session, to_run, "--to") if to_run else queries.latest_run(session)
+    if to is None:
+        raise InputError("no run has been ingested yet: run `pledgewatch ingest` or `pledgewatch run`")
+    before_run = _ingested(session, from_run, "--from") if from_run else \
+        queries.previous_complete_run(session, to.id)
+    if before_run is not None and before_run.id >= to.id:
+        raise InputError(f"--from run {before_run.id} must be older than --to run {to.id}")
+    if before_run is None:
+        before, after = {}, queries.pledge_views(session, to.id)
+    else:
+        touched = queries.touched_between(session, before_run.id, to.id)
+        before = _through_twins(session, queries.pledge_views(session, before_run.id, touched))
+        after = queries.pledge_views(session, to.id, touched)
+    return _classify(session, before, after, before_run, to)
+
+
+def _ingested(session: Session, run_id: int, option: str) -> Run:
+    run = session.get(Run, run_id)
+    if run is None or run.status != "ingested":
+        raise InputError(f"{option} {run_id}: no ingested run has that id (see `pledgewatch status`)")
+    return run
+
+
+def _through_twins(session: Session, views: dict[int, PledgeView]) -> dict[int, PledgeView]:
+    """A title-keyed pledge later linked to its URL-keyed twin counts as that twin."""
+    twins = dict(session.execute(select(Pledge.id, Pledge.twin_id).where(
+        Pledge.id.in_(list(views)), Pledge.twin_id.is_not(None))).tuples().all())
+    return {twins.get(pid, pid): view for pid, view in views.items()}
+
+
+def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, PledgeView],
+              before_run: Run | None, to: Run) -> ChangeSet:
+    appeared = [pid for pid in after if pid not in before]
+    first_runs = dict(session.execute(select(Pledge.id, Pledge.first_run).where(
+        Pledge.id.in_(appeared))).tuples().all()) if appeared else {}
+    since = before_run.id if before_run else 0
+    new = [after[p] for p in appeared if first_runs.get(p, to.id) > since]
+    restored = [after[p] for p in appeared if first_runs.get(p, to.id) <= since]
+    removed = [before[p] for p in before if p not in after]
+    edited, reclassified = [], []
+    for pid in before.keys() & after.keys():
+        old, current = before[pid], after[pid]
+        changes = tuple(FieldChange(f, getattr(old, f), getattr(current, f)) for f in TEXT_FIELDS
+                        if comparison_form(getattr(old, f)) != comparison_form(getattr(current, f)))
+        if changes:
+            edited.append(Edited(old, current, changes))
+        if old.terms != current.terms:
+            added = tuple(t for t in current.terms if t not in old.terms)
+            dropped = tuple(t for t in old.terms if t not in current.terms)
+            reclassified.append(Reclassified(current, added, dropped))
+    by_title = lambda v: (v.title.casefold(), v.key)  # noqa: E731
+    return ChangeSet(
+        from_run=before_run.id if before_run else None, to_run=to.id, complete=to.complete,
+        new=tuple(sorted(new, key=by_title)), edited=tuple(sorted(edited, key=lambda e: by_title(e.after))),
+        removed=tuple(sorted(removed, key=by_title)),
+        reclassified=tuple(sorted(reclassified, key=lambda r: by_title(r.pledge))),
+        restored=tuple(sorted(restored, key=by_title)), not_seen=_not_seen(session, to.id),
+        health=crawl_health(session, to),
+        from_finished_at=_iso(before_run.finished_at) if before_run else None,
+        to_finished_at=_iso(to.finished_at))
+
+
+def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:
+    rows = list(session.execute(select(Absence.pledge_id, Absence.reason).where(
+        Absence.run_id == run_id, Absence.reason != "removed")).tuples().all())
+    views = queries.pledge_views(session, run_id, [pid for pid, _ in rows], listed_only=False)
+    return tuple(sorted((NotSeen(views[pid], reason) for pid, reason in rows if pid in views),
+                        key=lambda n: n.pledge.title.casefold()))
+
+
+def crawl_health(session: Session, run: Run) -> CrawlHealth:
+    failed = session.execute(select(PageObservation.url, PageObservation.status, PageObservation.error)
+                             .where(queries.valid_at(PageObservation, run.id),
+                                    PageObservation.ok.is_(False)).order_by(PageObservation.url))
+    incomplete = session.execute(select(Term.key, Term.name, Term.url).join(
+        TermCrawl, TermCrawl.term_id == Term.id).where(TermCrawl.run_id == run.id,
+                                                      TermCrawl.complete.is_(False)))
+    held = session.scalar(select(Absence.id).where(Absence.run_id == run.id,
+                                                   Absence.reason.startswith("held")).limit(1))
+    held_count = len(list(session.scalars(select(Absence.id).where(
+        Absence.run_id == run.id, Absence.reason != "removed"))))
+    return CrawlHealth(
+        pages_fetched=run.pages_ok + run.pages_failed, pages_failed=run.pages_failed,
+        failed_pages=tuple(FailedPage(u, s, e or f"HTTP {s}") for u, s, e in failed),
+        incomplete_terms=tuple(TermRef(k, n, None, u) for k, n, u in incomplete),
+        held_removals=held_count, suspect=run.suspect or held is not None,
+        suspect_reason="this run would have removed too many pledges at once; removals held"
+        if run.suspect else None,
+        crawl_finished=run.crawl_reason == "finished")
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""Teaser text → stored text and comparison keys.
+
+Two forms of every text field, on purpose:
+
+* the **stored** form keeps what the site printed (typos, mojibake, curly
+  quotes) and its paragraph structure, with only whitespace tidied and link
+  leftovers removed;
+* the **comparison** form folds every whitespace run, including line and
+  paragraph breaks, to one space. Fingerprints are computed from it, so a
+  page that prints ``\\n`` where another printed ``\\n\\n`` is the same text.
+
+Bump :data:`NORMALIZER_VERSION` whenever a rule changes: ``pledgewatch
+reprocess`` re-derives the versions from the stored raw input and reports what
+the new rules changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+
+from ftfy.badness import is_bad
+
+NORMALIZER_VERSION = "1"
+
+MAX_TITLE = 2_000
+MAX_SUMMARY = 20_000
+MAX_AUTHOR = 200
+
+# Link leftovers Drupal modules append to teaser text; never content.
+_LINK_LEFTOVERS = re.compile(r"\s*\((?:external link|link is external)\)", re.IGNORECASE)
+_READ_MORE = re.compile(r"(?:^|\n)\s*Read more(?: about [^\n]*)?\s*$", re.IGNORECASE)
+_HSPACE = re.compile(r"[^\S\n]+")  # whitespace except newline (NBSP, tabs, thin spaces...)
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_ANY_SPACE = re.compile(r"\s+")
+# Invisible format characters that change nothing a reader sees but would change a hash.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TRUNCATION_MARK = "…"
+
+
+def clean_text(text: str | None, *, limit: int) -> str:
+    """The stored form: NFC, whitespace tidied, paragraphs kept, leftovers removed.
+
+    >>> clean_text("  Zürich\\u00a0 commits\\n to:  \\n\\n \\n\\n(external link) Done.", limit=100)
+    'Zürich commits\\nto:\\n\\nDone.'
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _READ_MORE.sub("", _LINK_LEFTOVERS.sub("", text))
+    paragraphs = []
+    for block in _BLANK_LINES.split(text):
+        lines = [_HSPACE.sub(" ", line).strip() for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)[:limit]
+
+
+def comparison_form(text: str | None) -> str:
+    """Text as compared: every whitespace run is one space.
+
+    >>> comparison_form("A\\n\\nB  c") == comparison_form("A\\nB c")
+    True
+    """
+    return _ANY_SPACE.sub(" ", text or "").strip()
+
+
+def title_key(title: str | None) -> str:
+    """The key of a pledge known only by its title (text snapshots): case and spacing folded."""
+    return "title:" + comparison_form(unicodedata.normalize("NFKC", title or "")).casefold()
+
+
+def clean_author(author: str | None) -> tuple[str | None, bool]:
+    """(author as printed, truncated?). Drupal cuts long names to 14 characters plus "…".
+
+    >>> clean_author("Mr. Ace Paolo …")
+    ('Mr. Ace Paolo …', True)
+    """
+    name = comparison_form(clean_text(author, limit=MAX_AUTHOR))
+    if not name:
+        return None, False
+    return name, name.endswith(TRUNCATION_MARK) or name.endswith("...")
+
+
+def is_truncated(author: str | None) -> bool:
+    return bool(author) and (author.endswith(TRUNCATION_MARK) or author.endswith("..."))
+
+
+def author_matches(truncated: str, full: str | None) -> bool:
+    """Whether a truncated byline abbreviates ``full`` (a prefix of it, whitespace folded).
+
+    >>> author_matches("Mr. Ace Paolo …", "Mr. Ace Paolo Dela Cruz")
+    True
+    """
+    prefix = truncated.rstrip(".…").rstrip()
+    return bool(full) and not is_truncated(full) and comparison_form(full).startswith(prefix)
+
+
+def looks_mojibaked(text: str) -> bool:
+    """A flag for editors, never a rewrite: the site's text is stored as published."""
+    return bool(text) and is_bad(text)
+
+
+def content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:
+    """SHA-256 over the comparison forms, as canonical JSON: equal for cosmetic variants."""
+    payload = [comparison_form(title), comparison_form(author), submitted or "", comparison_form(summary)]
+    encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

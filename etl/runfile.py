@@ -1,0 +1,148 @@
+"""Reading a crawl's JSON Lines: validated records, grouped by listing page.
+
+The reader streams: it holds one page's lines at a time, so memory does not
+grow with the size of the run. Every problem names the line it is on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pledgewatch.errors import InputError
+
+MAX_LINE_BYTES = 4 * 1024 * 1024
+
+_OPTIONAL_STR = (str, type(None))
+_OPTIONAL_INT = (int, type(None))
+# Required fields and the types they may have; other fields are allowed and ignored.
+SCHEMAS: dict[str, dict[str, tuple[type, ...]]] = {
+    "teaser": {
+        "url": _OPTIONAL_STR,
+        "title": _OPTIONAL_STR,
+        "author": _OPTIONAL_STR,
+        "submitted": _OPTIONAL_STR,
+        "summary": (str,),
+        "term": _OPTIONAL_STR,
+        "term_url": _OPTIONAL_STR,
+        "listing_url": _OPTIONAL_STR,
+        "position": (int,),
+    },
+    "page": {
+        "url": (str,),
+        "status": _OPTIONAL_INT,
+        "term": _OPTIONAL_STR,
+        "teasers": (int,),
+        "ok": (bool,),
+        "error": _OPTIONAL_STR,
+    },
+    "crawl": {"started": (str,), "finished": (str,), "reason": (str,)},
+    "term": {"url": (str,)},
+}
+# Fields that differ between identical fetches; kept out of the de-duplicated raw chunks.
+VOLATILE_PAGE_FIELDS = ("fetched_at",)
+
+
+@dataclass(slots=True)
+class PageChunk:
+    """One listing page's records: its teasers and (normally) its page record."""
+
+    listing_url: str
+    teasers: list[dict[str, Any]] = field(default_factory=list)
+    page: dict[str, Any] | None = None
+    raw_lines: list[bytes] = field(default_factory=list)
+
+    def raw(self) -> bytes:
+        return b"".join(self.raw_lines)
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.raw()).hexdigest()
+
+
+@dataclass(slots=True)
+class RunMeta:
+    """Run-level records: the closing crawl record and discovered terms."""
+
+    crawl: dict[str, Any] | None = None
+    terms: list[dict[str, Any]] = field(default_factory=list)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_record(record: Any, line_number: int) -> dict[str, Any]:
+    where = f"line {line_number}"
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    kind = record.get("type")
+    schema = SCHEMAS.get(kind) if isinstance(kind, str) else None
+    if schema is None:
+        raise InputError(f"{where}: unknown record type {kind!r} (expected one of {sorted(SCHEMAS)})")
+    for name, types in schema.items():
+        if name not in record:
+            raise InputError(f"{where}: {kind} record is missing the field {name!r}")
+        value = record[name]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            raise InputError(f"{where}: field {name!r} must be {expected}, got {json.dumps(value)[:60]}")
+    return record
+
+
+def _parse_line(raw: bytes, line_number: int) -> dict[str, Any]:
+    if len(raw) > MAX_LINE_BYTES:
+        raise InputError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
+    try:
+        record = json.loads(raw)
+    except UnicodeDecodeError:
+        raise InputError(f"line {line_number}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"line {line_number}: not valid JSON ({error.msg})") from None
+    return check_record(record, line_number)
+
+
+def _page_line(record: dict[str, Any]) -> bytes:
+    kept = {k: v for k, v in record.items() if k not in VOLATILE_PAGE_FIELDS}
+    return (json.dumps(kept, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def read_chunks(path: Path, meta: RunMeta) -> Iterator[PageChunk]:
+    """Yield one chunk per listing page, in file order; fill ``meta`` as run records pass by."""
+    current: PageChunk | None = None
+    line_number = 0
+    with path.open("rb") as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            record = _parse_line(raw, line_number)
+            kind = record["type"]
+            if kind == "crawl":
+                meta.crawl = record
+                continue
+            if kind == "term":
+                meta.terms.append(record)
+                continue
+            listing = record["listing_url"] if kind == "teaser" else record["url"]
+            listing = listing or "(unknown listing)"
+            if current is None or current.listing_url != listing or current.page is not None:
+                if current is not None:
+                    yield current
+                current = PageChunk(listing)
+            if kind == "teaser":
+                current.teasers.append(record)
+                current.raw_lines.append(raw if raw.endswith(b"\n") else raw + b"\n")
+            else:
+                current.page = record
+                current.raw_lines.append(_page_line(record))
+    if line_number == 0:
+        raise InputError(f"{path}: the file is empty")
+    if current is not None:
+        yield current

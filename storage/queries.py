@@ -1,0 +1,112 @@
+"""Read-side queries: the state of pledges and terms as of a run, as ``etl.records`` values."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from etl.records import PledgeView, TermRef
+from storage.models import (
+    Membership,
+    Pledge,
+    PledgeVersion,
+    Presence,
+    Run,
+    Term,
+    Vocabulary,
+)
+
+
+def valid_at(model: type, run_id: int) -> ColumnElement[bool]:
+    """Rows whose interval [from_run, to_run) contains ``run_id``."""
+    return and_(model.from_run <= run_id, or_(model.to_run.is_(None), model.to_run > run_id))
+
+
+def ingested_runs(session: Session) -> list[Run]:
+    return list(session.scalars(select(Run).where(Run.status == "ingested").order_by(Run.id)))
+
+
+def latest_run(session: Session) -> Run | None:
+    return session.scalar(select(Run).where(Run.status == "ingested").order_by(Run.id.desc()).limit(1))
+
+
+def previous_complete_run(session: Session, before: int) -> Run | None:
+    return session.scalar(select(Run).where(Run.status == "ingested", Run.complete.is_(True),
+                                            Run.id < before).order_by(Run.id.desc()).limit(1))
+
+
+def run_at(session: Session, when: datetime) -> Run | None:
+    """The last ingested run that had finished by ``when``."""
+    return session.scalar(select(Run).where(Run.status == "ingested", Run.finished_at <= when)
+                          .order_by(Run.finished_at.desc(), Run.id.desc()).limit(1))
+
+
+def touched_between(session: Session, after: int, upto: int) -> set[int]:
+    """Pledges with any interval starting or ending in (after, upto]: the only ones that can differ."""
+    touched: set[int] = set()
+    for model in (PledgeVersion, Membership, Presence):
+        in_range = lambda col: and_(col > after, col <= upto)  # noqa: E731
+        touched.update(session.scalars(select(model.pledge_id).where(
+            or_(in_range(model.from_run), in_range(model.to_run)))))
+    return touched
+
+
+def pledge_views(session: Session, run_id: int, pledge_ids: Collection[int] | None = None,
+                 *, listed_only: bool = True) -> dict[int, PledgeView]:
+    """Pledges as they stood at ``run_id`` (listed ones only, unless ``listed_only`` is False)."""
+    query = (select(Pledge.id, Pledge.key, Pledge.url, PledgeVersion)
+             .join(PledgeVersion, PledgeVersion.pledge_id == Pledge.id)
+             .where(valid_at(PledgeVersion, run_id)))
+    if listed_only:
+        query = query.join(Presence, and_(Presence.pledge_id == Pledge.id, valid_at(Presence, run_id)))
+    rows = []
+    for chunk in _chunks(pledge_ids):
+        scoped = query if chunk is None else query.where(Pledge.id.in_(chunk))
+        rows.extend(session.execute(scoped))
+    terms = terms_of(session, run_id, [row[0] for row in rows])
+    return {pid: PledgeView(key=key, url=url, title=v.title, author=v.author, submitted=v.submitted,
+                            summary=v.summary, terms=tuple(sorted(terms.get(pid, ()))),
+                            version=v.number, first_seen_run=v.from_run)
+            for pid, key, url, v in rows}
+
+
+def terms_of(session: Session, run_id: int, pledge_ids: Iterable[int]) -> dict[int, list[TermRef]]:
+    found: dict[int, list[TermRef]] = defaultdict(list)
+    query = (select(Membership.pledge_id, Term.key, Term.name, Vocabulary.name, Term.url)
+             .join(Term, Term.id == Membership.term_id)
+             .outerjoin(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+             .where(valid_at(Membership, run_id)))
+    for chunk in _chunks(list(pledge_ids)):
+        scoped = query if chunk is None else query.where(Membership.pledge_id.in_(chunk))
+        for pledge_id, key, name, vocabulary, url in session.execute(scoped):
+            found[pledge_id].append(TermRef(key, name, vocabulary, url))
+    return found
+
+
+def find_pledge(session: Session, key_or_url: str) -> Pledge | None:
+    """By key ("/pfp/ppd/13001", "title:…"), by URL, or by node number."""
+    from urllib.parse import urlsplit
+
+    text = key_or_url.strip()
+    candidates = [text]
+    if "://" in text:
+        candidates.append(urlsplit(text).path.rstrip("/"))
+    if text.isdigit():
+        candidates.append(f"/pfp/ppd/{text}")
+    pledge = session.scalar(select(Pledge).where(Pledge.key.in_(candidates)).limit(1))
+    if pledge is not None and pledge.twin_id is not None:
+        return session.get(Pledge, pledge.twin_id)
+    return pledge
+
+
+def _chunks(ids: Collection[int] | None, size: int = 900) -> Iterable[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    items = list(ids)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,165 @@
+"""Bulk reads and writes the ingest needs, as plain values.
+
+Ingest touches tens of thousands of rows per run, so everything here is a
+set-based statement or an executemany; no ORM object is loaded one by one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Membership,
+    PageObservation,
+    Pledge,
+    PledgeVersion,
+    Presence,
+    RawChunk,
+    Term,
+    TermCrawl,
+    Vocabulary,
+)
+
+BATCH = 900  # under SQLite's default limit of bound parameters per statement
+
+
+@dataclass(slots=True)
+class PledgeState:
+    id: int
+    key: str
+    present: bool
+    absent_runs: int
+    title_key: str
+    twin_id: int | None
+
+
+@dataclass(slots=True)
+class OpenVersion:
+    id: int
+    number: int
+    content_hash: str
+    title: str
+    author: str | None
+    submitted: str | None
+
+
+@dataclass(slots=True)
+class OpenPage:
+    id: int
+    status: int | None
+    ok: bool
+    error: str | None
+    teasers: int
+    raw_digest: str
+
+
+def batched(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def load_pledges(session: Session) -> dict[str, PledgeState]:
+    rows = session.execute(
+        select(Pledge.id, Pledge.key, Pledge.present, Pledge.absent_runs, Pledge.title_key,
+               Pledge.twin_id)
+    )
+    return {row.key: PledgeState(*row) for row in rows}
+
+
+def load_open_versions(session: Session) -> dict[int, OpenVersion]:
+    v = PledgeVersion
+    rows = session.execute(
+        select(v.pledge_id, v.id, v.number, v.content_hash, v.title, v.author, v.submitted)
+        .where(v.to_run.is_(None))
+    )
+    return {row[0]: OpenVersion(*row[1:]) for row in rows}
+
+
+def load_open_memberships(session: Session) -> dict[int, set[int]]:
+    members: dict[int, set[int]] = defaultdict(set)
+    rows = session.execute(
+        select(Membership.pledge_id, Membership.term_id).where(Membership.to_run.is_(None))
+    )
+    for pledge_id, term_id in rows:
+        members[pledge_id].add(term_id)
+    return members
+
+
+def load_open_pages(session: Session) -> dict[str, OpenPage]:
+    p = PageObservation
+    rows = session.execute(
+        select(p.url, p.id, p.status, p.ok, p.error, p.teasers, p.raw_digest)
+        .where(p.to_run.is_(None))
+    )
+    return {row[0]: OpenPage(*row[1:]) for row in rows}
+
+
+def load_terms(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Term.key, Term.id)).tuples().all())
+
+
+def ensure_terms(session: Session, wanted: Mapping[str, tuple[str | None, str | None, str | None]],
+                 known: dict[str, int]) -> dict[str, int]:
+    """Create missing terms (key → (name, url, vocabulary)); update names that changed."""
+    vocabularies = dict(session.execute(select(Vocabulary.name, Vocabulary.id)).tuples().all())
+    for key, (name, url, vocabulary) in wanted.items():
+        vocab_id = None
+        if vocabulary:
+            if vocabulary not in vocabularies:
+                vocabularies[vocabulary] = session.scalar(
+                    insert(Vocabulary).values(name=vocabulary).returning(Vocabulary.id))
+            vocab_id = vocabularies[vocabulary]
+        if key not in known:
+            known[key] = session.scalar(
+                insert(Term).values(key=key, name=name, url=url, vocabulary_id=vocab_id)
+                .returning(Term.id))
+        elif name:
+            session.execute(update(Term).where(Term.id == known[key], Term.name.is_distinct_from(name))
+                            .values(name=name))
+    return known
+
+
+def missing_chunks(session: Session, digests: Sequence[str]) -> set[str]:
+    found = set(session.scalars(select(RawChunk.digest).where(RawChunk.digest.in_(digests))))
+    return set(digests) - found
+
+
+def insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    for chunk in batched(rows, 5000):
+        session.execute(insert(model), list(chunk))
+
+
+def close_rows(session: Session, model: Any, ids: Sequence[int], run_id: int) -> None:
+    for chunk in batched(ids):
+        session.execute(update(model).where(model.id.in_(chunk)).values(to_run=run_id))
+
+
+def close_memberships(session: Session, pairs: Sequence[tuple[int, int]], run_id: int) -> None:
+    m = Membership
+    for pledge_id, term_id in pairs:
+        session.execute(update(m).where(and_(m.pledge_id == pledge_id, m.term_id == term_id,
+                                             m.to_run.is_(None))).values(to_run=run_id))
+
+
+def close_presences(session: Session, pledge_ids: Sequence[int], run_id: int) -> None:
+    for chunk in batched(pledge_ids):
+        session.execute(update(Presence).where(Presence.pledge_id.in_(chunk), Presence.to_run.is_(None))
+                        .values(to_run=run_id))
+
+
+def previous_term_counts(session: Session, before_run: int) -> dict[int, int]:
+    """Teasers counted for each term in its latest complete crawl before ``before_run``."""
+    latest = (select(TermCrawl.term_id, func.max(TermCrawl.run_id).label("run_id"))
+              .where(TermCrawl.complete.is_(True), TermCrawl.run_id < before_run)
+              .group_by(TermCrawl.term_id).subquery())
+    rows = session.execute(
+        select(TermCrawl.term_id, TermCrawl.teasers)
+        .join(latest, and_(TermCrawl.term_id == latest.c.term_id, TermCrawl.run_id == latest.c.run_id))
+    )
+    return dict(rows.tuples().all())
