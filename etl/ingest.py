@@ -9,6 +9,7 @@ with what the database believes, in :mod:`etl.apply`.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,27 +67,51 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     session.flush()
     meta = RunMeta()
     pages = _PageWriter(session, run.id)
+    return derive_run(session, run, read_chunks(path, meta), meta, policy, on_chunk=pages.add,
+                      before_apply=pages.finish)
+
+
+def derive_run(session: Session, run: Run, chunks: Iterable[PageChunk], meta: RunMeta,
+               policy: ChangePolicy, *, on_chunk: Callable[[PageChunk], None] = lambda c: None,
+               before_apply: Callable[[], None] = lambda: None) -> IngestResult:
+    """Fold a run's chunks into pledges and apply them; shared by ingest and reprocess."""
     merger = TeaserMerger()
     tallies: dict[str, TermTally] = {}
-    teaser_count = 0
-    for chunk in read_chunks(path, meta):
-        pages.add(chunk)
+    counts = _Counts()
+    for chunk in chunks:
+        on_chunk(chunk)
         for teaser in chunk.teasers:
             merger.add(teaser)
             _tally_teaser_term(tallies, teaser)
-        teaser_count += len(chunk.teasers)
+        counts.add(chunk)
         if chunk.page is not None:
             _tally_page(tallies, chunk.page)
-    pages.finish()
+    before_apply()
     term_ids = _store_terms(session, run.id, tallies)
     crawl = meta.crawl or {}
-    complete = crawl.get("reason") == "finished" and pages.failed == 0 and pages.ok > 0
-    applied = apply_pledges(session, run.id, merger.pledges, term_ids, tallies_complete=_complete_ids(
-        session, run.id), run_complete=complete, policy=policy)
-    _finish_run(run, meta, pages, teaser_count, len(merger.pledges), complete, applied)
-    return IngestResult(run.id, False, complete, applied.suspect, pages.ok, pages.failed,
-                        teaser_count, len(merger.pledges), applied.new_pledges,
+    complete = crawl.get("reason") == "finished" and counts.failed == 0 and counts.ok > 0
+    applied = apply_pledges(session, run.id, merger.pledges, term_ids,
+                            tallies_complete=_complete_ids(session, run.id), run_complete=complete,
+                            policy=policy)
+    _finish_run(run, meta, counts, len(merger.pledges), complete, applied)
+    return IngestResult(run.id, False, complete, applied.suspect, counts.ok, counts.failed,
+                        counts.teasers, len(merger.pledges), applied.new_pledges,
                         applied.new_versions, applied.removed, applied.restored)
+
+
+@dataclass(slots=True)
+class _Counts:
+    ok: int = 0
+    failed: int = 0
+    teasers: int = 0
+
+    def add(self, chunk: PageChunk) -> None:
+        self.teasers += len(chunk.teasers)
+        if chunk.page is not None:
+            if chunk.page.get("ok"):
+                self.ok += 1
+            else:
+                self.failed += 1
 
 
 def _tally_teaser_term(tallies: dict[str, TermTally], teaser: dict[str, Any]) -> None:
@@ -127,8 +152,8 @@ def _complete_ids(session: Session, run_id: int) -> set[int]:
         TermCrawl.run_id == run_id, TermCrawl.complete.is_(True))))
 
 
-def _finish_run(run: Run, meta: RunMeta, pages: _PageWriter, teasers: int, pledges: int,
-                complete: bool, applied: ApplyResult) -> None:
+def _finish_run(run: Run, meta: RunMeta, counts: _Counts, pledges: int, complete: bool,
+                applied: ApplyResult) -> None:
     crawl = meta.crawl or {}
     run.status = "ingested"
     run.ingested_at = utcnow()
@@ -137,11 +162,11 @@ def _finish_run(run: Run, meta: RunMeta, pages: _PageWriter, teasers: int, pledg
     run.crawl_reason = (crawl.get("reason") or "no crawl record: file cut short")[:100]
     run.parser_version = str(crawl.get("parser_version") or "")[:50] or None
     if str(crawl.get("source") or ""):
-        run.source = f"{run.source} ({crawl['source']})"[:500]
+        run.source = f"{run.source.split(' (')[0]} ({crawl['source']})"[:500]
     run.crawl_meta = {"crawl": crawl or None, "terms": meta.terms}
     run.complete, run.suspect = complete, applied.suspect
-    run.pages_ok, run.pages_failed = pages.ok, pages.failed
-    run.teasers, run.pledges_seen = teasers, pledges
+    run.pages_ok, run.pages_failed = counts.ok, counts.failed
+    run.teasers, run.pledges_seen = counts.teasers, pledges
 
 
 def _parse_time(value: Any) -> Any:
@@ -169,7 +194,7 @@ class _PageWriter:
         self.open_pages = repo.load_open_pages(session)
         self.pending: list[tuple[PageChunk, str]] = []
         self.seen_urls: set[str] = set()
-        self.ok = self.failed = self.seq = 0
+        self.seq = 0
 
     def add(self, chunk: PageChunk) -> None:
         self.pending.append((chunk, chunk.digest()))
@@ -195,7 +220,6 @@ class _PageWriter:
     def _observe(self, chunk: PageChunk, digest: str, closed: list[int], opened: list[dict]) -> None:
         page = chunk.page or {}
         ok = bool(page.get("ok", False))
-        self.ok, self.failed = self.ok + ok, self.failed + (not ok and bool(page))
         url = chunk.listing_url
         self.seq += 1
         self.seen_urls.add(url)

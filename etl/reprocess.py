@@ -1,0 +1,109 @@
+"""Re-derive every version from the stored raw input under the current normalization rules.
+
+Raw chunks and page observations are the record of what the site said; pledges,
+versions, memberships, presences, absences and term crawls are derived from
+them and can be rebuilt at any time. The rebuild runs in one transaction and
+reports, pledge by pledge, where the new rules changed the version history.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from etl import normalize as nz
+from etl.ingest import derive_run
+from etl.policy import ChangePolicy
+from etl.runfile import PageChunk, RunMeta
+from storage import queries
+from storage.models import (
+    Absence,
+    Membership,
+    PageObservation,
+    Pledge,
+    PledgeVersion,
+    Presence,
+    RawChunk,
+    Run,
+    TermCrawl,
+)
+
+DERIVED_TABLES = (Absence, Membership, Presence, PledgeVersion, TermCrawl)
+
+
+@dataclass(slots=True)
+class ReprocessSummary:
+    runs: int
+    versions_before: int
+    versions_after: int
+    changed: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        lines = [f"re-derived {self.runs} runs with normalizer version {nz.NORMALIZER_VERSION}: "
+                 f"{self.versions_before} versions before, {self.versions_after} after"]
+        if not self.changed:
+            lines.append("the new rules changed no version history")
+        for key, old, new in self.changed[:50]:
+            lines.append(f"  {key}: {len(old)} → {len(new)} versions")
+        if len(self.changed) > 50:
+            lines.append(f"  … and {len(self.changed) - 50} more pledges")
+        return "\n".join(lines)
+
+
+def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = None) -> ReprocessSummary:
+    with factory.begin() as session:
+        before = _histories(session)
+        _clear_derived(session)
+        runs = queries.ingested_runs(session)
+        for run in runs:
+            meta = RunMeta(**_meta_of(run))
+            derive_run(session, run, _stored_chunks(session, run.id), meta, policy or ChangePolicy())
+            run.normalizer_version = nz.NORMALIZER_VERSION
+        after = _histories(session)
+    changed = [(key, before.get(key, []), after.get(key, []))
+               for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
+    return ReprocessSummary(len(runs), sum(map(len, before.values())),
+                            sum(map(len, after.values())), changed)
+
+
+def _histories(session: Session) -> dict[str, list[str]]:
+    histories: dict[str, list[str]] = {}
+    rows = session.execute(select(Pledge.key, PledgeVersion.content_hash)
+                           .join(PledgeVersion, PledgeVersion.pledge_id == Pledge.id)
+                           .order_by(Pledge.key, PledgeVersion.number))
+    for key, digest in rows:
+        histories.setdefault(key, []).append(digest)
+    return histories
+
+
+def _clear_derived(session: Session) -> None:
+    for model in DERIVED_TABLES:
+        session.execute(delete(model))
+    session.execute(update(Pledge).values(twin_id=None))
+    session.execute(delete(Pledge))
+
+
+def _meta_of(run: Run) -> dict:
+    stored = run.crawl_meta or {}
+    return {"crawl": stored.get("crawl"), "terms": list(stored.get("terms") or [])}
+
+
+def _stored_chunks(session: Session, run_id: int) -> Iterator[PageChunk]:
+    rows = session.execute(select(PageObservation.url, RawChunk.data)
+                           .join(RawChunk, RawChunk.digest == PageObservation.raw_digest)
+                           .where(queries.valid_at(PageObservation, run_id))
+                           .order_by(PageObservation.seq, PageObservation.id))
+    for url, data in rows:
+        chunk = PageChunk(url)
+        for line in zlib.decompress(data).splitlines():
+            record = json.loads(line)
+            if record.get("type") == "page":
+                chunk.page = record
+            else:
+                chunk.teasers.append(record)
+        yield chunk

@@ -1,0 +1,136 @@
+"""Commands over stored records: ingest, history, show, terms, reprocess, db upgrade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pledgewatch.cli import db_option, main
+from pledgewatch.errors import InputError
+
+
+@main.command()
+@click.argument("run_file", type=click.Path(path_type=Path, dir_okay=False))
+@db_option
+def ingest(run_file: Path, db_url: str | None) -> None:
+    """Store one crawl's JSON Lines as a run of versioned records (all or nothing)."""
+    from etl.ingest import ingest_run_file
+    from storage.db import open_database
+
+    if not run_file.is_file():
+        raise InputError(f"{run_file}: no such file")
+    result = ingest_run_file(open_database(db_url), run_file)
+    if result.duplicate:
+        click.echo(f"run {result.run_id}: this file was already ingested; nothing added")
+        return
+    state = "complete" if result.complete else "partial"
+    click.echo(f"run {result.run_id} ({state}{', suspect: removals held' if result.suspect else ''}): "
+               f"{result.pages_ok} pages ok, {result.pages_failed} failed, {result.teasers} teasers, "
+               f"{result.pledges} pledges; {result.new_pledges} new pledges, "
+               f"{result.new_versions} new versions, {result.removed} removed, "
+               f"{result.restored} restored")
+
+
+@main.command()
+@click.argument("key_or_url")
+@db_option
+def history(key_or_url: str, db_url: str | None) -> None:
+    """Every version of a pledge, with what changed between them."""
+    from etl.textdiff import word_diff
+    from storage import history as h
+    from storage.db import open_session
+
+    with open_session(db_url) as session:
+        pledge = h.get_pledge(session, key_or_url)
+        click.echo(f"{pledge.key}  {pledge.url or '(no URL known)'}")
+        for start, end in h.listed_intervals(session, pledge):
+            click.echo(f"  listed from run {start}" + (f" until run {end}" if end else " (still listed)"))
+        previous = None
+        for version in h.versions_of(session, pledge):
+            until = f"until run {version.to_run}" if version.to_run else "current"
+            seen = version.seen_at.isoformat(timespec="seconds") if version.seen_at else "?"
+            click.echo(f"\nversion {version.number}: run {version.from_run} ({seen}), {until}; "
+                       f"first seen on {version.first_page_url or '?'}")
+            if previous is None:
+                click.echo(f"  title: {version.title}\n  author: {version.author or '-'}\n"
+                           f"  summary: {version.summary}")
+            for name in ("title", "author", "submitted", "summary"):
+                old, new = (getattr(previous, name) or "", getattr(version, name) or "") \
+                    if previous else ("", "")
+                if previous is not None and old != new:
+                    marked = "".join(t if op == 0 else (f"[-{t}-]" if op < 0 else f"{{+{t}+}}")
+                                     for op, t in word_diff(old, new))
+                    click.echo(f"  {name}: {marked}")
+            previous = version
+
+
+@main.command()
+@click.argument("key_or_url")
+@click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
+@db_option
+def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
+    """A pledge as it was at a run or date, with its terms."""
+    from storage import history as h
+    from storage import queries
+    from storage.db import open_session
+
+    with open_session(db_url) as session:
+        pledge = h.get_pledge(session, key_or_url)
+        run = h.resolve_run(session, at)
+        views = queries.pledge_views(session, run.id, [pledge.id], listed_only=False)
+        if pledge.id not in views:
+            raise InputError(f"{pledge.key} was not known yet at run {run.id}")
+        view = views[pledge.id]
+        listed = h.is_listed(session, pledge, run.id)
+        click.echo(f"{view.title}\n{view.url or view.key}\n"
+                   f"as of run {run.id} ({run.finished_at:%Y-%m-%d %H:%M} UTC): version {view.version}"
+                   f"{'' if listed else ', NOT LISTED at that run'}")
+        click.echo(f"author: {view.author or '-'}\nsubmitted: {view.submitted or '-'}\n")
+        click.echo(view.summary)
+        click.echo("\nterms:")
+        for term in view.terms:
+            click.echo(f"  {term.vocabulary or '?'}: {term.name or term.key}")
+
+
+@main.command()
+@click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
+@db_option
+def terms(at: str | None, db_url: str | None) -> None:
+    """Term listings as they were at a run or date."""
+    from storage import history as h
+    from storage.db import open_session
+
+    with open_session(db_url) as session:
+        run = h.resolve_run(session, at)
+        click.echo(f"term listings as of run {run.id}")
+        for (vocabulary, term), pledges in h.term_listings(session, run.id).items():
+            click.echo(f"\n{vocabulary} / {term} ({len(pledges)})")
+            for title, key in pledges:
+                click.echo(f"  {title}  [{key}]")
+
+
+@main.command()
+@db_option
+def reprocess(db_url: str | None) -> None:
+    """Re-derive all versions from the stored raw input with the current normalization rules."""
+    from etl.reprocess import reprocess_all
+    from storage.db import open_database
+
+    summary = reprocess_all(open_database(db_url))
+    click.echo(summary.describe())
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade(db_url: str | None) -> None:
+    """Create or upgrade the schema to the latest migration."""
+    from storage.db import open_database, resolve_db_url
+
+    open_database(db_url)
+    click.echo(f"database at {resolve_db_url(db_url)} is up to date")

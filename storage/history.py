@@ -1,0 +1,95 @@
+"""Time travel: versions of one pledge, a pledge as of a run, term listings as of a run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pledgewatch.errors import InputError
+from storage import queries
+from storage.models import Membership, Pledge, PledgeVersion, Presence, Run, Term, Vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    number: int
+    from_run: int
+    to_run: int | None
+    seen_at: datetime | None
+    title: str
+    author: str | None
+    submitted: str | None
+    summary: str
+    first_page_url: str | None
+
+
+def resolve_run(session: Session, at: str | None) -> Run:
+    """``--at``: a run id, an ISO date or datetime (the last run finished by then), or latest."""
+    if at is None:
+        run = queries.latest_run(session)
+    elif at.isdigit():
+        run = session.get(Run, int(at))
+        run = run if run is not None and run.status == "ingested" else None
+    else:
+        run = queries.run_at(session, _parse_when(at))
+    if run is None:
+        raise InputError(f"--at {at or 'latest'}: no ingested run matches (see `pledgewatch status`)")
+    return run
+
+
+def _parse_when(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--at {text!r}: expected a run id or an ISO date like 2026-11-25") from None
+    if len(text) == 10:  # a bare date means the whole of that day
+        when = when.replace(hour=23, minute=59, second=59)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def get_pledge(session: Session, key_or_url: str) -> Pledge:
+    pledge = queries.find_pledge(session, key_or_url)
+    if pledge is None:
+        raise InputError(f"no pledge with key or URL {key_or_url!r}")
+    return pledge
+
+
+def versions_of(session: Session, pledge: Pledge) -> list[VersionRow]:
+    rows = session.execute(select(PledgeVersion, Run.finished_at)
+                           .join(Run, Run.id == PledgeVersion.from_run)
+                           .where(PledgeVersion.pledge_id == pledge.id)
+                           .order_by(PledgeVersion.number))
+    return [VersionRow(v.number, v.from_run, v.to_run, seen, v.title, v.author, v.submitted,
+                       v.summary, v.first_page_url) for v, seen in rows]
+
+
+def listed_intervals(session: Session, pledge: Pledge) -> list[tuple[int, int | None]]:
+    return list(session.execute(select(Presence.from_run, Presence.to_run)
+                                .where(Presence.pledge_id == pledge.id)
+                                .order_by(Presence.from_run)).tuples().all())
+
+
+def is_listed(session: Session, pledge: Pledge, run_id: int) -> bool:
+    return any(start <= run_id and (end is None or end > run_id)
+               for start, end in listed_intervals(session, pledge))
+
+
+def term_listings(session: Session, run_id: int) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(vocabulary, term) → [(title, key)] as listed at ``run_id``."""
+    rows = session.execute(
+        select(Vocabulary.name, Term.name, Term.key, PledgeVersion.title, Pledge.key)
+        .select_from(Membership)
+        .join(Term, Term.id == Membership.term_id)
+        .outerjoin(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+        .join(Pledge, Pledge.id == Membership.pledge_id)
+        .join(PledgeVersion, PledgeVersion.pledge_id == Pledge.id)
+        .where(queries.valid_at(Membership, run_id), queries.valid_at(PledgeVersion, run_id))
+        .order_by(Vocabulary.name, Term.name, PledgeVersion.title))
+    listings: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for vocabulary, name, term_key, title, key in rows:
+        listings[(vocabulary or "(unknown vocabulary)", name or term_key)].append((title, key))
+    return listings
