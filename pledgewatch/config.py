@@ -1,0 +1,183 @@
+"""The application's configuration: one TOML file, ``PLEDGEWATCH_*`` overrides, safe defaults.
+
+:func:`load_config` is called once, by the CLI, and the frozen :class:`Config` it
+returns is passed down; nothing below the CLI reads ``os.environ``. Precedence is
+command-line flags > environment > file > defaults, and every default works
+offline, so no file is needed to get started.
+
+Every key can be overridden by ``PLEDGEWATCH_<SECTION>_<KEY>`` (for example
+``PLEDGEWATCH_MAIL_SMTP_HOST``); ``PLEDGEWATCH_DB`` sets the database URL and
+``PLEDGEWATCH_SMTP_PASSWORD`` is the only place the SMTP password is read from,
+so it never sits in a file that may be committed or world-readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from etl.policy import ChangePolicy
+from pledgewatch.config_parse import build_config, read_toml
+from pledgewatch.errors import ConfigError
+from storage.db import DEFAULT_DB_URL
+
+ENV_PREFIX = "PLEDGEWATCH_"
+PASSWORD_ENV = "PLEDGEWATCH_SMTP_PASSWORD"
+# Environment names that do not follow the PLEDGEWATCH_<SECTION>_<KEY> pattern.
+ENV_ALIASES = {"PLEDGEWATCH_DB": "database.url", PASSWORD_ENV: "mail.smtp_password"}
+# Keys that may only come from the environment (never from the file).
+ENV_ONLY = {"mail.smtp_password"}
+SECURITY_MODES = ("none", "starttls", "ssl")
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    url: str = DEFAULT_DB_URL
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlConfig:
+    replay: Path | None = None  # a fixture site served on 127.0.0.1 instead of the live site
+    start_urls: tuple[str, ...] = ()  # term listings to crawl; empty: the spider's own list
+    discover: bool = False  # also follow record pages to find terms not yet known
+    runs_dir: Path = Path("var/runs")  # where crawl output (JSON Lines) is written
+    keep_files: bool = False  # keep crawl files after ingest (the database keeps the raw input)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesConfig:
+    confirm_removals_after: int = 1
+    max_removal_share: float = 0.10
+
+    def policy(self) -> ChangePolicy:
+        return ChangePolicy(self.confirm_removals_after, self.max_removal_share)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportConfig:
+    dir: Path = Path("var/reports")  # one sub-folder per run
+    site_name: str = "gfmd.org"
+    feed: Path | None = None  # an Atom feed file to update after each run; unset: no feed
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientConfig:
+    """An editor; with vocabularies or terms set, they only hear about pledges under those."""
+
+    address: str
+    vocabularies: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MailConfig:
+    smtp_host: str = ""  # empty: no e-mail; reports are only written to disk
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)  # from PLEDGEWATCH_SMTP_PASSWORD only
+    security: str = "none"  # none | starttls | ssl
+    timeout_seconds: float = 30.0
+    sender: str = "pledgewatch@localhost"
+    recipients: tuple[RecipientConfig, ...] = ()
+    outbox_dir: Path = Path("var/outbox")  # unsent messages wait here for the next run
+    send_when_unchanged: bool = False  # also mail a report when nothing changed
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_host and self.recipients)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    cron: str = "0 6 * * *"  # five-field crontab expression
+    timezone: str = "UTC"
+    misfire_grace_seconds: int = 3600  # a run missed by less than this still runs, once
+
+
+@dataclass(frozen=True, slots=True)
+class LockConfig:
+    heartbeat_seconds: int = 30
+    stale_after_seconds: int = 900  # a lock not refreshed for this long belongs to a dead run
+
+
+@dataclass(frozen=True, slots=True)
+class HealthConfig:
+    max_failed_share: float = 0.2  # more failed listing pages than this share: source broken
+    alert_to: tuple[str, ...] = ()  # who gets health alerts; empty: every mail recipient
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    database: DatabaseConfig = DatabaseConfig()
+    crawl: CrawlConfig = CrawlConfig()
+    changes: ChangesConfig = ChangesConfig()
+    report: ReportConfig = ReportConfig()
+    mail: MailConfig = MailConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    lock: LockConfig = LockConfig()
+    health: HealthConfig = HealthConfig()
+
+
+def load_config(
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Build the configuration, or raise ``ConfigError`` naming the offending key.
+
+    ``overrides`` holds command-line flags as dotted keys (``{"crawl.replay": path}``);
+    ``None`` values are ignored so unset flags fall through to the layers below.
+    """
+    file_values = read_toml(path, env_only=ENV_ONLY, password_env=PASSWORD_ENV) if path else {}
+    config = build_config(
+        Config,
+        file_values=file_values,
+        env=dict(env or {}),
+        overrides={k: v for k, v in (overrides or {}).items() if v is not None},
+        env_prefix=ENV_PREFIX,
+        env_aliases=ENV_ALIASES,
+    )
+    check_values(config)
+    return config
+
+
+def check_values(config: Config) -> None:
+    """Refuse values of the right type that still cannot work, before anything is written."""
+    _require(config.mail.security in SECURITY_MODES, "mail.security",
+             f"must be one of {', '.join(SECURITY_MODES)}, got {config.mail.security!r}")
+    _require(0 < config.mail.smtp_port < 65536, "mail.smtp_port", "must be a TCP port (1-65535)")
+    _require(config.mail.timeout_seconds > 0, "mail.timeout_seconds", "must be positive")
+    _require(0 < config.health.max_failed_share <= 1, "health.max_failed_share",
+             "must be in (0, 1]")
+    _require(config.lock.heartbeat_seconds > 0, "lock.heartbeat_seconds", "must be positive")
+    _require(config.lock.stale_after_seconds > 2 * config.lock.heartbeat_seconds,
+             "lock.stale_after_seconds", "must be more than twice lock.heartbeat_seconds")
+    _require(config.schedule.misfire_grace_seconds > 0, "schedule.misfire_grace_seconds",
+             "must be positive")
+    try:
+        config.changes.policy()
+    except ValueError as error:
+        raise ConfigError(f"changes.{error}") from None
+    check_schedule(config.schedule)
+
+
+def check_schedule(schedule: ScheduleConfig) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        zone = ZoneInfo(schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}") from None
+    try:
+        CronTrigger.from_crontab(schedule.cron, timezone=zone)
+    except ValueError as error:
+        raise ConfigError(f"schedule.cron: {schedule.cron!r} is not a crontab expression "
+                          f"(minute hour day month weekday): {error}") from None
+
+
+def _require(ok: bool, key: str, message: str) -> None:
+    if not ok:
+        raise ConfigError(f"{key}: {message}")
