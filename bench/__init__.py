@@ -1,0 +1,1 @@
+"""Benchmarks: the ingest benchmark (pledgewatch vs peers) and its generated workload."""
