@@ -9,13 +9,16 @@ cleans, bounds and link-checks it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from etl.records import ChangeSet, CrawlHealth
 from etl.report_filter import ReportFilter
+from etl.report_json import changes_to_json
 from etl.report_safety import clean_line, site_hosts
 from etl.report_view import ReportViewBuilder
 from etl.textdiff import DELETE, INSERT, DiffOp
@@ -67,6 +70,26 @@ def render_report(
         text=env.get_template("report.txt.j2").render(context),
         html=env.get_template("report.html.j2").render(context),
     )
+
+
+def write_report_files(report: Report, changes: ChangeSet, directory: Path) -> list[Path]:
+    """Write ``run-<to_run>.{html,txt,json}`` into ``directory``; returns the paths written.
+
+    Each file is written to a temporary name first, so a reader never sees half a report.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"run-{changes.to_run}"
+    contents = {
+        f"{stem}.html": report.html,
+        f"{stem}.txt": report.text,
+        f"{stem}.json": json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2) + "\n",
+    }
+    paths = []
+    for name, text in contents.items():
+        temporary = directory / f".{name}.tmp"
+        temporary.write_text(text, encoding="utf-8")
+        paths.append(temporary.replace(directory / name))
+    return paths
 
 
 def report_context(changes: ChangeSet, site_name: str) -> dict[str, object]:

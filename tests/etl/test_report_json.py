@@ -1,0 +1,54 @@
+"""The JSON form of a change set: the keys the issue names, text exactly as stored."""
+
+from __future__ import annotations
+
+import json
+
+from etl.records import ChangeSet, NotSeen
+from etl.report_json import changes_to_json
+from tests.support.sample_changes import M4SD, SFAX, SUBNATIONAL, WELCOMING, edited, sample_changes
+
+
+def test_top_level_keys():
+    data = changes_to_json(sample_changes())
+    for key in ("from_run", "to_run", "complete", "new", "edited", "removed",
+                "reclassified", "restored", "not_seen"):
+        assert key in data
+    assert (data["from_run"], data["to_run"], data["complete"]) == (11, 12, True)
+
+
+def test_every_entry_has_key_url_and_title():
+    changes = sample_changes(restored=(SFAX,), not_seen=(NotSeen(M4SD, "listing failed"),))
+    data = changes_to_json(changes)
+    for kind in ("new", "edited", "removed", "reclassified", "restored", "not_seen"):
+        assert data[kind], kind
+        for entry in data[kind]:
+            assert {"key", "url", "title"} <= entry.keys()
+
+
+def test_edited_entries_carry_old_and_new_per_field():
+    changes = ChangeSet(from_run=1, to_run=2, complete=True,
+                        edited=(edited(M4SD, title="M4SD", author=None),))
+    entry = changes_to_json(changes)["edited"][0]
+    assert entry["changes"] == {
+        "title": {"old": M4SD.title, "new": "M4SD"},
+        "author": {"old": "Ms. Anqi ZHANG", "new": None},
+    }
+
+
+def test_reclassified_entries_carry_terms_added_and_removed():
+    entry = changes_to_json(sample_changes())["reclassified"][0]
+    assert [t["name"] for t in entry["terms_added"]] == [SUBNATIONAL.name]
+    assert [t["vocabulary"] for t in entry["terms_removed"]] == ["Contributors"]
+    assert entry["key"] == WELCOMING.key
+
+
+def test_json_round_trips_hostile_text_unchanged():
+    title = '</script><script>alert(1)</script>\u202e'
+    changes = ChangeSet(from_run=1, to_run=2, complete=True,
+                        new=(WELCOMING.__class__(**{**_fields(WELCOMING), "title": title}),))
+    assert json.loads(json.dumps(changes_to_json(changes)))["new"][0]["title"] == title
+
+
+def _fields(pledge):
+    return {name: getattr(pledge, name) for name in pledge.__slots__}
