@@ -1,0 +1,129 @@
+"""Serve a fixture site over HTTP on 127.0.0.1, faults included.
+
+The server lets the real spider run end to end without the internet: it answers exactly
+the recorded responses (anything else is a 404) and can misbehave on purpose (slow,
+truncated, reset, redirected) as the manifest says. It only ever binds the loopback
+address.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+
+from scraper.fixture_site.manifest import Entry, FixtureSite, load_site
+
+LOOPBACK = "127.0.0.1"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real site would; every answer has a length
+    server: _Server
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.server.hits.append(self.path)
+        entry = self.server.site.lookup(self.path)
+        if entry is None:
+            self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, b"Not Found\n")
+            return
+        if entry.delay:
+            time.sleep(entry.delay)
+        if entry.reset:
+            self._reset()
+            return
+        headers = {"Content-Type": _content_type(entry), **entry.headers}
+        if entry.redirect:
+            headers["Location"] = entry.redirect
+        self._send(entry.status, headers, self.server.site.body(entry), entry.truncate)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.do_GET()
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes, cut: int | None = None) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        if cut is None:
+            self.wfile.write(body)
+            return
+        self.wfile.write(body[:cut])  # announce the full length, deliver less, hang up
+        self.wfile.flush()
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _reset(self) -> None:
+        """Close with SO_LINGER 0: the client sees a TCP reset, not a clean end."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        return  # the crawl's own log says what was fetched
+
+
+def _content_type(entry: Entry) -> str:
+    if entry.body and entry.body.endswith(".txt"):
+        return "text/plain; charset=utf-8"
+    if entry.body and entry.body.endswith(".xml"):
+        return "application/rss+xml; charset=utf-8"
+    return "text/html; charset=utf-8"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, site: FixtureSite, port: int) -> None:
+        self.site = site
+        self.hits: list[str] = []
+        super().__init__((LOOPBACK, port), _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return  # a client hanging up mid-answer is expected (timeouts, oversize)
+
+
+class FixtureServer:
+    """A fixture site served on ``http://127.0.0.1:<port>`` from a background thread.
+
+    Use as a context manager; ``port=0`` picks any free port (read it from :attr:`url`).
+    """
+
+    def __init__(self, site: FixtureSite | Path | str, port: int = 0) -> None:
+        self.site = site if isinstance(site, FixtureSite) else load_site(site)
+        self._server = _Server(self.site, port)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def hits(self) -> list[str]:
+        """Request paths in arrival order (what the crawler asked for)."""
+        return list(self._server.hits)
+
+    def start(self) -> FixtureServer:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FixtureServer:
+        return self.start()
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
