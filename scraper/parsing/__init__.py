@@ -1,0 +1,23 @@
+"""Site markup to records: one API for HTML pages and visible-text snapshots.
+
+``parse_listing`` reads a taxonomy listing page; ``parse_record_page`` finds term links on a
+record page. Selectors live in :mod:`scraper.parsing.selectors`.
+"""
+
+from __future__ import annotations
+
+from scraper.parsing.api import parse_listing
+from scraper.parsing.model import NO_TEASERS_ERROR, Listing, Teaser
+from scraper.parsing.record_page import parse_record_page
+
+# Bumped whenever parsing output can change for the same input; written into each crawl record.
+PARSER_VERSION = "1.0.0"
+
+__all__ = [
+    "NO_TEASERS_ERROR",
+    "PARSER_VERSION",
+    "Listing",
+    "Teaser",
+    "parse_listing",
+    "parse_record_page",
+]

@@ -1,0 +1,78 @@
+"""Bytes to text, and html-or-text detection; refuse what is not a readable page."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from pledgewatch.errors import UnreadableInput
+from scraper.parsing.limits import MAX_BODY_BYTES
+
+_HTML_TAG = re.compile(
+    r"<(?:!doctype|html|head|body|div|p|span|a|h[1-6]|ul|ol|li|meta|link|table|br|section|article)\b",
+    re.IGNORECASE,
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MAX_CONTROL_SHARE = 0.01  # a few stray control characters happen; more means binary
+
+
+def to_text(body: bytes | str) -> str:
+    """Decode a page: UTF-8 (the site's charset), a declared charset, then cp1252.
+
+    Raises :class:`UnreadableInput` for empty, oversized, binary or undecodable input.
+    """
+    if isinstance(body, str):
+        text = body
+        if len(text) > MAX_BODY_BYTES:
+            raise UnreadableInput(f"page is larger than {MAX_BODY_BYTES // 2**20} MB")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise UnreadableInput(f"page text has invalid characters: {error.reason}") from None
+    else:
+        if len(body) > MAX_BODY_BYTES:
+            raise UnreadableInput(f"page is larger than {MAX_BODY_BYTES // 2**20} MB")
+        text = _decode_bytes(body)
+    _check_text(text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_bytes(body: bytes) -> str:
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return body.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableInput("page claims UTF-16 but does not decode") from None
+    if b"\x00" in body:
+        raise UnreadableInput("page contains NUL bytes: binary data, not a saved page")
+    for encoding in _candidate_encodings(body):
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise UnreadableInput("page is not text in UTF-8, its declared charset or Windows-1252")
+
+
+def _candidate_encodings(body: bytes) -> list[str]:
+    declared = _META_CHARSET.search(body[:4096])
+    encodings = ["utf-8-sig"]
+    if declared:
+        encodings.append(declared.group(1).decode("ascii").lower())
+    encodings.append("cp1252")
+    return encodings
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise UnreadableInput("page is empty")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(2, len(text) * MAX_CONTROL_SHARE):
+        raise UnreadableInput(
+            f"page has {controls} control characters: binary data, not a saved page"
+        )
+
+
+def detect_format(text: str) -> str:
+    """``"html"`` when markup appears near the start, else ``"text"`` (a visible-text snapshot)."""
+    return "html" if _HTML_TAG.search(text[:8192]) else "text"

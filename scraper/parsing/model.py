@@ -1,0 +1,100 @@
+"""What one listing page said, before it becomes JSON Lines records.
+
+Both front-ends (HTML and text snapshots) fill the same :class:`Listing`, so everything after
+parsing is blind to where the page came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from scraper.items import BylinePosition, PageRecord, TeaserRecord
+from scraper.terms import vocabulary_of
+
+NO_TEASERS_ERROR = "no teasers found: layout changed?"
+
+
+@dataclass(slots=True)
+class Teaser:
+    """One teaser as published; ``url`` is None when the source has no links (text)."""
+
+    url: str | None
+    title: str | None
+    author: str | None
+    author_position: BylinePosition | None
+    author_truncated: bool
+    submitted: str | None
+    summary: str
+
+
+@dataclass(slots=True)
+class Listing:
+    """One listing page: its term, where it sits in the pager, and its teasers."""
+
+    format: Literal["html", "text"]
+    url: str | None  # canonical URL of this page, when known
+    term: str | None
+    term_url: str | None
+    tid: int | None
+    page: int | None
+    last_page: int | None
+    next_url: str | None
+    empty_term: bool
+    teasers: list[Teaser] = field(default_factory=list)
+
+    @property
+    def vocabulary(self) -> str | None:
+        return vocabulary_of(self.term_url) if self.term_url else None
+
+    def teaser_records(self) -> list[TeaserRecord]:
+        vocabulary = self.vocabulary
+        return [
+            TeaserRecord(
+                url=t.url,
+                title=t.title,
+                author=t.author,
+                submitted=t.submitted,
+                summary=t.summary,
+                term=self.term,
+                term_url=self.term_url,
+                listing_url=self.url,
+                position=position,
+                page=self.page,
+                vocabulary=vocabulary,
+                author_position=t.author_position,
+                author_truncated=t.author_truncated,
+            )
+            for position, t in enumerate(self.teasers)
+        ]
+
+    def page_record(
+        self,
+        status: int | None,
+        *,
+        error: str | None = None,
+        digest: str | None = None,
+        fetched_at: str | None = None,
+    ) -> PageRecord:
+        """The page's health: a 200 with no teasers and no empty-term message is a failure,
+        because that is how a changed layout shows up (silently, with nothing parsed)."""
+        if error is None and status is not None and status != 200:
+            error = f"HTTP {status}"
+        if error is None and not (self.teasers or self.empty_term):
+            error = NO_TEASERS_ERROR
+        return PageRecord(
+            url=self.url or self.term_url or "",
+            status=status,
+            term=self.term,
+            teasers=len(self.teasers),
+            ok=error is None,
+            error=error,
+            term_url=self.term_url,
+            vocabulary=self.vocabulary,
+            page=self.page,
+            last_page=self.last_page,
+            next_url=self.next_url,
+            empty_term=self.empty_term,
+            digest=digest,
+            fetched_at=fetched_at,
+        )
