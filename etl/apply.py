@@ -44,9 +44,10 @@ def apply_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPled
                   term_ids: Mapping[str, int], *, tallies_complete: set[int], run_complete: bool,
                   policy: ChangePolicy) -> ApplyResult:
     states = repo.load_pledges(session)
-    merged = _fold_into_twins(session, run_id, merged, states)
+    merged, by_title = _fold_into_twins(merged, states)
     result, writes = ApplyResult(), _Writes()
     ids = _ensure_pledges(session, run_id, merged, states, result, writes)
+    _link_title_pledges(session, run_id, states, by_title, ids)
     versions = repo.load_open_versions(session)
     members = repo.load_open_memberships(session)
     for key, pledge in merged.items():
@@ -63,8 +64,8 @@ def apply_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPled
     return result
 
 
-def _fold_into_twins(session: Session, run_id: int, merged: Mapping[str, MergedPledge],
-                     states: dict[str, repo.PledgeState]) -> dict[str, MergedPledge]:
+def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.PledgeState]
+                     ) -> tuple[dict[str, MergedPledge], dict[str, list[str]]]:
     """Text snapshots have no URLs: a title-keyed pledge joins its URL-keyed twin when one exists."""
     by_title: dict[str, list[str]] = {}
     for key, state in states.items():
@@ -86,21 +87,25 @@ def _fold_into_twins(session: Session, run_id: int, merged: Mapping[str, MergedP
         target.summaries.update(pledge.summaries)
         target.author = target.author or pledge.author
         folded[twins[0]] = target
-    _link_title_pledges(session, run_id, states, by_title)
-    return folded
+    return folded, by_title
 
 
 def _link_title_pledges(session: Session, run_id: int, states: dict[str, repo.PledgeState],
-                        by_title: dict[str, list[str]]) -> None:
+                        by_title: dict[str, list[str]], ids: Mapping[str, int]) -> None:
+    """A title-keyed pledge whose URL-keyed twin is known hands its identity over to it."""
     for key, state in states.items():
         twins = by_title.get(state.title_key, [])
-        if key.startswith("title:") and state.twin_id is None and len(twins) == 1 \
-                and twins[0] in states:
-            twin = states[twins[0]]
-            session.execute(update(Pledge).where(Pledge.id == state.id)
-                            .values(twin_id=twin.id, present=False))
-            repo.close_presences(session, [state.id], run_id)
-            state.present, state.twin_id = False, twin.id
+        if not key.startswith("title:") or state.twin_id is not None or len(twins) != 1:
+            continue
+        twin_id = ids.get(twins[0]) or (states[twins[0]].id if twins[0] in states else None)
+        if twin_id is None:
+            continue
+        session.execute(update(Pledge).where(Pledge.id == state.id)
+                        .values(twin_id=twin_id, present=False))
+        repo.close_presences(session, [state.id], run_id)
+        session.execute(update(Membership).where(Membership.pledge_id == state.id,
+                                                 Membership.to_run.is_(None)).values(to_run=run_id))
+        state.present, state.twin_id = False, twin_id
 
 
 def _ensure_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPledge],
@@ -192,7 +197,8 @@ def _apply_absences(session: Session, run_id: int, states: dict[str, repo.Pledge
                                     "reason": f"absent {state.absent_runs} of "
                                               f"{policy.confirm_removals_after} runs needed"})
     present_total = sum(1 for s in states.values() if s.present)
-    if candidates and len(candidates) > policy.max_removal_share * present_total:
+    if len(candidates) >= policy.min_suspect_removals \
+            and len(candidates) > policy.max_removal_share * present_total:
         result.suspect = True
         share = f"{len(candidates)} of {present_total} pledges"
         for state in candidates:

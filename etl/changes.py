@@ -57,7 +57,7 @@ def _ingested(session: Session, run_id: int, option: str) -> Run:
 def _through_twins(session: Session, views: dict[int, PledgeView]) -> dict[int, PledgeView]:
     """A title-keyed pledge later linked to its URL-keyed twin counts as that twin."""
     twins = dict(session.execute(select(Pledge.id, Pledge.twin_id).where(
-        Pledge.id.in_(list(views)), Pledge.twin_id.is_not(None))).tuples().all())
+        Pledge.id.in_(list(views)), Pledge.twin_id.is_not(None))).all())
     return {twins.get(pid, pid): view for pid, view in views.items()}
 
 
@@ -65,7 +65,7 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
               before_run: Run | None, to: Run) -> ChangeSet:
     appeared = [pid for pid in after if pid not in before]
     first_runs = dict(session.execute(select(Pledge.id, Pledge.first_run).where(
-        Pledge.id.in_(appeared))).tuples().all()) if appeared else {}
+        Pledge.id.in_(appeared))).all()) if appeared else {}
     since = before_run.id if before_run else 0
     new = [after[p] for p in appeared if first_runs.get(p, to.id) > since]
     restored = [after[p] for p in appeared if first_runs.get(p, to.id) <= since]
@@ -95,7 +95,7 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
 
 def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:
     rows = list(session.execute(select(Absence.pledge_id, Absence.reason).where(
-        Absence.run_id == run_id, Absence.reason != "removed")).tuples().all())
+        Absence.run_id == run_id, Absence.reason != "removed")).all())
     views = queries.pledge_views(session, run_id, [pid for pid, _ in rows], listed_only=False)
     return tuple(sorted((NotSeen(views[pid], reason) for pid, reason in rows if pid in views),
                         key=lambda n: n.pledge.title.casefold()))

@@ -11,6 +11,8 @@ class ChangePolicy:
     confirm_removals_after: int = 1
     # A run that would remove more than this share of present pledges is held as suspect.
     max_removal_share: float = 0.10
+    # ...but a handful of removals is never suspect, or a small site could remove nothing.
+    min_suspect_removals: int = 5
 
     def __post_init__(self) -> None:
         if self.confirm_removals_after < 1:

@@ -70,7 +70,7 @@ def versions_of(session: Session, pledge: Pledge) -> list[VersionRow]:
 def listed_intervals(session: Session, pledge: Pledge) -> list[tuple[int, int | None]]:
     return list(session.execute(select(Presence.from_run, Presence.to_run)
                                 .where(Presence.pledge_id == pledge.id)
-                                .order_by(Presence.from_run)).tuples().all())
+                                .order_by(Presence.from_run)).all())
 
 
 def is_listed(session: Session, pledge: Pledge, run_id: int) -> bool:

@@ -101,13 +101,13 @@ def load_open_pages(session: Session) -> dict[str, OpenPage]:
 
 
 def load_terms(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Term.key, Term.id)).tuples().all())
+    return dict(session.execute(select(Term.key, Term.id)).all())
 
 
 def ensure_terms(session: Session, wanted: Mapping[str, tuple[str | None, str | None, str | None]],
                  known: dict[str, int]) -> dict[str, int]:
     """Create missing terms (key → (name, url, vocabulary)); update names that changed."""
-    vocabularies = dict(session.execute(select(Vocabulary.name, Vocabulary.id)).tuples().all())
+    vocabularies = dict(session.execute(select(Vocabulary.name, Vocabulary.id)).all())
     for key, (name, url, vocabulary) in wanted.items():
         vocab_id = None
         if vocabulary:
@@ -162,4 +162,4 @@ def previous_term_counts(session: Session, before_run: int) -> dict[int, int]:
         select(TermCrawl.term_id, TermCrawl.teasers)
         .join(latest, and_(TermCrawl.term_id == latest.c.term_id, TermCrawl.run_id == latest.c.run_id))
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())

@@ -72,22 +72,23 @@ def record_failed(
     return run.id
 
 
-def record_interrupted(session: Session, *, started_at: datetime, reason: str, source: str = "") -> int:
-    """Mark the attempt that began at ``started_at`` as interrupted; returns its run id.
+def record_abort(
+    session: Session, *, started_at: datetime, status: str, reason: str, source: str = ""
+) -> int:
+    """Record the attempt that began at ``started_at`` as failed or interrupted; returns its id.
 
     If it got as far as ingesting, its data is complete (ingest is one
-    transaction) and stays; the run is only noted as never reported, so the next
-    report covers its changes too. Otherwise a row records the lost attempt.
+    transaction) and stays: the run is only noted as never reported, so the
+    next report covers its changes too. Otherwise a row records the lost attempt.
     """
     ingested = unreported_since(session, started_at)
     if ingested:
         for run in ingested:
-            run.error = f"interrupted after ingest, before its report: {reason}"[:MAX_ERROR_CHARS]
-            run.email_status = "not sent (interrupted)"
+            run.error = f"{status} after ingest, before its report: {reason}"[:MAX_ERROR_CHARS]
+            run.email_status = f"not sent ({status})"
         return ingested[-1].id
     return record_failed(
-        session, started_at=started_at, source=source, status=INTERRUPTED,
-        error=f"interrupted: {reason}",
+        session, started_at=started_at, source=source, status=status, error=f"{status}: {reason}"
     )
 
 
@@ -121,9 +122,12 @@ def record_outcome(
 
 
 def last_reported_run(session: Session, before: int) -> int | None:
-    """The latest ingested run before ``before`` whose changes reached a report."""
+    """The latest complete run before ``before`` whose changes reached a report."""
     statement = select(func.max(Run.id)).where(
-        Run.id < before, Run.status == INGESTED, Run.report_dir.is_not(None)
+        Run.id < before,
+        Run.status == INGESTED,
+        Run.complete.is_(True),
+        Run.report_dir.is_not(None),
     )
     return session.scalar(statement)
 

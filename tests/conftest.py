@@ -1,0 +1,46 @@
+"""Shared fixtures: databases on both backends, paths to the bundled fixtures.
+
+``db_url`` is parametrized over SQLite and a real PostgreSQL server started for
+the session on 127.0.0.1, so every test that takes it runs on both. Set
+``PLEDGEWATCH_TEST_POSTGRES=0`` to run the SQLite half only on a machine
+without PostgreSQL; CI installs the server and never sets it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.postgres import create_database, running_postgres
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+_database_numbers = itertools.count(1)
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+if os.environ.get("PLEDGEWATCH_TEST_POSTGRES") == "0":
+    BACKENDS = ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to a fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'pledgewatch.db'}"
+    admin = request.getfixturevalue("postgres_admin_url")
+    return create_database(admin, f"pledgewatch_test_{next(_database_numbers)}")
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES

@@ -1,0 +1,72 @@
+"""Builders for hand-written crawl files: the JSON Lines a crawl of a few terms would produce."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SITE = "https://gfmd.org"
+
+
+@dataclass(frozen=True)
+class P:
+    """A pledge as a listing shows it."""
+
+    nid: int | None
+    title: str | None
+    summary: str
+    author: str | None = "Ms. Anqi ZHANG"
+
+    @property
+    def url(self) -> str | None:
+        return f"{SITE}/pfp/ppd/{self.nid}" if self.nid else None
+
+
+def term_url(slug: str, vocabulary: str = "contributors") -> str:
+    return f"{SITE}/{vocabulary}/{slug}"
+
+
+def listing(slug: str, pledges: Sequence[P], *, vocabulary: str = "contributors",
+            failed_pages: Iterable[int] = (), per_page: int = 10, status: int = 500,
+            name: str | None = None) -> list[dict[str, Any]]:
+    """Every page of one term: teasers, then the page record, ten to a page."""
+    base, name = term_url(slug, vocabulary), name or slug.replace("-", " ").title()
+    pages = [pledges[i : i + per_page] for i in range(0, len(pledges), per_page)] or [[]]
+    last, failed, records = len(pages) - 1, set(failed_pages), []
+    for number, chunk in enumerate(pages):
+        url = base if number == 0 else f"{base}?page={number}"
+        next_url = f"{base}?page={number + 1}" if number < last else None
+        if number in failed:
+            records.append({"type": "page", "url": url, "status": status, "term": None,
+                            "term_url": base, "teasers": 0, "ok": False, "error": f"HTTP {status}",
+                            "page": number, "last_page": None, "next_url": None,
+                            "vocabulary": vocabulary})
+            continue
+        for position, pledge in enumerate(chunk):
+            records.append({"type": "teaser", "url": pledge.url, "title": pledge.title,
+                            "author": pledge.author, "submitted": None, "summary": pledge.summary,
+                            "term": name, "term_url": base, "listing_url": url,
+                            "position": position, "page": number, "vocabulary": vocabulary})
+        records.append({"type": "page", "url": url, "status": 200, "term": name, "term_url": base,
+                        "teasers": len(chunk), "ok": True, "error": None, "page": number,
+                        "last_page": last, "next_url": next_url, "vocabulary": vocabulary,
+                        "empty_term": not chunk})
+    return records
+
+
+def crawl_end(reason: str = "finished", stamp: str = "2026-03-01T06:00:00+00:00") -> dict[str, Any]:
+    return {"type": "crawl", "started": stamp, "finished": stamp, "reason": reason,
+            "source": "test", "parser_version": "test"}
+
+
+def write_run(path: Path, *listings: list[dict[str, Any]], reason: str = "finished",
+              stamp: str = "2026-03-01T06:00:00+00:00") -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for records in listings:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        handle.write(json.dumps(crawl_end(reason, stamp)) + "\n")
+    return path
