@@ -1,0 +1,173 @@
+"""Run the ``listings`` spider in a child process and summarise the run file it wrote.
+
+Twisted's reactor cannot be restarted and would tie the caller (a long-lived scheduler) to
+Scrapy's process-wide state, so the crawl always runs in ``python -m scraper.crawl SPEC``.
+With ``replay`` this module also serves the fixture site on 127.0.0.1 for the duration.
+
+Replay mode relaxes politeness (:data:`REPLAY_SETTINGS`): the "site" is a local server
+answering from files, so download delay, AutoThrottle and the one-request-per-site limit
+would only slow tests down. robots.txt is still obeyed (fixture sites carry one). Live mode
+always keeps the polite defaults of ``scraper.settings`` unless the caller overrides them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pledgewatch.errors import InputError, PledgewatchError
+from scraper.fixture_site import FixtureServer, load_site
+
+REPLAY_SETTINGS: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "RETRY_BACKOFF_BASE": 0.2,
+}
+
+__all__ = ["REPLAY_SETTINGS", "CrawlSummary", "run_crawl", "summarize"]
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlSummary:
+    """Counts of one run file, read back from the file itself (the crawl record and lines)."""
+
+    out: Path
+    reason: str
+    source: str
+    pages_ok: int
+    pages_failed: int
+    teasers: int
+    terms: int  # term records (discovery mode)
+    new_terms: int
+
+    @property
+    def complete(self) -> bool:
+        """The crawl ran to its end and every listing page it tried parsed."""
+        return self.reason == "finished" and self.pages_failed == 0
+
+
+def summarize(out: Path) -> CrawlSummary | None:
+    """Count a run file's records; None when it has no crawl record (cut short)."""
+    if not out.is_file():
+        return None
+    counts = {"teaser": 0, "term": 0, "new": 0}
+    crawl: dict[str, Any] | None = None
+    with out.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            kind = record.get("type")
+            if kind in counts:
+                counts[kind] += 1
+            counts["new"] += kind == "term" and bool(record.get("new"))
+            crawl = record if kind == "crawl" else crawl
+    if crawl is None:
+        return None
+    return CrawlSummary(
+        out, crawl["reason"], crawl["source"], crawl["pages_ok"], crawl["pages_failed"],
+        counts["teaser"], counts["term"], counts["new"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """What the child process needs; JSON on its command line."""
+
+    out: str
+    spider_args: dict[str, Any]
+    settings: dict[str, Any]
+
+    def to_argv(self) -> list[str]:
+        spec = {"out": self.out, "spider_args": self.spider_args, "settings": self.settings}
+        return [sys.executable, "-m", "scraper.crawl", json.dumps(spec)]
+
+
+def run_crawl(
+    out: Path,
+    *,
+    replay: Path | None = None,
+    start_urls: Sequence[str] | None = None,
+    discover: bool = False,
+    settings: Mapping[str, Any] | None = None,
+    record_dir: Path | None = None,
+    terms_file: Path | None = None,
+    timeout: float | None = None,
+) -> CrawlSummary:
+    """Crawl (live, or ``replay`` a fixture site) into ``out`` and return its summary.
+
+    ``start_urls`` default to the fixture site's terms in replay mode and to ``KNOWN_TERMS``
+    live. Raises :class:`InputError` for a bad fixture site or terms file (nothing crawled),
+    and :class:`PledgewatchError` when the crawl ended without its crawl record.
+    """
+    spider_args: dict[str, Any] = {"discover": "1" if discover else "0"}
+    if terms_file is not None:
+        from scraper.terms import load_terms_file
+
+        load_terms_file(terms_file)  # fail early, in this process, with the file's line number
+        spider_args["terms_file"] = str(terms_file)
+    child_settings: dict[str, Any] = {"PLEDGEWATCH_SOURCE": "live"}
+    if record_dir is not None:
+        child_settings["PLEDGEWATCH_RECORD_DIR"] = str(record_dir)
+    if replay is None:
+        if start_urls:
+            spider_args["terms"] = list(start_urls)
+        child_settings.update(settings or {})
+        return _run(_Spec(str(out), spider_args, child_settings), timeout)
+    site = load_site(replay)
+    spider_args["terms"] = list(start_urls or site.terms)
+    child_settings.update(REPLAY_SETTINGS, PLEDGEWATCH_SOURCE=f"replay:{replay}")
+    child_settings.update(settings or {})
+    with FixtureServer(site) as server:
+        spider_args["base_url"] = server.url
+        return _run(_Spec(str(out), spider_args, child_settings), timeout)
+
+
+def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    try:
+        done = subprocess.run(spec.to_argv(), env=env, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise PledgewatchError(f"crawl did not finish within {timeout} s; {spec.out} is partial") from None
+    summary = summarize(Path(spec.out))
+    if summary is None:
+        raise PledgewatchError(
+            f"crawl exited with code {done.returncode} before writing its crawl record; "
+            f"{spec.out} is incomplete (see the log above)"
+        )
+    return summary
+
+
+def _child(argv: list[str]) -> int:
+    """Entry point of the child process: one crawl, then exit."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from scraper.spiders.listings import ListingsSpider
+
+    if len(argv) != 1:
+        print("usage: python -m scraper.crawl SPEC_JSON", file=sys.stderr)
+        return 2
+    spec = json.loads(argv[0])
+    settings = Settings()
+    settings.setmodule("scraper.settings", priority="project")
+    settings.update({**spec["settings"], "PLEDGEWATCH_OUT": spec["out"]}, priority="cmdline")
+    try:
+        process = CrawlerProcess(settings)
+        process.crawl(ListingsSpider, **spec["spider_args"])
+        process.start()
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))

@@ -1,0 +1,249 @@
+"""The ``listings`` spider: every page of every term listing, as teaser and page records.
+
+It starts from term URLs taken from links (``KNOWN_TERMS``, a terms file, or ``-a terms=``),
+never from slugs built out of names, and follows the pager's ``next`` link to the last page.
+Every listing page it tries yields exactly one page record, failures included, so the ETL can
+tell a vanished pledge from a page that did not load. With ``-a discover=1`` it also reads
+the record pages linked from teasers, reports terms it did not know, and crawls them too.
+
+In replay mode (``-a base_url=http://127.0.0.1:PORT``) requests go to the loopback server
+while every record still carries the public ``https://gfmd.org`` URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from pledgewatch.errors import InputError
+from scraper.items import PageRecord, TermRecord
+from scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
+from scraper.pipelines import utc_now
+from scraper.spiders.failures import describe_failure
+from scraper.terms import (
+    KNOWN_TERMS,
+    canonical_url,
+    is_listing_url,
+    is_record_url,
+    is_site_url,
+    load_terms_file,
+    page_number,
+    term_url_of,
+    vocabulary_of,
+)
+
+REDIRECT_CODES = [301, 302, 303, 307, 308]
+
+
+class SpiderArgumentError(InputError):
+    """A spider argument (``-a name=value``) that cannot be used; the message names it."""
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ListingsSpider(scrapy.Spider):
+    """Crawl term listings page by page; see the module docstring."""
+
+    name = "listings"
+    allowed_domains = ["gfmd.org"]  # www.gfmd.org is a subdomain; mirrors are not allowed
+
+    def __init__(
+        self,
+        terms: str | Iterable[str] | None = None,
+        terms_file: str | None = None,
+        discover: Any = False,
+        base_url: str | None = None,
+        max_pages: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.base_url = self._check_base_url(base_url)
+        self.term_urls = self._start_terms(terms, terms_file)
+        self.discover = _flag(discover)
+        self.max_pages = self._check_max_pages(max_pages)
+        self.parser_version = PARSER_VERSION
+        self.known_terms: set[str] = set(self.term_urls)
+        self.term_names: dict[str, str] = {}
+        self._seen_terms: set[str] = set()  # terms already reported by discovery
+        if self.base_url:
+            self.allowed_domains = [*self.allowed_domains, urlsplit(self.base_url).hostname or ""]
+
+    # -- arguments -------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_base_url(base_url: str | None) -> str | None:
+        if not base_url:
+            return None
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SpiderArgumentError(f"base_url: expected http://HOST:PORT, got {base_url!r}")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @staticmethod
+    def _start_terms(terms: str | Iterable[str] | None, terms_file: str | None) -> list[str]:
+        raw = terms.replace(",", " ").split() if isinstance(terms, str) else list(terms or [])
+        urls = [term_url_of(canonical_url(u)) for u in raw] or ([] if terms_file else list(KNOWN_TERMS))
+        for bad in (u for u in urls if not is_listing_url(u)):
+            raise SpiderArgumentError(f"terms: not a gfmd.org term listing URL: {bad}")
+        if terms_file:
+            urls += load_terms_file(terms_file)
+        return list(dict.fromkeys(urls))
+
+    @staticmethod
+    def _check_max_pages(max_pages: Any) -> int | None:
+        if max_pages in (None, ""):
+            return None
+        if not str(max_pages).isdigit() or int(max_pages) < 1:
+            raise SpiderArgumentError(f"max_pages: expected a positive integer, got {max_pages!r}")
+        return int(max_pages)
+
+    # -- URLs ------------------------------------------------------------------------------
+
+    def fetch_url(self, url: str) -> str:
+        """Where to request a canonical URL: the site itself, or the replay server."""
+        if not self.base_url:
+            return url
+        parts = urlsplit(url)
+        return self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def public_url(self, url: str) -> str:
+        """The canonical ``https://gfmd.org`` form of a fetched (maybe loopback) URL."""
+        return canonical_url(url, fetch_base=self.base_url)
+
+    def _on_site(self, url: str) -> bool:
+        host = urlsplit(url).netloc
+        return is_site_url(url) or bool(self.base_url and host == urlsplit(self.base_url).netloc)
+
+    # -- listings --------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.term_urls:
+            yield self.listing_request(url)
+
+    def listing_request(self, url: str) -> scrapy.Request:
+        meta = {"listing_url": url, "dont_redirect": True, "handle_httpstatus_list": REDIRECT_CODES}
+        return scrapy.Request(
+            self.fetch_url(url), callback=self.parse, errback=self.listing_failed, meta=meta
+        )
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        listing_url = response.meta.get("listing_url") or self.public_url(response.url)
+        if response.status in REDIRECT_CODES:
+            yield from self._redirected(response, listing_url)
+            return
+        fetched_at, digest = utc_now(), hashlib.sha256(response.body).hexdigest()
+        try:
+            if not isinstance(response, TextResponse):
+                raise ValueError(f"not a text response ({response.headers.get('Content-Type')!r})")
+            listing = parse_listing(response.text, url=self.public_url(response.url))
+        except Exception as error:  # a page the parser cannot read is a failed page, not a crash
+            yield self._failed_page(listing_url, response.status, f"unparseable page: {error}", digest)
+            return
+        if listing.term and listing.term_url:
+            self.term_names[listing.term_url] = listing.term
+        yield from listing.teaser_records()
+        yield listing.page_record(response.status, digest=digest, fetched_at=fetched_at)
+        yield from self._next_page(listing.url or listing_url, listing.next_url)
+        if self.discover:
+            yield from self._record_requests(t.url for t in listing.teasers)
+
+    def _next_page(self, url: str, next_url: str | None) -> Iterator[scrapy.Request]:
+        if not next_url or not is_listing_url(next_url):
+            return
+        if term_url_of(next_url) != term_url_of(url) or page_number(next_url) <= page_number(url):
+            self.logger.warning("pager of %s points elsewhere (%s); not followed", url, next_url)
+            return
+        if self.max_pages is not None and page_number(next_url) >= self.max_pages:
+            return
+        yield self.listing_request(next_url)
+
+    def _redirected(self, response: Response, listing_url: str) -> Iterator[Any]:
+        location = response.headers.get("Location", b"").decode("latin-1")
+        target = urljoin(response.url, location)
+        hops = int(response.meta.get("redirect_hops", 0)) + 1
+        if not location or not self._on_site(target):
+            error = f"offsite redirect to {target or '(no Location)'}: not followed"
+        elif hops > self.settings.getint("REDIRECT_MAX_TIMES", 5):
+            error = f"too many redirects (last to {target})"
+        else:
+            request = self.listing_request(listing_url).replace(url=target)
+            request.meta["redirect_hops"] = hops
+            yield request
+            return
+        yield self._failed_page(listing_url, response.status, error)
+
+    def listing_failed(self, failure: Failure) -> Iterator[PageRecord]:
+        """Errback: a page that never parsed still gets its page record."""
+        request = failure.request  # type: ignore[attr-defined]
+        listing_url = request.meta.get("listing_url") or self.public_url(request.url)
+        status, message = describe_failure(failure)
+        self.logger.warning("listing page failed: %s: %s", listing_url, message)
+        yield self._failed_page(listing_url, status, message)
+
+    def _failed_page(self, url: str, status: int | None, error: str, digest: str | None = None) -> PageRecord:
+        term_url = term_url_of(url)
+        return PageRecord(
+            url=url,
+            status=status,
+            term=self.term_names.get(term_url),
+            teasers=0,
+            ok=False,
+            error=error,
+            term_url=term_url,
+            vocabulary=vocabulary_of(url),
+            page=page_number(url),
+            digest=digest,
+            fetched_at=utc_now(),
+        )
+
+    # -- discovery -------------------------------------------------------------------------
+
+    def _record_requests(self, urls: Iterable[str | None]) -> Iterator[scrapy.Request]:
+        for url in urls:
+            if url and is_record_url(url):
+                yield scrapy.Request(
+                    self.fetch_url(url),
+                    callback=self.parse_record,
+                    errback=self.record_failed,
+                    meta={"record_url": url},
+                )
+
+    def parse_record(self, response: Response) -> Iterator[Any]:
+        record_url = response.meta.get("record_url") or self.public_url(response.url)
+        if not isinstance(response, TextResponse):
+            return
+        for raw in parse_record_page(response.text, self.public_url(response.url)):
+            url, name = _term_link(raw)
+            term_url = term_url_of(self.public_url(url))
+            if is_listing_url(term_url) and term_url not in self._seen_terms:
+                yield from self._found_term(term_url, name, record_url)
+
+    def _found_term(self, term_url: str, name: str | None, record_url: str) -> Iterator[Any]:
+        self._seen_terms.add(term_url)
+        new = term_url not in self.known_terms
+        yield TermRecord(term_url, name, vocabulary_of(term_url), new, found_on=record_url)
+        if new:
+            self.logger.info("new term %s (%s) found on %s", term_url, name, record_url)
+            self.known_terms.add(term_url)
+            yield self.listing_request(term_url)
+
+    def record_failed(self, failure: Failure) -> None:
+        _, message = describe_failure(failure)
+        self.logger.warning("record page failed: %s: %s", failure.request.url, message)  # type: ignore[attr-defined]
+
+
+def _term_link(raw: Any) -> tuple[str, str | None]:
+    """Accept the parser's term links as objects with url/name, pairs, or bare URLs."""
+    if isinstance(raw, str):
+        return raw, None
+    if isinstance(raw, tuple):
+        return str(raw[0]), (raw[1] if len(raw) > 1 else None)
+    return str(raw.url), getattr(raw, "name", None)
