@@ -90,7 +90,7 @@ class ListingsSpider(scrapy.Spider):
     @staticmethod
     def _start_terms(terms: str | Iterable[str] | None, terms_file: str | None) -> list[str]:
         raw = terms.replace(",", " ").split() if isinstance(terms, str) else list(terms or [])
-        urls = [term_url_of(canonical_url(u)) for u in raw] or ([] if terms_file else list(KNOWN_TERMS))
+        urls = [term_url_of(canonical_url(u)) for u in raw] or list(KNOWN_TERMS)
         for bad in (u for u in urls if not is_listing_url(u)):
             raise SpiderArgumentError(f"terms: not a gfmd.org term listing URL: {bad}")
         if terms_file:

@@ -1,0 +1,156 @@
+"""``pledgewatch crawl``, ``record`` and ``serve-fixtures``: getting listing pages into a run file.
+
+The crawl itself runs in a child process (see :mod:`scraper.crawl`); these commands choose
+live or replay, check their input before anything starts, and print a short summary.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from pledgewatch.cli import main
+from pledgewatch.errors import InputError
+from scraper.crawl import CrawlSummary, run_crawl
+from scraper.fixture_site import FixtureServer, load_site
+
+_terms_file = click.option(
+    "--terms-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Extra term listing URLs, one per line (# comments) or TOML `terms = [...]`. "
+    "Added to the default start list (the known terms, or the fixture site's terms).",
+)
+_discover = click.option(
+    "--discover",
+    is_flag=True,
+    help="Also read the record pages linked from teasers, report term links not in the start "
+    "list as new (term records with new: true) and crawl those terms too.",
+)
+_term = click.option(
+    "--term",
+    "terms",
+    multiple=True,
+    metavar="URL",
+    help="Start from this term listing URL instead of the default list (repeatable).",
+)
+
+
+def _echo_summary(summary: CrawlSummary) -> None:
+    click.echo(
+        f"{summary.out}: {summary.reason}; pages ok {summary.pages_ok}, "
+        f"failed {summary.pages_failed}; teasers {summary.teasers}; "
+        f"terms found {summary.terms} ({summary.new_terms} new)"
+    )
+
+
+@main.command("crawl")
+@click.option(
+    "--replay",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Replay a fixture site directory (served on 127.0.0.1 for the crawl) instead of "
+    "fetching gfmd.org. Politeness delays are off in replay mode.",
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Crawl https://gfmd.org itself, politely (robots.txt, 1 request at a time, delay, "
+    "AutoThrottle). The default when --replay is not given.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="RUN.jsonl",
+    help="Run file to write: teaser, page and term records as JSON Lines, the crawl record last.",
+)
+@_terms_file
+@_term
+@_discover
+def crawl_command(
+    replay: Path | None, live: bool, out: Path, terms_file: Path | None, terms: tuple[str, ...],
+    discover: bool,
+) -> None:
+    """Crawl every page of every term listing into a run file.
+
+    One page record is written per listing page tried, failures included (HTTP errors after
+    retries, timeouts, truncated or oversize responses, offsite redirects, pages with no
+    teasers), and the crawl goes on. The exit status is 0 when the crawl ran to its end,
+    even with failed pages: the summary and the page records say which.
+    """
+    if replay is not None and live:
+        raise InputError("choose one of --replay DIR and --live")
+    if replay is not None:
+        load_site(replay)  # a bad fixture site is bad input: exit 2 before anything starts
+    summary = run_crawl(
+        out, replay=replay, start_urls=list(terms) or None, discover=discover, terms_file=terms_file
+    )
+    _echo_summary(summary)
+
+
+@main.command("record")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    metavar="DIR",
+    help="Directory to write the fixture site to (site.json, robots.txt, pages/...).",
+)
+@click.option(
+    "--run",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="RUN.jsonl",
+    help="Also keep the crawl's run file here (default: DIR/run.jsonl).",
+)
+@_terms_file
+@_term
+@_discover
+def record_command(
+    out: Path, run: Path | None, terms_file: Path | None, terms: tuple[str, ...], discover: bool
+) -> None:
+    """Crawl gfmd.org politely and save every response as a fixture site in DIR.
+
+    The result replays with `pledgewatch crawl --replay DIR` and `serve-fixtures DIR`; it is
+    how real pages replace the inferred markup of the bundled fixtures.
+    """
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"{out} is not empty; record into a new directory")
+    summary = run_crawl(
+        run or out / "run.jsonl",
+        start_urls=list(terms) or None,
+        discover=discover,
+        terms_file=terms_file,
+        record_dir=out,
+    )
+    _echo_summary(summary)
+    click.echo(f"fixture site written to {out}")
+
+
+@main.command("serve-fixtures")
+@click.argument("site_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8800,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one). The server never listens on other addresses.",
+)
+def serve_fixtures_command(site_dir: Path, port: int) -> None:
+    """Serve the fixture site DIR on http://127.0.0.1:PORT until interrupted (Ctrl-C).
+
+    Answers the recorded responses (with their faults), 404 for anything else. Point a
+    crawl at it with `scrapy crawl listings -a base_url=http://127.0.0.1:PORT`.
+    """
+    site = load_site(site_dir)
+    with FixtureServer(site, port) as server:
+        click.echo(f"serving {site_dir} ({len(site.entries)} responses) on {server.url}")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("stopped")
