@@ -64,9 +64,11 @@ def parse_text(text: str, url: str | None) -> Listing:
 def _title_before_byline(block: Block) -> bool:
     """The usual case: the line right above "Submitted by" is the title."""
     line = block.single
-    if line is None or len(line) > MAX_TITLE_GUESS or line.endswith((":", ";", ",")):
-        return False
-    return not line.endswith(".") or (". " not in line and len(line) <= 120)
+    return (
+        line is not None
+        and len(line) <= MAX_TITLE_GUESS
+        and not line.endswith((".", ":", ";", ",", "!"))
+    )
 
 
 def _title_like(block: Block) -> bool:
@@ -120,7 +122,9 @@ def _add_unmarked(blocks: list[Block], spans: dict[int, _Span]) -> None:
     if not blocks:
         return
     if not spans:
-        spans[0] = _Span(0, title=0 if blocks[0].single else None)
+        has_body = len(blocks) > 1 or len(blocks[0].lines) > 1
+        if has_body and _short_format(blocks[0].lines, [])[0] is not None:
+            spans[0] = _Span(0, title=0 if blocks[0].single else None)
         return
     first = min(spans)
     if first > 1 and _title_like(blocks[0]):
@@ -128,8 +132,8 @@ def _add_unmarked(blocks: list[Block], spans: dict[int, _Span]) -> None:
     last = spans[max(spans)]
     if last.name is None:
         for k in range(last.body_start + 1, len(blocks)):
-            nxt = blocks[k + 1] if k + 1 < len(blocks) else None
-            if _title_like(blocks[k]) and (nxt is None or not _title_like(nxt)):
+            ends_page = k + 2 >= len(blocks)  # the next block, if any, is the (cut) last one
+            if _title_like(blocks[k]) and (ends_page or not _title_like(blocks[k + 1])):
                 spans[k] = _Span(k, title=k)
                 break
 
