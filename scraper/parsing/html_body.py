@@ -32,7 +32,11 @@ class _Builder:
         if value:
             self.buffer.append(_ASCII_RUN.sub(" ", value))
 
-    def line_break(self) -> None:
+    def line_break(self, force: bool = True) -> None:
+        """End the current line; list items and rows only end a line that has text."""
+        if not force and not "".join(self.buffer).strip(" "):
+            self.buffer = []
+            return
         self.lines.append(clean_line("".join(self.buffer)))
         self.buffer = []
 
@@ -63,7 +67,7 @@ def _walk(element: etree._Element, out: _Builder) -> None:
     if tag in PARAGRAPH_TAGS:
         out.paragraph_break()
     elif tag in LINE_TAGS:
-        out.line_break()
+        out.line_break(force=tag == "br")
     out.text(element.text)
     for child in element:
         _walk(child, out)
@@ -71,7 +75,7 @@ def _walk(element: etree._Element, out: _Builder) -> None:
     if tag in PARAGRAPH_TAGS:
         out.paragraph_break()
     elif tag in LINE_TAGS and tag != "br":
-        out.line_break()
+        out.line_break(force=False)
 
 
 def body_summary(elements: list[etree._Element]) -> str:
