@@ -1,0 +1,48 @@
+"""``pledgewatch diff``: what changed between two stored runs, as text, HTML or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pledgewatch.cli import db_option, main
+
+
+@main.command()
+@click.option("--from", "from_run", type=click.IntRange(min=1), default=None, metavar="RUN",
+              help="Older run id (default: the previous complete run before --to).")
+@click.option("--to", "to_run", type=click.IntRange(min=1), default=None, metavar="RUN",
+              help="Newer run id (default: the latest ingested run).")
+@click.option("--format", "output_format", type=click.Choice(["text", "html", "json"]),
+              default="text", show_default=True, help="What to print on standard output.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Also write run-<to>.html, .txt and .json into DIR.")
+@click.option("--vocabulary", "vocabularies", multiple=True, metavar="NAME",
+              help="Only pledges with a term in this vocabulary (repeatable), as a recipient filter would.")
+@click.option("--term", "terms", multiple=True, metavar="NAME_OR_URL",
+              help="Only pledges with this term (repeatable).")
+@click.option("--site-name", default="gfmd.org", show_default=True,
+              help="Site name for the subject line; report links must point to this host.")
+@db_option
+def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: Path | None,
+         vocabularies: tuple[str, ...], terms: tuple[str, ...], site_name: str,
+         db_url: str | None) -> None:
+    """Show what changed between two runs: new, edited, removed, re-classified pledges."""
+    from etl.changes import changes_between
+    from etl.report import render_report, write_report_files
+    from etl.report_filter import ReportFilter
+    from etl.report_json import changes_to_json
+    from storage.db import open_session
+
+    with open_session(db_url) as session:
+        changes = ReportFilter(vocabularies, terms).apply(changes_between(session, from_run, to_run))
+    report = render_report(changes, site_name=site_name)
+    if out_dir is not None:
+        for path in write_report_files(report, changes, out_dir):
+            click.echo(f"wrote {path}", err=True)
+    if output_format == "json":
+        click.echo(json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.html if output_format == "html" else report.text, nl=False)
