@@ -30,7 +30,8 @@ PASSWORD_ENV = "PLEDGEWATCH_SMTP_PASSWORD"
 ENV_ALIASES = {"PLEDGEWATCH_DB": "database.url", PASSWORD_ENV: "mail.smtp_password"}
 # Keys that may only come from the environment (never from the file).
 ENV_ONLY = {"mail.smtp_password"}
-SECURITY_MODES = ("none", "starttls", "ssl")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SECURITY_MODES = ("none", "starttls", "tls", "ssl")  # ssl: another name for tls
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class CrawlConfig:
     discover: bool = False  # also follow record pages to find terms not yet known
     runs_dir: Path = Path("var/runs")  # where crawl output (JSON Lines) is written
     keep_files: bool = False  # keep crawl files after ingest (the database keeps the raw input)
+    timeout_seconds: int = 4 * 3600  # a crawl still running after this is stopped and fails
+    log_level: str = "WARNING"  # Scrapy's own logging in the crawl process
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ class MailConfig:
     smtp_port: int = 25
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)  # from PLEDGEWATCH_SMTP_PASSWORD only
-    security: str = "none"  # none | starttls | ssl
+    security: str = "none"  # none | starttls | tls (SMTPS; also "ssl")
     timeout_seconds: float = 30.0
     sender: str = "pledgewatch@localhost"
     recipients: tuple[RecipientConfig, ...] = ()
@@ -152,6 +155,9 @@ def check_values(config: Config) -> None:
     _require(config.mail.timeout_seconds > 0, "mail.timeout_seconds", "must be positive")
     _require(0 < config.health.max_failed_share <= 1, "health.max_failed_share",
              "must be in (0, 1]")
+    _require(config.crawl.log_level in LOG_LEVELS, "crawl.log_level",
+             f"must be one of {', '.join(LOG_LEVELS)}, got {config.crawl.log_level!r}")
+    _require(config.crawl.timeout_seconds > 0, "crawl.timeout_seconds", "must be positive")
     _require(config.lock.heartbeat_seconds > 0, "lock.heartbeat_seconds", "must be positive")
     _require(config.lock.stale_after_seconds > 2 * config.lock.heartbeat_seconds,
              "lock.stale_after_seconds", "must be more than twice lock.heartbeat_seconds")

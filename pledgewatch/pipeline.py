@@ -1,0 +1,269 @@
+"""One pipeline run: crawl → ingest → diff → report → e-mail, under the run lock.
+
+:func:`run_once` is the only entry point, used alike by ``pledgewatch run``
+(cron) and by the scheduler, so both behave identically. Each stage commits on
+its own and in order, which is what makes the run safe to kill at any moment:
+
+* before ingest commits, nothing but the lock row exists; the next start finds
+  the lock stale and records the attempt as interrupted;
+* ingest is one transaction, so a run's data is all there or not at all;
+* a run whose ``report_dir`` is still empty was never reported, and the next
+  report is computed from the last *reported* run, so editors miss nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from etl.records import ChangeSet
+from pledgewatch import health, lock
+from pledgewatch.config import Config
+from pledgewatch.errors import InputError, PledgewatchError
+from pledgewatch.progress import CrawlWatcher, Progress
+from storage import runlog
+from storage.db import open_database
+from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from pledgewatch.delivery import Delivery
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+
+
+class RunInterrupted(PledgewatchError):
+    """The run was asked to stop (signal) before its data was ingested."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """What a finished run did; the CLI prints it and turns it into an exit code."""
+
+    run_id: int
+    from_run: int | None
+    complete: bool
+    suspect: bool
+    pages_ok: int
+    pages_failed: int
+    counts: dict[str, int]
+    report_dir: Path
+    email_status: str
+    email_ok: bool
+    health: health.Verdict
+
+    @property
+    def exit_code(self) -> int:
+        """0, 3 for a partial crawl, 1 when e-mail was left unsent (the report is written)."""
+        if not self.email_ok:
+            return EXIT_FAILED
+        return EXIT_OK if self.complete else EXIT_PARTIAL
+
+    def summary(self) -> str:
+        changes = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items())
+        crawl = "complete" if self.complete else "PARTIAL (removals held)"
+        since = f"since run {self.from_run}" if self.from_run else "first run (baseline)"
+        return "\n".join([
+            f"run {self.run_id}: crawl {crawl}, {self.pages_ok} pages ok, {self.pages_failed} failed",
+            f"changes {since}: {changes}",
+            f"report: {self.report_dir}",
+            f"e-mail: {self.email_status}",
+            f"source health: {self.health.status} ({self.health.reason})",
+        ])
+
+
+@dataclass(slots=True)
+class _Attempt:
+    """Where a run got to, so a failure is recorded against the right stage."""
+
+    config: Config
+    replay: Path | None
+    progress: Progress | None
+    stop: threading.Event | None
+    stage: str = "start"
+    crawl_file: Path | None = field(default=None)
+
+    @property
+    def source(self) -> str:
+        return f"replay:{self.replay}" if self.replay else "live"
+
+    def check_stop(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise RunInterrupted(f"stopped by request before {self.stage}")
+
+
+def run_once(
+    config: Config,
+    *,
+    replay: Path | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> RunOutcome:
+    """Run the whole pipeline once; raises ``RunLocked`` at once if another run is going."""
+    attempt = _Attempt(config, replay or config.crawl.replay, progress, stop)
+    _check_replay(attempt.replay)
+    factory = open_database(config.database.url)
+    try:
+        lease = lock.acquire(
+            factory,
+            stale_after=timedelta(seconds=config.lock.stale_after_seconds),
+            heartbeat=timedelta(seconds=config.lock.heartbeat_seconds),
+            on_stale=_record_dead_run,
+        )
+        with lease:
+            return _guarded(factory, attempt, lease)
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def _guarded(factory: sessionmaker[Session], attempt: _Attempt, lease: lock.RunLease) -> RunOutcome:
+    try:
+        return _stages(factory, attempt)
+    except BaseException as error:  # incl. KeyboardInterrupt: record, then let it propagate
+        _record_abort(factory, attempt, lease.holder.acquired_at, error)
+        raise
+
+
+def _check_replay(replay: Path | None) -> None:
+    """A bad ``--replay`` folder is the user's input error: refuse it before writing anything."""
+    if replay is None:
+        return
+    from scraper.fixture_site import load_site
+
+    load_site(replay)
+
+
+def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
+    from etl.ingest import ingest_run_file
+
+    config = attempt.config
+    attempt.stage = "crawl"
+    attempt.check_stop()
+    attempt.crawl_file = _crawl(attempt)
+    attempt.stage = "ingest"
+    attempt.check_stop()
+    result = ingest_run_file(factory, attempt.crawl_file, source=attempt.source,
+                             policy=config.changes.policy())
+    attempt.stage = "report"
+    with factory() as session:
+        changes = changes_since_last_report(session, result.run_id)
+    report_dir = _write_report(config, changes)
+    verdict = health.judge_crawl(result.pages_ok, result.pages_failed, result.teasers,
+                                 config.health.max_failed_share)
+    with factory.begin() as session:
+        transition = health.record(session, verdict, result.run_id)
+        runlog.record_outcome(session, result.run_id, counts=changes.counts(),
+                              report_dir=str(report_dir), email_status="pending")
+    attempt.stage = "mail"
+    delivery = _deliver(config, changes, transition)
+    with factory.begin() as session:
+        runlog.record_outcome(session, result.run_id, email_status=delivery.status)
+    _discard_crawl_file(attempt)
+    return RunOutcome(
+        result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
+        result.pages_failed, changes.counts(), report_dir, delivery.status, delivery.ok, verdict,
+    )
+
+
+def _crawl(attempt: _Attempt) -> Path:
+    from scraper.crawl import run_crawl
+
+    config = attempt.config
+    out = config.crawl.runs_dir / f"crawl-{utcnow():%Y%m%dT%H%M%S%fZ}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log.info("crawling %s into %s", attempt.source, out)
+    watching = CrawlWatcher(out, attempt.progress) if attempt.progress else nullcontext()
+    with watching:
+        run_crawl(out, replay=attempt.replay, start_urls=config.crawl.start_urls or None,
+                  discover=config.crawl.discover, timeout=config.crawl.timeout_seconds,
+                  settings={"LOG_LEVEL": config.crawl.log_level})
+    return out
+
+
+def changes_since_last_report(session: Session, run_id: int) -> ChangeSet:
+    """Changes up to ``run_id`` since the last run editors were told about.
+
+    Normally that is the previous complete run. If that one was never reported
+    (the process died after its ingest), go back to the last reported complete
+    run so the changes it found are not lost.
+    """
+    from etl.changes import changes_between
+
+    changes = changes_between(session, None, run_id)
+    if changes.from_run is None or runlog.is_reported(session, changes.from_run):
+        return changes
+    baseline = runlog.last_reported_run(session, before=changes.from_run)
+    if baseline is None:
+        return changes
+    log.info("run %s was never reported; reporting changes since run %s", changes.from_run, baseline)
+    return changes_between(session, baseline, run_id)
+
+
+def _write_report(config: Config, changes: ChangeSet) -> Path:
+    from etl.report import render_report, write_report_files
+
+    directory = config.report.dir / f"run-{changes.to_run}"
+    report = render_report(changes, site_name=config.report.site_name)
+    write_report_files(report, changes, directory)
+    if config.report.feed is not None:
+        from etl.feed import update_feed
+
+        update_feed(config.report.feed, changes, site_name=config.report.site_name)
+    return directory
+
+
+def _deliver(
+    config: Config, changes: ChangeSet | None, transition: health.Transition | None
+) -> Delivery:
+    from pledgewatch.delivery import deliver
+
+    return deliver(config, changes, transition)
+
+
+def _discard_crawl_file(attempt: _Attempt) -> None:
+    """The database keeps the raw input; the file only matters when something went wrong."""
+    if attempt.crawl_file is not None and not attempt.config.crawl.keep_files:
+        attempt.crawl_file.unlink(missing_ok=True)
+
+
+def _record_dead_run(session: Session, holder: lock.LockHolder, reason: str) -> None:
+    run_id = runlog.record_abort(session, started_at=holder.acquired_at,
+                                 status=runlog.INTERRUPTED, reason=reason)
+    log.warning("recorded run %s as interrupted: %s", run_id, reason)
+
+
+def _record_abort(
+    factory: sessionmaker[Session], attempt: _Attempt, started_at: object, error: BaseException
+) -> None:
+    interrupted = isinstance(error, (RunInterrupted, KeyboardInterrupt, SystemExit))
+    status = runlog.INTERRUPTED if interrupted else runlog.FAILED
+    reason = f"during {attempt.stage}: {error or type(error).__name__}"
+    try:
+        with factory.begin() as session:
+            run_id = runlog.record_abort(session, started_at=started_at, status=status,  # type: ignore[arg-type]
+                                         reason=reason, source=attempt.source)
+            broken = _source_failure(attempt, error)
+            transition = health.record(session, broken, run_id) if broken else None
+        log.error("run %s %s %s", run_id, status, reason)
+        if transition is not None:
+            _deliver(attempt.config, None, transition)
+    except Exception:  # never hide the original error behind a bookkeeping one
+        log.exception("could not record the %s run", status)
+
+
+def _source_failure(attempt: _Attempt, error: BaseException) -> health.Verdict | None:
+    """A crawl that failed says the source (or spider) is broken; other failures do not."""
+    if attempt.stage != "crawl" or isinstance(error, (InputError, RunInterrupted)):
+        return None
+    if not isinstance(error, Exception):
+        return None
+    return health.judge_failure(str(error))
