@@ -16,7 +16,8 @@ Each run is written three ways:
 * ``raw-snapshot-NN.json`` — the same with the text as published (noise included),
   the peers' default input.
 
-``truth-NN.json`` says what changed from run NN-1 to NN. Lines are streamed to
+``truth-NN.json`` says what changed from run NN-1 to NN. ``unchanged-NN.jsonl``
+(runs after the last) re-crawl the final state: nothing in them is a change. Lines are streamed to
 disk; only the pledges' current state (a few hundred bytes each) stays in memory.
 """
 
@@ -324,22 +325,39 @@ def run_files(out: Path, run: int) -> RunFiles:
                     out / f"raw-snapshot-{run:02d}.json", out / f"truth-{run:02d}.json")
 
 
-def generate(out: Path, *, pledges: int, runs: int, seed: int = 1,
-             mix: ChangeMix | None = None) -> list[RunFiles]:
-    """Write all runs under ``out``; reuse them when a manifest says they match."""
+@dataclass(frozen=True, slots=True)
+class WorkloadFiles:
+    """Everything one workload wrote: the changing runs, then the unchanged re-crawls."""
+
+    folder: Path
+    runs: list[RunFiles]
+    unchanged: list[Path]  # later crawls of the final state: same content, new timestamps
+
+
+def generate(out: Path, *, pledges: int, runs: int, unchanged: int = 10, seed: int = 1,
+             mix: ChangeMix | None = None) -> WorkloadFiles:
+    """Write all runs under ``out``; reuse them when a manifest says they match.
+
+    The unchanged re-crawls differ from the last run only in their fetch times, as a
+    real crawl of an unchanged site would; byte-identical files would be skipped by
+    any ingest that de-duplicates its input, which is not what they measure.
+    """
     mix = mix or ChangeMix()
     params = {"generator_version": GENERATOR_VERSION, "pledges": pledges, "runs": runs,
-              "seed": seed, "mix": asdict(mix)}
+              "unchanged": unchanged, "seed": seed, "mix": asdict(mix)}
     manifest = out / "workload.json"
-    files = [run_files(out, run) for run in range(1, runs + 1)]
+    files = WorkloadFiles(out, [run_files(out, run) for run in range(1, runs + 1)],
+                          [out / f"unchanged-{run:02d}.jsonl"
+                           for run in range(runs + 1, runs + unchanged + 1)])
     if manifest.exists() and json.loads(manifest.read_text()).get("params") == params:
-        if all(f.crawl.exists() and f.truth.exists() for f in files):
+        if all(f.crawl.exists() and f.truth.exists() for f in files.runs) and \
+                all(p.exists() for p in files.unchanged):
             return files
     out.mkdir(parents=True, exist_ok=True)
     manifest.unlink(missing_ok=True)
     work = Workload(pledges, seed, mix)
     summary: list[dict[str, Any]] = []
-    for f in files:
+    for f in files.runs:
         truth = work.first_truth() if f.run == 1 else work.advance(f.run)
         lines = _write_lines(f.crawl, crawl_lines(work, f.run))
         _write_snapshot(f.snapshot, snapshot_rows(work, normalized=True))
@@ -347,6 +365,8 @@ def generate(out: Path, *, pledges: int, runs: int, seed: int = 1,
         f.truth.write_text(_dumps(asdict(truth)) + "\n", encoding="utf-8")
         summary.append({"run": f.run, "pledges": len(work.pledges), "lines": lines,
                         "bytes": f.crawl.stat().st_size, **truth.counts()})
+    for number, path in enumerate(files.unchanged, start=runs + 1):
+        _write_lines(path, crawl_lines(work, number))
     manifest.write_text(json.dumps({"params": params, "runs": summary}, indent=1) + "\n")
     return files
 
@@ -360,12 +380,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pledges", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--unchanged", type=int, default=10,
+                        help="re-crawls of the final state to write after the runs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: bench/out/workload-P-seedS)")
     args = parser.parse_args(argv)
     out = args.out or Path("bench/out") / f"workload-{args.pledges}-seed{args.seed}"
-    generate(out, pledges=args.pledges, runs=args.runs, seed=args.seed)
+    generate(out, pledges=args.pledges, runs=args.runs, unchanged=args.unchanged, seed=args.seed)
     print((out / "workload.json").read_text())
 
 

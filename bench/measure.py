@@ -1,0 +1,117 @@
+"""Wall time and peak memory of one command, with a time limit.
+
+Peak memory is the kernel's ``ru_maxrss`` of the finished child: the largest
+resident set of the child or of any descendant it waited for (git-history's
+``git`` helpers, dbt's adapters). It is measured by the kernel at no cost, unlike
+polling, and needs no extra package. The command runs under GNU ``time``, a tiny
+process, because a child forked straight from this (larger) Python process
+inherits the parent's resident-set high-water mark and would report it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One command's cost; ``timed_out`` means ``seconds`` is only a lower bound."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int | None
+    timed_out: bool
+    stdout: str
+    stderr: str
+
+    def check(self, what: str) -> Measured:
+        if self.timed_out or self.returncode != 0:
+            status = "timed out" if self.timed_out else f"exit {self.returncode}"
+            raise RuntimeError(f"{what} failed ({status}):\n{self.stderr[-2000:]}{self.stdout[-1000:]}")
+        return self
+
+
+def run(cmd: Sequence[str | Path], *, cwd: Path | None = None, timeout: float | None = None,
+        env: Mapping[str, str] | None = None) -> Measured:
+    """Run ``cmd`` to its end (or kill its process group at ``timeout``) and measure it.
+
+    Output goes to unnamed temporary files, not pipes, so a chatty child never
+    blocks on a full pipe while we wait for it.
+    """
+    argv = [str(c) for c in cmd]
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        if GNU_TIME:
+            argv = [GNU_TIME, "-q", "-f", "%M", "-o", rss.name, *argv]
+        return _wait(argv, cwd, timeout, env, Path(rss.name) if GNU_TIME else None)
+
+
+def _wait(argv: list[str], cwd: Path | None, timeout: float | None,
+          env: Mapping[str, str] | None, rss_file: Path | None) -> Measured:
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err,
+                                env=dict(env) if env is not None else None, start_new_session=True)
+        timed_out = False
+        hwm_kb = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout is not None and time.perf_counter() - started > timeout:
+                hwm_kb = _tree_hwm_kb(proc.pid)
+                os.killpg(proc.pid, signal.SIGKILL)
+                timed_out = True
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        texts = []
+        for handle in (out, err):
+            handle.seek(0)
+            texts.append(handle.read().decode("utf-8", "replace"))
+    peak_kb = hwm_kb if timed_out else usage.ru_maxrss
+    if rss_file is not None and not timed_out:
+        reported = rss_file.read_text().strip().splitlines()
+        if reported and reported[-1].isdigit():
+            peak_kb = int(reported[-1])
+    return Measured(seconds, peak_kb / 1024, None if timed_out else proc.returncode,
+                    timed_out, texts[0], texts[1])
+
+
+def _tree_hwm_kb(pid: int) -> int:
+    """The largest VmHWM in a live process tree (used when a run is killed at its limit)."""
+    best, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmHWM:") and current != pid:
+                    best = max(best, int(line.split()[1]))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return best
+
+
+def tree_size(*paths: Path) -> int:
+    """Bytes on disk under the given files or folders (a database and its side files)."""
+    total = 0
+    for path in paths:
+        if path.is_file():
+            total += path.stat().st_size
+        elif path.is_dir():
+            total += sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return total
