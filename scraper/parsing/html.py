@@ -30,9 +30,13 @@ def parse_html(text: str, url: str | None) -> Listing:
         page=page,
         last_page=_last_page(page_sel, page),
         next_url=_link(page_sel.css(css.PAGER_NEXT).get(), base),
-        empty_term=not teasers and page_sel.xpath(css.EMPTY_TERM, message=css.EMPTY_TERM_MESSAGE).get() == "1",
+        empty_term=not teasers and _has_empty_message(page_sel),
         teasers=teasers,
     )
+
+
+def _has_empty_message(page_sel: Selector) -> bool:
+    return page_sel.xpath(css.EMPTY_TERM, message=css.EMPTY_TERM_MESSAGE).get() == "1"
 
 
 def _teaser_roots(page_sel: Selector) -> list[Selector]:
