@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from twisted.internet import defer, task
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import task
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -29,14 +30,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
 
-    def process_request(self, request: Request, spider: object = None) -> defer.Deferred[None] | None:
+    async def process_request(self, request: Request) -> None:
         """Delay a retried request by its backoff before it is downloaded."""
         delay = float(request.meta.get(BACKOFF_META, 0.0))
-        if delay <= 0:
-            return None
-        from twisted.internet import reactor
+        if delay > 0:
+            from twisted.internet import reactor
 
-        return task.deferLater(reactor, delay, lambda: None)  # type: ignore[arg-type]
+            await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))
 
     def _retry(self, request: Request, reason: str | Exception | type[Exception]) -> Request | None:
         retry = super()._retry(request, reason)

@@ -43,18 +43,22 @@ def describe_failure(failure: Failure) -> tuple[int | None, str]:
     if isinstance(value, IgnoreRequest):
         return None, f"not fetched: {value}"
     if isinstance(value, ResponseFailed):
-        return None, _response_failed(value) + tries
+        return None, _from_reasons(value.reasons) + tries
+    cause = value.__cause__ or value.__context__
+    if isinstance(value, DownloadFailedError) and isinstance(cause, ResponseFailed):
+        return None, _from_reasons(cause.reasons) + tries
     for kinds, message in _MESSAGES:
         if isinstance(value, kinds):
             detail = str(value).strip()
-            if isinstance(value, DownloadCancelledError) and "maxsize" in detail.lower():
+            if isinstance(value, DownloadCancelledError) and "max size" in detail.lower():
                 message = "oversize response"
             return None, f"{message}{tries}" + (f" ({detail})" if detail else "")
     return None, f"{type(value).__name__}: {value}{tries}"
 
 
-def _response_failed(value: ResponseFailed) -> str:
-    reasons = [r.value for r in value.reasons if isinstance(r, Failure)]
+def _from_reasons(failures: list[object]) -> str:
+    """Twisted's client reports a failed response as a list of underlying failures."""
+    reasons = [r.value for r in failures if isinstance(r, Failure)]
     names = {type(r).__name__ for r in reasons}
     if "_DataLoss" in names or "PotentialDataLoss" in names:
         return "truncated body: the connection closed before the announced length"

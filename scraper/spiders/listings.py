@@ -28,6 +28,7 @@ from scraper.pipelines import utc_now
 from scraper.spiders.failures import describe_failure
 from scraper.terms import (
     KNOWN_TERMS,
+    SITE,
     canonical_url,
     is_listing_url,
     is_record_url,
@@ -185,6 +186,8 @@ class ListingsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         listing_url = request.meta.get("listing_url") or self.public_url(request.url)
         status, message = describe_failure(failure)
+        if self.base_url:  # records never name the replay server
+            message = message.replace(self.base_url, SITE)
         self.logger.warning("listing page failed: %s: %s", listing_url, message)
         yield self._failed_page(listing_url, status, message)
 
