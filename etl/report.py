@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def environment() -> Environment:
     )
     env.globals.update(DELETE=DELETE, INSERT=INSERT)
     env.filters["diff_text"] = diff_as_text
+    env.filters["moment"] = readable_time
     return env
 
 
@@ -159,3 +161,14 @@ def diff_as_text(ops: tuple[DiffOp, ...]) -> str:
     """A diff in wdiff notation, readable in any mail client: ``[-old-]{+new+}``."""
     marks = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
     return "".join(f"{marks[op][0]}{text}{marks[op][1]}" if op in marks else text for op, text in ops)
+
+
+def readable_time(iso: str) -> str:
+    """"2025-11-20 06:03 UTC" from an ISO 8601 time; anything unparseable is shown as given."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

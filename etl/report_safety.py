@@ -43,7 +43,7 @@ def strip_controls(text: str) -> str:
 def clip(text: str, limit: int) -> str:
     """Cut ``text`` to ``limit`` characters, marking the cut with an ellipsis.
 
-    >>> clip("Global Compact for Migration", 14)
+    >>> clip("Global Compact for Migration", 15)
     'Global Compact…'
     """
     if len(text) <= limit:

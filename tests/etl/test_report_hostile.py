@@ -103,3 +103,11 @@ def test_crlf_in_a_title_cannot_reach_the_subject():
     changes = only_new(replace(WELCOMING, title="x\r\nBcc: victim@example.org"))
     assert "\n" not in render_report(changes).subject
     assert "Bcc" not in render_report(changes).subject
+
+
+def test_safety_module_examples_hold():
+    import doctest
+
+    import etl.report_safety
+
+    assert doctest.testmod(etl.report_safety).failed == 0
