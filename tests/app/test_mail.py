@@ -13,7 +13,7 @@ from pledgewatch.errors import ConfigError
 from pledgewatch.mail import Recipient, SmtpSettings
 from pledgewatch.outbox import DeliveryError, flush, pending_messages, queue
 from tests.support.sample_changes import M4SD, OBJECTIVE_16, WELCOMING, sample_changes
-from tests.support.smtp_sink import USER, SmtpSink, free_port
+from tests.support.smtp_sink import USER, SmtpSink, free_port, self_signed_context
 
 SENDER = "pledgewatch@example.org"
 ALICE, BOB = "alice@example.org", "bob@example.org"
@@ -136,6 +136,20 @@ def test_queueing_the_same_run_twice_sends_once(sink, outbox):
     send(sample_changes(), [Recipient(ALICE)], outbox, sink.port)
     send(sample_changes(), [Recipient(ALICE)], outbox, sink.port)
     assert len(sink.received) == 1
+
+
+def test_starttls_with_login_delivers_and_an_untrusted_certificate_is_refused(outbox, tmp_path):
+    context, cert_file = self_signed_context(tmp_path)
+    queue(sample_changes(), [Recipient(ALICE)], outbox, sender=SENDER)
+    env = {"PLEDGEWATCH_SMTP_PASSWORD": "right"}
+    with SmtpSink(password="right", tls_context=context) as server:
+        untrusted = SmtpSettings(host="127.0.0.1", port=server.port, security="starttls",
+                                 user=USER, sender=SENDER, timeout=5)
+        refused = flush(outbox, untrusted, environ=env)
+        assert "CERTIFICATE_VERIFY_FAILED" in refused.failed[0].last_error
+        trusted = replace(untrusted, ca_file=str(cert_file))
+        assert flush(outbox, trusted, environ=env).ok
+        assert len(server.to(ALICE)) == 1
 
 
 def test_the_password_comes_only_from_the_environment_and_is_never_shown():
