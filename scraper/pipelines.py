@@ -25,7 +25,7 @@ RECORD_TYPES = (TeaserRecord, PageRecord, TermRecord)
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class JsonLinesPipeline:
