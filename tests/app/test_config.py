@@ -93,7 +93,7 @@ def test_smtp_password_comes_from_the_environment_and_is_never_printed() -> None
         ('[mail]\nsmtp_password = "x"\n', "mail.smtp_password"),
         ('[mail]\nsmtp_port = "25"\n', "mail.smtp_port"),
         ('[mail]\nsmtp_port = 70000\n', "mail.smtp_port"),
-        ('[mail]\nsecurity = "tls"\n', "mail.security"),
+        ('[mail]\nsecurity = "smtps"\n', "mail.security"),
         ('[crawl]\nreplai = "x"\n', "crawl.replai"),
         ('[crawl]\nstart_urls = "https://gfmd.org/x"\n', "crawl.start_urls"),
         ('[crawler]\nreplay = "x"\n', "crawler"),
