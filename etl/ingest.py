@@ -22,12 +22,12 @@ from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
 from etl.merge import TeaserMerger, term_key
 from etl.policy import ChangePolicy
-from etl.runfile import PageChunk, RunMeta, file_digest, read_chunks
+from etl.runfile import PageChunk, RunMeta, digest_of, file_digest, read_chunks, stored_form
 from storage import repo
 from storage.models import PageObservation, RawChunk, Run, TermCrawl
 from storage.types import utcnow
 
-COMPRESSION_LEVEL = 1  # crawl text compresses ~8x even at the fastest level
+COMPRESSION_LEVEL = 6  # zlib's default: records are small and each is stored once
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,51 +187,65 @@ def _duplicate_result(run: Run) -> IngestResult:
 
 
 class _PageWriter:
-    """Stores raw chunks once per digest and keeps page observations as run intervals."""
+    """Stores each distinct teaser and page record once; keeps page observations as intervals.
+
+    Teasers are stored without their position, so when a new pledge pushes every
+    older teaser down a slot only the small per-page list of digests changes.
+    """
 
     def __init__(self, session: Session, run_id: int) -> None:
         self.session, self.run_id = session, run_id
         self.open_pages = repo.load_open_pages(session)
-        self.pending: list[tuple[PageChunk, str]] = []
-        self.seen_urls: set[str] = set()
+        self.known: set[str] = {d for p in self.open_pages.values() for d in p.teaser_digests}
+        self.known.update(p.raw_digest for p in self.open_pages.values())
+        self.new_content: dict[str, bytes] = {}
+        self.closed: list[int] = []
+        self.opened: list[dict[str, Any]] = []
         self.seq = 0
 
     def add(self, chunk: PageChunk) -> None:
-        self.pending.append((chunk, chunk.digest()))
-        if len(self.pending) >= repo.BATCH:
+        teaser_digests = [self._content(stored_form(t)) for t in chunk.teasers]
+        page_digest = self._content(stored_form(chunk.page) if chunk.page else b"null")
+        self._observe(chunk, page_digest, teaser_digests)
+        if len(self.new_content) >= 5000 or len(self.opened) >= 5000:
             self.flush()
 
-    def flush(self) -> None:
-        digests = list(dict.fromkeys(d for _, d in self.pending))
-        missing = repo.missing_chunks(self.session, digests)
-        raw_rows, closed, opened = [], [], []
-        for chunk, digest in self.pending:
-            if digest in missing:
-                missing.discard(digest)
-                data = chunk.raw()
-                raw_rows.append({"digest": digest, "size": len(data),
-                                 "data": zlib.compress(data, COMPRESSION_LEVEL)})
-            self._observe(chunk, digest, closed, opened)
-        repo.insert_rows(self.session, RawChunk, raw_rows)
-        repo.close_rows(self.session, PageObservation, closed, self.run_id)
-        repo.insert_rows(self.session, PageObservation, opened)
-        self.pending.clear()
+    def _content(self, data: bytes) -> str:
+        digest = digest_of(data)
+        if digest not in self.known:
+            self.new_content[digest] = data
+        return digest
 
-    def _observe(self, chunk: PageChunk, digest: str, closed: list[int], opened: list[dict]) -> None:
+    def _observe(self, chunk: PageChunk, page_digest: str, teaser_digests: list[str]) -> None:
         page = chunk.page or {}
-        ok = bool(page.get("ok", False))
-        url = chunk.listing_url
+        url = chunk.listing_url[:2000]
         self.seq += 1
-        self.seen_urls.add(url)
         previous = self.open_pages.pop(url, None)
-        if previous is not None and previous.raw_digest == digest:
+        if previous is not None and previous.raw_digest == page_digest \
+                and previous.teaser_digests == teaser_digests:
             return  # the same page as last time: its open interval simply continues
         if previous is not None:
-            closed.append(previous.id)
-        opened.append({"url": url[:2000], "term_id": None, "page": page.get("page"),
-                       "status": page.get("status"), "ok": ok, "error": page.get("error"),
-                       "teasers": len(chunk.teasers), "body_digest": page.get("digest"),
-                       "raw_digest": digest, "seq": self.seq, "from_run": self.run_id})
+            self.closed.append(previous.id)
+        self.opened.append({
+            "url": url, "page": page.get("page"), "status": page.get("status"),
+            "ok": bool(page.get("ok", False)), "error": page.get("error"),
+            "teasers": len(teaser_digests), "body_digest": page.get("digest"),
+            "raw_digest": page_digest, "teaser_digests": teaser_digests, "seq": self.seq,
+            "from_run": self.run_id})
+
+    def flush(self) -> None:
+        digests = list(self.new_content)
+        missing: set[str] = set()
+        for batch in repo.batched(digests):
+            missing |= repo.missing_chunks(self.session, batch)
+        repo.insert_rows(self.session, RawChunk, [
+            {"digest": d, "size": len(self.new_content[d]),
+             "data": zlib.compress(self.new_content[d], COMPRESSION_LEVEL)} for d in digests if d in missing])
+        self.known.update(digests)
+        self.new_content.clear()
+        repo.close_rows(self.session, PageObservation, self.closed, self.run_id)
+        repo.insert_rows(self.session, PageObservation, self.opened)
+        self.closed, self.opened = [], []
 
     def finish(self) -> None:
         self.flush()

@@ -53,10 +53,15 @@ def _pick_summary(variants: Counter[str]) -> str:
     return max(variants, key=lambda s: (variants[s], len(s)))
 
 
+_CANONICAL_RECORD = "https://gfmd.org/pfp/ppd/"
+
+
 def record_key(url: str | None) -> str | None:
     """The identity of a record whose URL is known: its node path."""
     if not url:
         return None
+    if url.startswith(_CANONICAL_RECORD) and url[len(_CANONICAL_RECORD):].isdigit():
+        return url[len(_CANONICAL_RECORD) - len(RECORD_PREFIX):]  # the crawl's canonical form
     path = urlsplit(url).path.rstrip("/")
     return path if path.startswith(RECORD_PREFIX) else None
 
@@ -77,7 +82,7 @@ class TeaserMerger:
         self._cleaned: dict[str, dict[str, str]] = {}
 
     def add(self, teaser: dict[str, Any]) -> None:
-        title = nz.clean_text(teaser.get("title"), limit=nz.MAX_TITLE)
+        title = nz.clean_title(teaser.get("title"))
         key = record_key(teaser.get("url"))
         if key is None:
             if not title:

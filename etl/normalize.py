@@ -16,6 +16,7 @@ the new rules changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -61,6 +62,12 @@ def clean_text(text: str | None, *, limit: int) -> str:
     return "\n\n".join(paragraphs)[:limit]
 
 
+@functools.lru_cache(maxsize=65536)
+def clean_title(title: str | None) -> str:
+    """Titles repeat on every term page a pledge is listed on: cleaned once each."""
+    return clean_text(title, limit=MAX_TITLE)
+
+
 def comparison_form(text: str | None) -> str:
     """Text as compared: every whitespace run is one space.
 
@@ -75,6 +82,7 @@ def title_key(title: str | None) -> str:
     return "title:" + comparison_form(unicodedata.normalize("NFKC", title or "")).casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def clean_author(author: str | None) -> tuple[str | None, bool]:
     """(author as printed, truncated?). Drupal cuts long names to 14 characters plus "…".
 

@@ -8,11 +8,11 @@ reports, pledge by pledge, where the new rules changed the version history.
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import orjson
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -94,16 +94,30 @@ def _meta_of(run: Run) -> dict:
 
 
 def _stored_chunks(session: Session, run_id: int) -> Iterator[PageChunk]:
-    rows = session.execute(select(PageObservation.url, RawChunk.data)
-                           .join(RawChunk, RawChunk.digest == PageObservation.raw_digest)
-                           .where(queries.valid_at(PageObservation, run_id))
-                           .order_by(PageObservation.seq, PageObservation.id))
-    for url, data in rows:
-        chunk = PageChunk(url)
-        for line in zlib.decompress(data).splitlines():
-            record = json.loads(line)
-            if record.get("type") == "page":
-                chunk.page = record
-            else:
-                chunk.teasers.append(record)
-        yield chunk
+    """The run's pages as read back from raw storage, teasers given back their positions."""
+    pages = list(session.execute(
+        select(PageObservation.url, PageObservation.raw_digest, PageObservation.teaser_digests)
+        .where(queries.valid_at(PageObservation, run_id))
+        .order_by(PageObservation.seq, PageObservation.id)))
+    for start in range(0, len(pages), 200):
+        batch = pages[start : start + 200]
+        wanted = {d for _, page, teasers in batch for d in [page, *teasers]}
+        records = _load_records(session, wanted)
+        for url, page_digest, teaser_digests in batch:
+            chunk = PageChunk(url, page=records[page_digest])
+            number = (chunk.page or {}).get("page")
+            for position, digest in enumerate(teaser_digests):
+                teaser = dict(records[digest])
+                teaser.update(position=position, page=number, listing_url=url)
+                chunk.teasers.append(teaser)
+            yield chunk
+
+
+def _load_records(session: Session, digests: set[str]) -> dict[str, dict | None]:
+    found: dict[str, dict | None] = {}
+    items = list(digests)
+    for start in range(0, len(items), 900):
+        rows = session.execute(select(RawChunk.digest, RawChunk.data)
+                               .where(RawChunk.digest.in_(items[start : start + 900])))
+        found.update((digest, orjson.loads(zlib.decompress(data))) for digest, data in rows)
+    return found

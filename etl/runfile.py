@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pledgewatch.errors import InputError
 
 MAX_LINE_BYTES = 4 * 1024 * 1024
@@ -43,8 +45,10 @@ SCHEMAS: dict[str, dict[str, tuple[type, ...]]] = {
     "crawl": {"started": (str,), "finished": (str,), "reason": (str,)},
     "term": {"url": (str,)},
 }
-# Fields that differ between identical fetches; kept out of the de-duplicated raw chunks.
-VOLATILE_PAGE_FIELDS = ("fetched_at",)
+# Fields that differ between identical fetches, or say only where a teaser sat: kept out of
+# the de-duplicated raw chunks and restored from the page when a run is re-read.
+VOLATILE_PAGE_FIELDS = frozenset({"fetched_at"})
+POSITIONAL_TEASER_FIELDS = frozenset({"position", "page", "listing_url"})
 
 
 @dataclass(slots=True)
@@ -54,13 +58,6 @@ class PageChunk:
     listing_url: str
     teasers: list[dict[str, Any]] = field(default_factory=list)
     page: dict[str, Any] | None = None
-    raw_lines: list[bytes] = field(default_factory=list)
-
-    def raw(self) -> bytes:
-        return b"".join(self.raw_lines)
-
-    def digest(self) -> str:
-        return hashlib.sha256(self.raw()).hexdigest()
 
 
 @dataclass(slots=True)
@@ -101,17 +98,22 @@ def _parse_line(raw: bytes, line_number: int) -> dict[str, Any]:
     if len(raw) > MAX_LINE_BYTES:
         raise InputError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
     try:
-        record = json.loads(raw)
-    except UnicodeDecodeError:
-        raise InputError(f"line {line_number}: not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"line {line_number}: not valid JSON ({error.msg})") from None
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        reason = "not UTF-8 text" if "utf-8" in str(error).lower() else f"not valid JSON ({error})"
+        raise InputError(f"line {line_number}: {reason}") from None
     return check_record(record, line_number)
 
 
-def _page_line(record: dict[str, Any]) -> bytes:
-    kept = {k: v for k, v in record.items() if k not in VOLATILE_PAGE_FIELDS}
-    return (json.dumps(kept, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def stored_form(record: dict[str, Any]) -> bytes:
+    """A record as kept in raw storage: canonical JSON without volatile or positional fields."""
+    dropped = POSITIONAL_TEASER_FIELDS if record.get("type") == "teaser" else VOLATILE_PAGE_FIELDS
+    kept = {k: v for k, v in record.items() if k not in dropped}
+    return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS)
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_chunks(path: Path, meta: RunMeta) -> Iterator[PageChunk]:
@@ -138,10 +140,8 @@ def read_chunks(path: Path, meta: RunMeta) -> Iterator[PageChunk]:
                 current = PageChunk(listing)
             if kind == "teaser":
                 current.teasers.append(record)
-                current.raw_lines.append(raw if raw.endswith(b"\n") else raw + b"\n")
             else:
                 current.page = record
-                current.raw_lines.append(_page_line(record))
     if line_number == 0:
         raise InputError(f"{path}: the file is empty")
     if current is not None:

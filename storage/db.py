@@ -91,6 +91,16 @@ def open_database(url: str | None, *, upgrade: bool = True) -> sessionmaker[Sess
 
 
 @contextlib.contextmanager
+def database(url: str | None) -> Iterator[sessionmaker[Session]]:
+    """:func:`open_database` for one command: connections are closed when it ends."""
+    factory = open_database(url)
+    try:
+        yield factory
+    finally:
+        factory.kw["bind"].dispose()
+
+
+@contextlib.contextmanager
 def open_session(url: str | None) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error."""
     factory = open_database(url)

@@ -72,7 +72,7 @@ class Run(Base):
 
 
 class RawChunk(Base):
-    """Compressed crawl lines of one listing page, stored once per distinct content."""
+    """One crawl record (a teaser without its position, or a page), compressed, stored once."""
 
     __tablename__ = "raw_chunks"
 
@@ -96,7 +96,8 @@ class PageObservation(Base):
     error: Mapped[str | None] = mapped_column(Text)
     teasers: Mapped[int]
     body_digest: Mapped[str | None] = mapped_column(String(64))
-    raw_digest: Mapped[str] = mapped_column(ForeignKey("raw_chunks.digest"))
+    raw_digest: Mapped[str] = mapped_column(ForeignKey("raw_chunks.digest"))  # the page record
+    teaser_digests: Mapped[list[str]] = mapped_column(JSON)  # raw_chunks of its teasers, in order
     seq: Mapped[int]  # order of the page in its run's input
     from_run: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
     to_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))

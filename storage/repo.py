@@ -57,6 +57,7 @@ class OpenPage:
     error: str | None
     teasers: int
     raw_digest: str
+    teaser_digests: list[str]
 
 
 def batched(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
@@ -94,7 +95,7 @@ def load_open_memberships(session: Session) -> dict[int, set[int]]:
 def load_open_pages(session: Session) -> dict[str, OpenPage]:
     p = PageObservation
     rows = session.execute(
-        select(p.url, p.id, p.status, p.ok, p.error, p.teasers, p.raw_digest)
+        select(p.url, p.id, p.status, p.ok, p.error, p.teasers, p.raw_digest, p.teaser_digests)
         .where(p.to_run.is_(None))
     )
     return {row[0]: OpenPage(*row[1:]) for row in rows}

@@ -16,11 +16,12 @@ from pledgewatch.errors import InputError
 def ingest(run_file: Path, db_url: str | None) -> None:
     """Store one crawl's JSON Lines as a run of versioned records (all or nothing)."""
     from etl.ingest import ingest_run_file
-    from storage.db import open_database
+    from storage.db import database
 
     if not run_file.is_file():
         raise InputError(f"{run_file}: no such file")
-    result = ingest_run_file(open_database(db_url), run_file)
+    with database(db_url) as factory:
+        result = ingest_run_file(factory, run_file)
     if result.duplicate:
         click.echo(f"run {result.run_id}: this file was already ingested; nothing added")
         return
@@ -115,9 +116,10 @@ def terms(at: str | None, db_url: str | None) -> None:
 def reprocess(db_url: str | None) -> None:
     """Re-derive all versions from the stored raw input with the current normalization rules."""
     from etl.reprocess import reprocess_all
-    from storage.db import open_database
+    from storage.db import database
 
-    summary = reprocess_all(open_database(db_url))
+    with database(db_url) as factory:
+        summary = reprocess_all(factory)
     click.echo(summary.describe())
 
 
@@ -130,7 +132,8 @@ def db() -> None:
 @db_option
 def db_upgrade(db_url: str | None) -> None:
     """Create or upgrade the schema to the latest migration."""
-    from storage.db import open_database, resolve_db_url
+    from storage.db import database, resolve_db_url
 
-    open_database(db_url)
+    with database(db_url):
+        pass
     click.echo(f"database at {resolve_db_url(db_url)} is up to date")
