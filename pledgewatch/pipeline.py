@@ -244,14 +244,15 @@ def _record_dead_run(session: Session, holder: lock.LockHolder, reason: str) -> 
 def _record_abort(
     factory: sessionmaker[Session], attempt: _Attempt, started_at: object, error: BaseException
 ) -> None:
-    interrupted = isinstance(error, (RunInterrupted, KeyboardInterrupt, SystemExit))
+    asked_to_stop = attempt.stop is not None and attempt.stop.is_set()
+    interrupted = asked_to_stop or isinstance(error, (RunInterrupted, KeyboardInterrupt, SystemExit))
     status = runlog.INTERRUPTED if interrupted else runlog.FAILED
     reason = f"during {attempt.stage}: {error or type(error).__name__}"
     try:
         with factory.begin() as session:
             run_id = runlog.record_abort(session, started_at=started_at, status=status,  # type: ignore[arg-type]
                                          reason=reason, source=attempt.source)
-            broken = _source_failure(attempt, error)
+            broken = None if interrupted else _source_failure(attempt, error)
             transition = health.record(session, broken, run_id) if broken else None
         log.error("run %s %s %s", run_id, status, reason)
         if transition is not None:

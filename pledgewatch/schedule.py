@@ -148,7 +148,10 @@ class Scheduler:
         except RunLocked as error:
             log.warning("scheduled run skipped: %s", error)
         except PledgewatchError as error:
-            log.error("scheduled run failed: %s", error)
+            if self.stop.is_set():
+                log.info("run stopped and recorded as interrupted (%s)", error)
+            else:
+                log.error("scheduled run failed: %s", error)
         except Exception:
             log.exception("scheduled run failed")
         finally:
@@ -173,9 +176,12 @@ class Scheduler:
         elif event.code == EVENT_JOB_MAX_INSTANCES:
             log.warning("a run was due while the previous one was still going; skipped")
         job = self.scheduler.get_job(JOB_ID)
-        if job is not None and job.next_run_time is not None:
-            log.info("next run at %s (cron %r, %s)", job.next_run_time.isoformat(),
-                     self.config.schedule.cron, self.config.schedule.timezone)
+        if job is None or job.next_run_time is None or self.stop.is_set():
+            return
+        due = job.next_run_time
+        when = f"now (due at {due.isoformat()})" if due <= datetime.now(UTC) else due.isoformat()
+        log.info("next run at %s (cron %r, %s)", when, self.config.schedule.cron,
+                 self.config.schedule.timezone)
 
 
 def next_run_time(engine: Engine) -> datetime | None:

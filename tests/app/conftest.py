@@ -30,6 +30,12 @@ def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
     made.kw["bind"].dispose()
 
 
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """SQLite only: for the slower end-to-end tests whose backend behaviour is covered elsewhere."""
+    return f"sqlite:///{tmp_path / 'app.db'}"
+
+
 SMALL = Path(__file__).resolve().parents[2] / "fixtures" / "sites" / "small"
 
 

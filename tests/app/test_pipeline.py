@@ -27,11 +27,6 @@ AFTER_CHANGES = {"new": 1, "edited": 2, "removed": 1, "reclassified": 1, "restor
 NO_CHANGES = dict.fromkeys(AFTER_CHANGES, 0)
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'app.db'}"
-
-
 def runs(db_url: str) -> list[Run]:
     factory = open_database(db_url)
     with factory() as session:
