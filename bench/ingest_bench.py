@@ -31,8 +31,8 @@ TARGETS = {5000: {"seconds": 7.0}, 50000: {"seconds": 75.0, "peak_mb": 500.0}}
 def _median(results: list[dict[str, Any]]) -> dict[str, Any]:
     """The first repeat's record with seconds and peak replaced by the repeats' medians."""
     row = dict(results[0])
-    for name in ("seconds", "seconds_per_run", "ingest_seconds", "peak_mb",
-                 "unchanged_seconds_per_run"):
+    for name in ("seconds", "seconds_per_run", "ingest_seconds", "cpu_seconds",
+                 "ingest_cpu_seconds", "peak_mb", "unchanged_seconds_per_run"):
         values = [r[name] for r in results if r.get(name) is not None]
         if values:
             row[name] = statistics.median(values)
@@ -53,7 +53,7 @@ def _fmt(value: float | None, pattern: str) -> str:
 
 def table(rows: list[dict[str, Any]], pledges: int, runs: int) -> str:
     """A fixed-width, side-by-side table (also valid Markdown)."""
-    head = ["tool", "input", f"{runs} runs s", "s/run", "peak MB", f"DB MB ({runs} runs)",
+    head = ["tool", "input", f"{runs} runs s", "s/run", "CPU s", "peak MB", f"DB MB ({runs} runs)",
             "growth, unchanged runs", "false changes", "whitespace-only reported",
             "missed removals"]
     lines = [f"### {pledges:,} pledges × {runs} runs", "",
@@ -64,6 +64,7 @@ def table(rows: list[dict[str, Any]], pledges: int, runs: int) -> str:
         cells = [
             f"{row['tool']} ({row['variant']})", row["input"], _fmt_seconds(row),
             "-" if row.get("timed_out") else _fmt(row.get("seconds_per_run"), "{:.2f}"),
+            "-" if row.get("timed_out") else _fmt(row.get("cpu_seconds"), "{:.1f}"),
             _fmt(row.get("peak_mb"), "{:.0f}"),
             _fmt(row["db_bytes"] / 1e6 if row.get("db_bytes") else None, "{:.1f}"),
             _fmt(row.get("growth_pct"), "{:+.2f} %"),

@@ -30,6 +30,7 @@ class Measured:
 
     seconds: float
     peak_mb: float
+    cpu_seconds: float | None  # user + system CPU of the command and its waited children
     returncode: int | None
     timed_out: bool
     stdout: str
@@ -52,7 +53,7 @@ def run(cmd: Sequence[str | Path], *, cwd: Path | None = None, timeout: float | 
     argv = [str(c) for c in cmd]
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         if GNU_TIME:
-            argv = [GNU_TIME, "-q", "-f", "%M", "-o", rss.name, *argv]
+            argv = [GNU_TIME, "-q", "-f", "%M %U %S", "-o", rss.name, *argv]
         return _wait(argv, cwd, timeout, env, Path(rss.name) if GNU_TIME else None)
 
 
@@ -82,11 +83,13 @@ def _wait(argv: list[str], cwd: Path | None, timeout: float | None,
             handle.seek(0)
             texts.append(handle.read().decode("utf-8", "replace"))
     peak_kb = hwm_kb if timed_out else usage.ru_maxrss
+    cpu: float | None = usage.ru_utime + usage.ru_stime
     if rss_file is not None and not timed_out:
         reported = rss_file.read_text().strip().splitlines()
-        if reported and reported[-1].isdigit():
-            peak_kb = int(reported[-1])
-    return Measured(seconds, peak_kb / 1024, None if timed_out else proc.returncode,
+        fields = reported[-1].split() if reported else []
+        if len(fields) == 3 and fields[0].isdigit():
+            peak_kb, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
+    return Measured(seconds, peak_kb / 1024, None if timed_out else cpu, None if timed_out else proc.returncode,
                     timed_out, texts[0], texts[1])
 
 

@@ -48,6 +48,7 @@ class PeerResult:
     input: str
     seconds: float | None = None  # the measured runs, all together
     seconds_per_run: float | None = None
+    cpu_seconds: float | None = None  # user + system CPU of the same commands
     peak_mb: float | None = None
     db_bytes: int | None = None  # after the measured runs
     db_bytes_unchanged: int | None = None  # after the unchanged runs too
@@ -110,6 +111,7 @@ def git_history(bin_dir: Path, files: WorkloadFiles, work: Path, *, best: bool,
            "--silent", *(["--wal"] if best else [])]
     first = measure.run(cmd, timeout=timeout)
     result.seconds, result.peak_mb = first.seconds, first.peak_mb
+    result.cpu_seconds = first.cpu_seconds
     result.seconds_per_run = first.seconds / len(files.runs)
     if first.timed_out:
         result.timed_out = True
@@ -192,7 +194,7 @@ def dbt_snapshot(bin_dir: Path, files: WorkloadFiles, work: Path, *, timeout: fl
     (project / "snapshots" / "pledges.sql").write_text(_DBT_SNAPSHOT.format(hard_deletes=hard_deletes))
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
     inputs = [f.snapshot for f in files.runs] + [files.runs[-1].snapshot] * len(files.unchanged)
-    total, peak = 0.0, 0.0
+    total, peak, cpu = 0.0, 0.0, 0.0
     for number, snapshot in enumerate(inputs, start=1):
         cmd = [bin_dir / "dbt", "--quiet", "snapshot", "--project-dir", project,
                "--profiles-dir", project, "--vars", json.dumps({"snapshot_path": str(snapshot.resolve())})]
@@ -206,9 +208,10 @@ def dbt_snapshot(bin_dir: Path, files: WorkloadFiles, work: Path, *, timeout: fl
         peak = max(peak, one.peak_mb)
         if number <= len(files.runs):
             total += one.seconds
+            cpu += one.cpu_seconds or 0.0
         if number == len(files.runs):
             result.db_bytes = measure.tree_size(*db.parent.glob(db.name + "*"))
-    result.seconds, result.peak_mb = total, peak
+    result.seconds, result.peak_mb, result.cpu_seconds = total, peak, cpu
     result.seconds_per_run = total / len(files.runs)
     result.db_bytes_unchanged = measure.tree_size(*db.parent.glob(db.name + "*"))
     result.score = _score_dbt(bin_dir, db, files).as_dict()

@@ -31,6 +31,8 @@ class RunFigure:
     ingest_peak_mb: float
     diff_seconds: float | None
     diff_peak_mb: float | None
+    ingest_cpu_seconds: float | None = None
+    diff_cpu_seconds: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -41,6 +43,8 @@ class PledgewatchResult:
     input: str = "raw crawl output (teasers per term page)"
     seconds: float | None = None  # ingest + diff over the measured runs
     ingest_seconds: float | None = None
+    cpu_seconds: float | None = None  # user + system CPU of the same commands
+    ingest_cpu_seconds: float | None = None
     seconds_per_run: float | None = None
     peak_mb: float | None = None
     db_bytes: int | None = None
@@ -88,7 +92,7 @@ def run_pledgewatch(files: WorkloadFiles, exe: Path, *, timeout: float,
     work = Path(tempfile.mkdtemp(prefix="pledgewatch-bench-"))
     db_url = f"sqlite:///{work / 'pledgewatch.db'}"
     score, unchanged_seconds = Score(), []
-    total = ingest_total = peak = 0.0
+    total = ingest_total = peak = cpu = ingest_cpu = 0.0
     try:
         inputs: list[tuple[Path, Truth | None, bool]] = \
             [(f.crawl, load_truth(f.truth), True) for f in files.runs] + \
@@ -105,6 +109,8 @@ def run_pledgewatch(files: WorkloadFiles, exe: Path, *, timeout: float,
             if measured:
                 total += seconds
                 ingest_total += figure.ingest_seconds
+                ingest_cpu += figure.ingest_cpu_seconds or 0.0
+                cpu += (figure.ingest_cpu_seconds or 0.0) + (figure.diff_cpu_seconds or 0.0)
             else:
                 unchanged_seconds.append(seconds)
             if diff is not None and number > 1:
@@ -112,6 +118,7 @@ def run_pledgewatch(files: WorkloadFiles, exe: Path, *, timeout: float,
             if number == len(files.runs):
                 result.db_bytes = _db_size(work)
         result.seconds, result.ingest_seconds, result.peak_mb = total, ingest_total, peak
+        result.cpu_seconds, result.ingest_cpu_seconds = cpu, ingest_cpu
         result.seconds_per_run = total / len(files.runs)
         if unchanged_seconds:
             result.unchanged_seconds_per_run = statistics.mean(unchanged_seconds)
@@ -129,7 +136,7 @@ def _one_run(exe: Path, path: Path, db_url: str, number: int, timeout: float,
     if ingest.timed_out:
         return None
     ingest.check(f"pledgewatch ingest (run {number})")
-    figure = RunFigure(number, ingest.seconds, ingest.peak_mb, None, None)
+    figure = RunFigure(number, ingest.seconds, ingest.peak_mb, None, None, ingest.cpu_seconds)
     if not with_diff:
         return None, figure
     diff = measure.run([exe, "diff", "--format", "json", "--db", db_url], timeout=timeout)
@@ -137,6 +144,7 @@ def _one_run(exe: Path, path: Path, db_url: str, number: int, timeout: float,
         return None
     diff.check(f"pledgewatch diff (run {number})")
     figure.diff_seconds, figure.diff_peak_mb = diff.seconds, diff.peak_mb
+    figure.diff_cpu_seconds = diff.cpu_seconds
     report = json.loads(diff.stdout)
     figure.counts = dict(report.get("counts", {}))
     return report, figure
