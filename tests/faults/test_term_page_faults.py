@@ -85,7 +85,7 @@ def crawls(crawl_cache: dict[str, Crawled], tmp_path_factory: pytest.TempPathFac
         make = partial(_fault_site, fault, HEALTH, trap_url=connection_trap.url)
         jobs[f"fault-{fault.name}"] = (make, fault.settings)
     jobs["second-page-500"] = (partial(faulty_site, faults={f"{MAYORS}?page=1": {"status": 500}}), {})
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         done = {name: pool.submit(cached_crawl, crawl_cache, name, tmp_path_factory.mktemp, make,
                                   **settings) for name, (make, settings) in jobs.items()}
         return {name: future.result() for name, future in done.items()}

@@ -1,0 +1,129 @@
+"""Processes killed with SIGKILL half-way: the database stays consistent, the next run recovers.
+
+Real subprocesses (``pledgewatch crawl``, ``pledgewatch ingest``) are killed at a point the
+test observes from outside: crawl lines on disk, or a write transaction open in the database.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from etl.changes import changes_between
+from etl.ingest import ingest_run_file
+from storage.db import open_database
+from storage.models import Pledge, Run
+from tests.faults.procs import PLEDGEWATCH, integrity_ok, kill_group, start, writer_busy
+from tests.faults.sites import HEALTH, SMALL, crawl, faulty_site, records, wait_for
+from tests.faults.truth import TRUE_CHANGES, summary
+from tests.support.runs import P, listing, write_run
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def _counts(db_url: str) -> tuple[int, int]:
+    factory = open_database(db_url)
+    try:
+        with factory() as session:
+            return (session.scalar(select(func.count()).select_from(Run)) or 0,
+                    session.scalar(select(func.count()).select_from(Pledge)) or 0)
+    finally:
+        factory.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="module")
+def small_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("small-runs")
+    for name in ("before", "after"):
+        crawl(SMALL / name, folder / f"{name}.jsonl")
+    return {name: folder / f"{name}.jsonl" for name in ("before", "after")}
+
+
+@pytest.fixture(scope="module")
+def killed_crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``pledgewatch crawl`` of the after site, SIGKILLed once most pages are written."""
+    folder = tmp_path_factory.mktemp("killed-crawl")
+    site = faulty_site(folder / "site", {HEALTH: {"delay": 60}}, base="after")
+    out = folder / "run.jsonl"
+    process = start(PLEDGEWATCH, "crawl", "--replay", site, "--out", out)
+    try:
+        wait_for(lambda: out.is_file() and out.read_text().count('"type":"page"') >= 9, 60,
+                 "nine page records")
+        assert process.poll() is None, "the crawl must still be running when it is killed"
+    finally:
+        kill_group(process)
+    return out
+
+
+@pytest.mark.scenario("crawl killed half-way: the run file has no crawl record and counts as cut short")
+def test_a_killed_crawl_leaves_whole_lines_and_no_crawl_record(killed_crawl: Path) -> None:
+    lines = killed_crawl.read_text(encoding="utf-8").splitlines()
+    kinds = [json.loads(line)["type"] for line in lines]
+    assert "crawl" not in kinds
+    assert kinds.count("page") == 9
+    assert HEALTH not in [r["url"] for r in records(killed_crawl, "page")]
+
+
+@pytest.mark.scenario("crawl killed half-way: ingested as a partial run, nothing removed, next run recovers")
+def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_truth(
+    killed_crawl: Path, small_runs: dict[str, Path], db_url: str
+) -> None:
+    factory = open_database(db_url)
+    try:
+        ingest_run_file(factory, small_runs["before"])
+        cut = ingest_run_file(factory, killed_crawl)
+        with factory() as session:
+            during = changes_between(session, None, cut.run_id)
+            row = session.get(Run, cut.run_id)
+            reason = row.crawl_reason if row else None
+        healthy = ingest_run_file(factory, small_runs["after"])
+        with factory() as session:
+            after = changes_between(session, None, healthy.run_id)
+    finally:
+        factory.kw["bind"].dispose()
+    assert (cut.complete, cut.removed) == (False, 0)
+    assert reason == "no crawl record: file cut short"
+    assert during.removed == () and during.restored == ()
+    assert (after.from_run, summary(after)) == (1, TRUE_CHANGES)
+
+
+@pytest.fixture(scope="module")
+def big_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run file that takes seconds to ingest: 3,000 pledges on one term."""
+    pledges = [P(200000 + i, f"Pledge number {i}", f"What pledge {i} promises. " * 12)
+               for i in range(3000)]
+    return write_run(tmp_path_factory.mktemp("big") / "big.jsonl", listing("big-term", pledges))
+
+
+@pytest.mark.scenario("ingest killed mid-transaction: nothing of it is stored, next run recovers")
+def test_an_ingest_killed_mid_transaction_leaves_no_trace(
+    big_run: Path, small_runs: dict[str, Path], db_url: str
+) -> None:
+    factory = open_database(db_url)
+    ingest_run_file(factory, small_runs["before"])
+    factory.kw["bind"].dispose()
+    before = _counts(db_url)
+
+    process = start(PLEDGEWATCH, "ingest", big_run, "--db", db_url)
+    try:
+        wait_for(lambda: writer_busy(db_url), 60, "the ingest's write transaction")
+        time.sleep(0.5)  # well inside: the whole file takes seconds
+        assert process.poll() is None, "the ingest must still be running when it is killed"
+    finally:
+        kill_group(process)
+
+    assert integrity_ok(db_url)
+    assert _counts(db_url) == before
+    factory = open_database(db_url)
+    try:
+        healthy = ingest_run_file(factory, small_runs["after"])
+        with factory() as session:
+            after = changes_between(session, None, healthy.run_id)
+    finally:
+        factory.kw["bind"].dispose()
+    assert (after.from_run, summary(after)) == (1, TRUE_CHANGES)
+    assert _counts(db_url)[0] == 2
