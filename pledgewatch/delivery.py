@@ -31,9 +31,18 @@ class Delivery:
 
 def deliver(config: Config, changes: ChangeSet | None, transition: health.Transition | None) -> Delivery:
     """Queue this run's report (per recipient filter) and any health alert, then send."""
+    return send(config, enqueue(config, changes, transition))
+
+
+def enqueue(config: Config, changes: ChangeSet | None, transition: health.Transition | None) -> list[str]:
+    """Write this run's messages to the outbox; returns notes for the e-mail status line.
+
+    Queued before the run is marked reported, so a crash from here on can at
+    worst send a report twice, never lose one.
+    """
     mail = config.mail
     if not mail.enabled:
-        return Delivery("off (no mail.smtp_host or mail.recipients configured)", True)
+        return []
     notes = []
     if changes is not None and changes.from_run is None:
         notes.append("first run is the baseline: no report mailed")
@@ -42,8 +51,16 @@ def deliver(config: Config, changes: ChangeSet | None, transition: health.Transi
               site_name=config.report.site_name, send_when_unchanged=mail.send_when_unchanged)
     if transition is not None:
         queue_alert(config, transition)
+    return notes
+
+
+def send(config: Config, notes: list[str]) -> Delivery:
+    """Flush the outbox: this run's messages and any an earlier run could not send."""
+    mail = config.mail
+    if not mail.enabled:
+        return Delivery("off (no mail.smtp_host or mail.recipients configured)", True)
     result = flush(mail.outbox_dir, SmtpSettings.from_config(mail))
-    notes.insert(0, f"{len(result.sent)} sent")
+    notes = [f"{len(result.sent)} sent", *notes]
     if result.failed:
         first = result.failed[0]
         notes.append(f"{len(result.failed)} NOT sent, kept in the outbox "

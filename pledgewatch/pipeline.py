@@ -20,21 +20,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Session, sessionmaker
 
 from etl.records import ChangeSet
-from pledgewatch import health, lock
+from pledgewatch import delivery, health, lock
 from pledgewatch.config import Config
 from pledgewatch.errors import InputError, PledgewatchError
 from pledgewatch.progress import CrawlWatcher, Progress
 from storage import runlog
 from storage.db import open_database
 from storage.types import utcnow
-
-if TYPE_CHECKING:
-    from pledgewatch.delivery import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -151,26 +146,31 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     attempt.crawl_file = _crawl(attempt)
     attempt.stage = "ingest"
     attempt.check_stop()
+    log.info("ingesting %s", attempt.crawl_file)
     result = ingest_run_file(factory, attempt.crawl_file, source=attempt.source,
                              policy=config.changes.policy())
     attempt.stage = "report"
+    log.info("run %s ingested (%d pages ok, %d failed); writing its report",
+             result.run_id, result.pages_ok, result.pages_failed)
     with factory() as session:
         changes = changes_since_last_report(session, result.run_id)
     report_dir = _write_report(config, changes)
     verdict = health.judge_crawl(result.pages_ok, result.pages_failed, result.teasers,
                                  config.health.max_failed_share)
-    with factory.begin() as session:
+    with factory.begin() as session:  # queued mail and "reported" become true together
         transition = health.record(session, verdict, result.run_id)
+        notes = delivery.enqueue(config, changes, transition)
         runlog.record_outcome(session, result.run_id, counts=changes.counts(),
-                              report_dir=str(report_dir), email_status="pending")
+                              report_dir=str(report_dir), email_status="queued")
     attempt.stage = "mail"
-    delivery = _deliver(config, changes, transition)
+    log.info("report written to %s; sending e-mail", report_dir)
+    sent = delivery.send(config, notes)
     with factory.begin() as session:
-        runlog.record_outcome(session, result.run_id, email_status=delivery.status)
+        runlog.record_outcome(session, result.run_id, email_status=sent.status)
     _discard_crawl_file(attempt)
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
-        result.pages_failed, changes.counts(), report_dir, delivery.status, delivery.ok, verdict,
+        result.pages_failed, changes.counts(), report_dir, sent.status, sent.ok, verdict,
     )
 
 
@@ -221,14 +221,6 @@ def _write_report(config: Config, changes: ChangeSet) -> Path:
     return directory
 
 
-def _deliver(
-    config: Config, changes: ChangeSet | None, transition: health.Transition | None
-) -> Delivery:
-    from pledgewatch.delivery import deliver
-
-    return deliver(config, changes, transition)
-
-
 def _discard_crawl_file(attempt: _Attempt) -> None:
     """The database keeps the raw input; the file only matters when something went wrong."""
     if attempt.crawl_file is not None and not attempt.config.crawl.keep_files:
@@ -256,7 +248,7 @@ def _record_abort(
             transition = health.record(session, broken, run_id) if broken else None
         log.error("run %s %s %s", run_id, status, reason)
         if transition is not None:
-            _deliver(attempt.config, None, transition)
+            delivery.deliver(attempt.config, None, transition)
     except Exception:  # never hide the original error behind a bookkeeping one
         log.exception("could not record the %s run", status)
 

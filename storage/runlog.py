@@ -78,28 +78,27 @@ def record_abort(
     """Record the attempt that began at ``started_at`` as failed or interrupted; returns its id.
 
     If it got as far as ingesting, its data is complete (ingest is one
-    transaction) and stays: the run is only noted as never reported, so the
-    next report covers its changes too. Otherwise a row records the lost attempt.
+    transaction) and stays: the run is only annotated. One that was never
+    reported is picked up by the next report; one stopped while mailing has its
+    messages in the outbox for the next run. Otherwise a row records the attempt.
     """
-    ingested = unreported_since(session, started_at)
+    ingested = ingested_since(session, started_at)
+    for run in ingested:
+        stage = "while sending e-mail" if run.report_dir else "after ingest, before its report"
+        run.error = f"{status} {stage}: {reason}"[:MAX_ERROR_CHARS]
+        if run.report_dir is None or run.email_status in (None, "queued"):
+            run.email_status = f"not sent ({status}); queued mail goes out with the next run"
     if ingested:
-        for run in ingested:
-            run.error = f"{status} after ingest, before its report: {reason}"[:MAX_ERROR_CHARS]
-            run.email_status = f"not sent ({status})"
         return ingested[-1].id
     return record_failed(
         session, started_at=started_at, source=source, status=status, error=f"{status}: {reason}"
     )
 
 
-def unreported_since(session: Session, started_at: datetime) -> list[Run]:
-    """Ingested runs written after ``started_at`` whose report was never written."""
+def ingested_since(session: Session, started_at: datetime) -> list[Run]:
+    """Runs ingested after ``started_at``: what an attempt begun then had already written."""
     stamp = func.coalesce(Run.ingested_at, Run.started_at)
-    statement = (
-        select(Run)
-        .where(Run.status == INGESTED, Run.report_dir.is_(None), stamp >= started_at)
-        .order_by(Run.id)
-    )
+    statement = select(Run).where(Run.status == INGESTED, stamp >= started_at).order_by(Run.id)
     return list(session.scalars(statement))
 
 
