@@ -23,9 +23,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from etl.records import ChangeSet
-from pledgewatch import delivery, health, lock
+from pledgewatch import aborts, delivery, health, lock
+from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
-from pledgewatch.errors import InputError, PledgewatchError
 from pledgewatch.progress import CrawlWatcher, Progress
 from storage import runlog
 from storage.db import open_database
@@ -34,10 +34,6 @@ from storage.types import utcnow
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
-
-
-class RunInterrupted(PledgewatchError):
-    """The run was asked to stop (signal) before its data was ingested."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +108,7 @@ def run_once(
             factory,
             stale_after=timedelta(seconds=config.lock.stale_after_seconds),
             heartbeat=timedelta(seconds=config.lock.heartbeat_seconds),
-            on_stale=_record_dead_run,
+            on_stale=aborts.record_dead_run,
         )
         with lease:
             return _guarded(factory, attempt, lease)
@@ -124,7 +120,11 @@ def _guarded(factory: sessionmaker[Session], attempt: _Attempt, lease: lock.RunL
     try:
         return _stages(factory, attempt)
     except BaseException as error:  # incl. KeyboardInterrupt: record, then let it propagate
-        _record_abort(factory, attempt, lease.holder.acquired_at, error)
+        aborts.record_abort(
+            factory, attempt.config, started_at=lease.holder.acquired_at, stage=attempt.stage,
+            source=attempt.source, stopped=attempt.stop is not None and attempt.stop.is_set(),
+            error=error,
+        )
         raise
 
 
@@ -225,38 +225,3 @@ def _discard_crawl_file(attempt: _Attempt) -> None:
     """The database keeps the raw input; the file only matters when something went wrong."""
     if attempt.crawl_file is not None and not attempt.config.crawl.keep_files:
         attempt.crawl_file.unlink(missing_ok=True)
-
-
-def _record_dead_run(session: Session, holder: lock.LockHolder, reason: str) -> None:
-    run_id = runlog.record_abort(session, started_at=holder.acquired_at,
-                                 status=runlog.INTERRUPTED, reason=reason)
-    log.warning("recorded run %s as interrupted: %s", run_id, reason)
-
-
-def _record_abort(
-    factory: sessionmaker[Session], attempt: _Attempt, started_at: object, error: BaseException
-) -> None:
-    asked_to_stop = attempt.stop is not None and attempt.stop.is_set()
-    interrupted = asked_to_stop or isinstance(error, (RunInterrupted, KeyboardInterrupt, SystemExit))
-    status = runlog.INTERRUPTED if interrupted else runlog.FAILED
-    reason = f"during {attempt.stage}: {error or type(error).__name__}"
-    try:
-        with factory.begin() as session:
-            run_id = runlog.record_abort(session, started_at=started_at, status=status,  # type: ignore[arg-type]
-                                         reason=reason, source=attempt.source)
-            broken = None if interrupted else _source_failure(attempt, error)
-            transition = health.record(session, broken, run_id) if broken else None
-        log.error("run %s %s %s", run_id, status, reason)
-        if transition is not None:
-            delivery.deliver(attempt.config, None, transition)
-    except Exception:  # never hide the original error behind a bookkeeping one
-        log.exception("could not record the %s run", status)
-
-
-def _source_failure(attempt: _Attempt, error: BaseException) -> health.Verdict | None:
-    """A crawl that failed says the source (or spider) is broken; other failures do not."""
-    if attempt.stage != "crawl" or isinstance(error, (InputError, RunInterrupted)):
-        return None
-    if not isinstance(error, Exception):
-        return None
-    return health.judge_failure(str(error))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -17,6 +19,7 @@ from pledgewatch.cli import db_option as _db_option
 from pledgewatch.config import Config, load_config
 
 log = logging.getLogger(__name__)
+SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 config_option = click.option(
     "--config",
@@ -42,17 +45,22 @@ def _load(config_path: Path | None, **flags: Any) -> Config:
     return load_config(config_path, os.environ, flags)
 
 
-def _stop_on_signals() -> None:
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
     """SIGTERM and SIGINT unwind the run like an error, so it is recorded as interrupted."""
-    from pledgewatch.pipeline import RunInterrupted
+    from pledgewatch.aborts import RunInterrupted
 
     def handler(signum: int, _frame: FrameType | None) -> None:
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in SIGNALS:
             signal.signal(sig, signal.SIG_IGN)  # let the cleanup finish
         raise RunInterrupted(f"stopped by {signal.Signals(signum).name}")
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 @main.command()
@@ -75,8 +83,8 @@ def run(ctx: click.Context, config_path: Path | None, replay: Path | None, db_ur
     from pledgewatch.progress import progress_for
 
     config = _load(config_path, **{"database.url": db_url, "crawl.replay": replay})
-    _stop_on_signals()
-    outcome = run_once(config, progress=progress_for(sys.stderr))
+    with _stop_on_signals():
+        outcome = run_once(config, progress=progress_for(sys.stderr))
     click.echo(outcome.summary())
     ctx.exit(outcome.exit_code)
 
@@ -129,8 +137,8 @@ def demo(out: Path) -> None:
     from pledgewatch.demo import run_demo
     from pledgewatch.progress import progress_for
 
-    _stop_on_signals()
-    result = run_demo(out, progress=progress_for(sys.stderr))
+    with _stop_on_signals():
+        result = run_demo(out, progress=progress_for(sys.stderr))
     click.echo(f"baseline (fixtures/sites/small/before):\n{_indent(result.before.summary())}")
     click.echo(f"changes (fixtures/sites/small/after):\n{_indent(result.after.summary())}")
     click.echo("report files:")

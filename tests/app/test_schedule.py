@@ -110,6 +110,9 @@ def test_the_scheduler_logs_its_next_run_and_stops_cleanly_on_sigterm(
     assert "T06:00:00" in process.output()
     assert "scheduler stopped" in process.output()
     assert rows(db_url, Run) == []
+    status = subprocess.run([PLEDGEWATCH, "status", "--config", str(config)], capture_output=True,
+                            text=True, check=True).stdout
+    assert "next run:      " in status and "06:00 UTC" in status
 
 
 def test_runs_missed_while_the_scheduler_was_down_run_once_at_start(
