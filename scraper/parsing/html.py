@@ -1,9 +1,18 @@
-"""HTML front-end: a Drupal 7 taxonomy listing page to a :class:`Listing`."""
+"""HTML front-end: a Drupal 7 taxonomy listing page to a :class:`Listing`.
+
+The page is parsed once into an lxml tree; every query is a selector from
+:mod:`scraper.parsing.selectors`, compiled once at import and run on lxml elements directly
+(no per-node ``Selector`` objects, no re-serialisation).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
 from lxml import etree
-from parsel import Selector
+from parsel.selector import create_root_node
 
 from scraper.parsing import selectors as css
 from scraper.parsing.html_body import body_summary
@@ -14,108 +23,150 @@ from scraper.parsing.model import Listing, Teaser
 from scraper.parsing.text_utils import collapse, is_truncated_name
 from scraper.terms import SITE, canonical_url, is_record_url, page_number, tid_of, with_page
 
+_Element = etree._Element
+# A canonical record URL: canonical_url returns it unchanged and is_record_url is True for it.
+_CANONICAL_RECORD = re.compile(re.escape(SITE) + r"/pfp/ppd/[0-9]+")
+# A site-absolute record path: canonical_url makes it SITE + path whenever the base is on site.
+_RECORD_PATH = re.compile(r"/pfp/ppd/[0-9]+")
+
 
 def parse_html(text: str, url: str | None) -> Listing:
-    page_sel = Selector(text=text, type="html")
+    # The tree parsel's Selector(text=..., type="html") builds, with lxml's plain element
+    # classes: lxml.html.HTMLParser differs only by a per-node Python class lookup.
+    page = create_root_node(text, etree.HTMLParser, base_url=None, huge_tree=True)
     base = url or SITE
-    teasers = [_teaser(root, base) for root in _teaser_roots(page_sel)[:MAX_TEASERS]]
-    term_url = _term_url(page_sel, url)
-    page = _current_page(page_sel, url)
+    teasers = [_teaser(root, base) for root in _teaser_roots(page)[:MAX_TEASERS]]
+    term_url = _term_url(page, url)
+    current = _current_page(page, url)
     return Listing(
         format="html",
-        url=canonical_url(url) if url else (with_page(term_url, page) if term_url else None),
-        term=_term(page_sel),
+        url=canonical_url(url) if url else (with_page(term_url, current) if term_url else None),
+        term=_term(page),
         term_url=term_url,
-        tid=_tid(page_sel, url),
-        page=page,
-        last_page=_last_page(page_sel, page),
-        next_url=_link(page_sel.css(css.PAGER_NEXT).get(), base),
-        empty_term=not teasers and _has_empty_message(page_sel),
+        tid=_tid(page, url),
+        page=current,
+        last_page=_last_page(page, current),
+        next_url=_link(_first(css.PAGER_NEXT_XP, page), base),
+        empty_term=not teasers and _has_empty_message(page),
         teasers=teasers,
     )
 
 
-def _has_empty_message(page_sel: Selector) -> bool:
-    return page_sel.xpath(css.EMPTY_TERM, message=css.EMPTY_TERM_MESSAGE).get() == "1"
+def _first(query: etree.XPath, node: _Element) -> object | None:
+    found = query(node)
+    return found[0] if found else None
 
 
-def _teaser_roots(page_sel: Selector) -> list[Selector]:
-    roots = page_sel.xpath(css.TEASER_ROOTS)
-    return list(roots) if roots else list(page_sel.xpath(css.TEASER_ROOTS_FALLBACK))
+def _has_empty_message(page: _Element) -> bool:
+    return css.EMPTY_TERM_XP(page, message=css.EMPTY_TERM_MESSAGE) is True
 
 
-def _text(sel: Selector | None) -> str | None:
-    if sel is None:
+def _teaser_roots(page: _Element) -> list[_Element]:
+    return css.TEASER_ROOTS_XP(page) or css.TEASER_ROOTS_FALLBACK_XP(page)
+
+
+def _text(element: _Element | None) -> str | None:
+    if element is None:
         return None
-    value = collapse("".join(sel.xpath(".//text()").getall()))
+    value = collapse("".join(css.TEXT_NODES_XP(element)))
     return value or None
 
 
 def _link(href: str | None, base: str) -> str | None:
-    return canonical_url(href, base=base) if href and href.strip() else None
+    """``canonical_url(href, base=base)`` for a non-blank href; record links (most links on
+    a page) take a shortcut with the same result."""
+    if not href:
+        return None
+    stripped = href.strip()
+    if not stripped:
+        return None
+    if _CANONICAL_RECORD.fullmatch(stripped):
+        return stripped
+    if _RECORD_PATH.fullmatch(stripped) and _base_is_site(base):
+        return SITE + stripped
+    return canonical_url(href, base=base)
 
 
-def _teaser(root: Selector, base: str) -> Teaser:
-    title_link = root.css(css.TITLE_LINK)
-    heading = title_link[0] if title_link else (root.css(css.TITLE_HEADING) or [None])[0]
-    author_sel = root.css(css.AUTHOR)
-    author = cap(_text(author_sel[0]) if author_sel else None, MAX_AUTHOR_CHARS)
+@lru_cache(maxsize=256)
+def _base_is_site(base: str) -> bool:
+    """Whether a site-absolute path resolved against ``base`` lands on the site itself."""
+    probe = "/pfp/ppd/0"
+    return canonical_url(probe, base=base) == SITE + probe
+
+
+def _teaser(root: _Element, base: str) -> Teaser:
+    title_link = css.TITLE_LINK_XP(root)
+    heading = title_link[0] if title_link else _first(css.TITLE_HEADING_XP, root)
+    author_element = _first(css.AUTHOR_XP, root)
+    author = cap(_text(author_element), MAX_AUTHOR_CHARS)
+    body = _body_elements(root)
     return Teaser(
         url=_record_url(root, title_link, base),
         title=cap(_text(heading), MAX_TITLE_CHARS),
         author=author,
-        author_position=_author_position(root, author_sel[0]) if author else None,
+        author_position=_author_position(root, author_element, body) if author else None,
         author_truncated=bool(author and is_truncated_name(author)),
-        submitted=(root.css(css.SUBMITTED_DATE).get() or "").strip() or None,
-        summary=cap(_summary(root), MAX_SUMMARY_CHARS) or "",
+        submitted=(_first(css.SUBMITTED_DATE_XP, root) or "").strip() or None,
+        summary=cap(body_summary(body), MAX_SUMMARY_CHARS) or "",
     )
 
 
-def _record_url(root: Selector, title_link: list[Selector], base: str) -> str | None:
-    candidates = [link.attrib.get("href") for link in title_link]
-    candidates += [root.css(css.ABOUT).get()] + root.css(css.RECORD_LINKS).getall()
-    for href in candidates:
+def _record_url(root: _Element, title_link: list[_Element], base: str) -> str | None:
+    """The first candidate link that is a record URL; later candidates are only looked up
+    when the earlier ones are not."""
+    for href in _record_candidates(root, title_link):
         url = _link(href, base)
-        if url and is_record_url(url):
+        if url and (_CANONICAL_RECORD.fullmatch(url) or is_record_url(url)):
             return url
     return None
 
 
-def _body_elements(root: Selector) -> list[etree._Element]:
-    items = root.css(css.BODY_ITEMS) or root.css(css.BODY_FALLBACK)[:1]
-    return [item.root for item in items]
+def _record_candidates(root: _Element, title_link: list[_Element]) -> Iterator[str | None]:
+    for link in title_link:
+        yield link.get("href")
+    yield _first(css.ABOUT_XP, root)
+    yield from css.RECORD_LINKS_XP(root)
 
 
-def _summary(root: Selector) -> str:
-    return body_summary(_body_elements(root))
+def _body_elements(root: _Element) -> list[_Element]:
+    return css.BODY_ITEMS_XP(root) or css.BODY_FALLBACK_XP(root)[:1]
 
 
-def _author_position(root: Selector, author: Selector) -> str:
+def _author_position(root: _Element, author: _Element, body: list[_Element]) -> str:
     """Before or after the body, by document order inside the teaser root."""
-    body = _body_elements(root)
     if not body:
         return "before"
-    order = {id(element): index for index, element in enumerate(root.root.iter())}
-    return "before" if order.get(id(author.root), 0) < order.get(id(body[0]), 0) else "after"
+    first_body = body[0]
+    if author is first_body:
+        return "after"
+    for element in root.iter():
+        if element is author:
+            return "before"
+        if element is first_body:
+            return "after"
+    return "after"
 
 
-def _term(page_sel: Selector) -> str | None:
-    icon = page_sel.css(css.FEED_ICON)
-    candidates = icon.xpath("@title").getall() + icon.css("img::attr(alt)").getall()
-    candidates += page_sel.css(css.FEED_LINK_ALTERNATE).xpath("@title").getall()
+def _term(page: _Element) -> str | None:
+    icons = css.FEED_ICON_XP(page)
+    candidates = [title for icon in icons for title in css.FEED_ICON_TITLE_XP(icon)]
+    candidates += [alt for icon in icons for alt in css.FEED_ICON_IMG_ALT_XP(icon)]
+    candidates += [
+        title for link in css.FEED_LINK_ALTERNATE_XP(page) for title in css.FEED_LINK_TITLE_XP(link)
+    ]
     for value in candidates:
         value = collapse(value)
         if value.startswith(css.SUBSCRIBE_PREFIX):
             value = value[len(css.SUBSCRIBE_PREFIX):]
         if value:
             return cap(value, MAX_TITLE_CHARS)
-    heading = page_sel.css(css.PAGE_TITLE)
-    return cap(_text(heading[0]), MAX_TITLE_CHARS) if heading else None
+    heading = _first(css.PAGE_TITLE_XP, page)
+    return cap(_text(heading), MAX_TITLE_CHARS) if heading is not None else None
 
 
-def _tid(page_sel: Selector, url: str | None) -> int | None:
-    hrefs = page_sel.css(css.FEED_ICON).xpath("@href").getall()
-    hrefs += page_sel.css(css.SHORTLINK).getall() + ([url] if url else [])
+def _tid(page: _Element, url: str | None) -> int | None:
+    hrefs = [href for icon in css.FEED_ICON_XP(page) for href in css.FEED_ICON_HREF_XP(icon)]
+    hrefs += css.SHORTLINK_XP(page) + ([url] if url else [])
     for href in hrefs:
         tid = tid_of(href)
         if tid is not None:
@@ -123,22 +174,22 @@ def _tid(page_sel: Selector, url: str | None) -> int | None:
     return None
 
 
-def _term_url(page_sel: Selector, url: str | None) -> str | None:
+def _term_url(page: _Element, url: str | None) -> str | None:
     base = url or SITE
-    canonical = _link(page_sel.css(css.CANONICAL).get(), base)
+    canonical = _link(_first(css.CANONICAL_XP, page), base)
     if canonical and canonical.startswith(SITE + "/"):
         return with_page(canonical, 0)
     return with_page(url, 0) if url else None
 
 
-def _current_page(page_sel: Selector, url: str | None) -> int:
-    label = _text(page_sel.css(css.PAGER_CURRENT)[0]) if page_sel.css(css.PAGER_CURRENT) else None
+def _current_page(page: _Element, url: str | None) -> int:
+    label = _text(_first(css.PAGER_CURRENT_XP, page))
     if label and label.isdigit() and 0 < int(label) < 10**6:
         return int(label) - 1
     return page_number(url) if url else 0
 
 
-def _last_page(page_sel: Selector, page: int) -> int:
+def _last_page(page: _Element, current: int) -> int:
     """From the pager's "last" link; without one this page is the last (or only) page."""
-    last = page_sel.css(css.PAGER_LAST).get()
-    return max(page_number(last), page) if last else page
+    last = _first(css.PAGER_LAST_XP, page)
+    return max(page_number(last), current) if last else current

@@ -7,6 +7,9 @@ link targets rather than layout. When real pages are recorded and differ, change
 
 from __future__ import annotations
 
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
+
 from scraper.render import EMPTY_TERM_TEXT
 
 _HAS_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
@@ -43,3 +46,42 @@ PAGER_LAST = "ul.pager li.pager-last a::attr(href)"
 EMPTY_TERM = "boolean(//*[contains(text(), $message)])"
 EMPTY_TERM_MESSAGE = EMPTY_TERM_TEXT
 SUBSCRIBE_PREFIX = "Subscribe to "
+
+
+# Compiled once at import. CSS goes through parsel's own translator, so a compiled selector
+# matches exactly what ``Selector.css(query)`` would; results are plain ``str`` (no smart
+# strings holding the tree alive).
+def _css(query: str) -> etree.XPath:
+    return etree.XPath(_TRANSLATOR.css_to_xpath(query), smart_strings=False)
+
+
+def _xpath(query: str) -> etree.XPath:
+    return etree.XPath(query, smart_strings=False)
+
+
+_TRANSLATOR = HTMLTranslator()
+
+TEASER_ROOTS_XP = _xpath(TEASER_ROOTS)
+TEASER_ROOTS_FALLBACK_XP = _xpath(TEASER_ROOTS_FALLBACK)
+TITLE_LINK_XP = _css(TITLE_LINK)
+TITLE_HEADING_XP = _css(TITLE_HEADING)
+RECORD_LINKS_XP = _css(RECORD_LINKS)
+ABOUT_XP = _css(ABOUT)
+AUTHOR_XP = _css(AUTHOR)
+SUBMITTED_DATE_XP = _css(SUBMITTED_DATE)
+BODY_ITEMS_XP = _css(BODY_ITEMS)
+BODY_FALLBACK_XP = _css(BODY_FALLBACK)
+FEED_ICON_XP = _css(FEED_ICON)
+FEED_ICON_TITLE_XP = _xpath("@title")
+FEED_ICON_IMG_ALT_XP = _css("img::attr(alt)")
+FEED_ICON_HREF_XP = _xpath("@href")
+FEED_LINK_ALTERNATE_XP = _css(FEED_LINK_ALTERNATE)
+FEED_LINK_TITLE_XP = _xpath("@title")
+PAGE_TITLE_XP = _css(PAGE_TITLE)
+CANONICAL_XP = _css(CANONICAL)
+SHORTLINK_XP = _css(SHORTLINK)
+PAGER_CURRENT_XP = _css(PAGER_CURRENT)
+PAGER_NEXT_XP = _css(PAGER_NEXT)
+PAGER_LAST_XP = _css(PAGER_LAST)
+EMPTY_TERM_XP = _xpath(EMPTY_TERM)
+TEXT_NODES_XP = _xpath(".//text()")
