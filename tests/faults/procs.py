@@ -26,9 +26,10 @@ def env(**extra: str) -> dict[str, str]:
 
 def start(*argv: str | Path, cwd: Path | None = None, **popen: Any) -> subprocess.Popen[str]:
     """Start ``argv`` in its own process group (so a kill takes its children too)."""
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **popen}
     return subprocess.Popen(
-        [str(a) for a in argv], cwd=cwd, env=popen.pop("env", env()), start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
+        [str(a) for a in argv], cwd=cwd, env=streams.pop("env", env()), start_new_session=True,
+        text=True, **streams,
     )
 
 

@@ -1,0 +1,103 @@
+"""Never two runs at once: of two ``pledgewatch run`` started together, or a ``run`` started
+while the scheduler is running one, exactly one proceeds and the other exits with code 4."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from storage.db import open_database
+from storage.models import Run, RunLock
+from tests.faults.app import write_config
+from tests.faults.procs import PLEDGEWATCH, kill_group, pledgewatch, start
+from tests.faults.sites import HEALTH, faulty_site, wait_for
+
+pytestmark = pytest.mark.timeout(180)
+EXIT_LOCKED = 4
+
+
+def _runs(db_url: str) -> list[tuple[str, bool]]:
+    factory = open_database(db_url)
+    try:
+        with factory() as session:
+            return [(r.status, r.complete) for r in session.scalars(select(Run).order_by(Run.id))]
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def _lock_rows(db_url: str) -> int:
+    factory = open_database(db_url)
+    try:
+        with factory() as session:
+            return len(list(session.scalars(select(RunLock))))
+    finally:
+        factory.kw["bind"].dispose()
+
+
+@pytest.mark.scenario("two `run` commands started together: exactly one proceeds, the other exits 4")
+def test_of_two_runs_started_together_exactly_one_proceeds(tmp_path: Path, db_url: str) -> None:
+    slow = faulty_site(tmp_path / "slow", {HEALTH: {"delay": 4}})
+    config = write_config(tmp_path, db_url)
+    both = [start(PLEDGEWATCH, "run", "--config", config, "--replay", slow) for _ in range(2)]
+    try:
+        outputs = [p.communicate(timeout=120) for p in both]
+    finally:
+        for process in both:
+            kill_group(process) if process.poll() is None else None
+    codes = sorted(p.returncode for p in both)
+    assert codes == [0, EXIT_LOCKED], outputs
+    loser = [err for p, (_, err) in zip(both, outputs, strict=True) if p.returncode == EXIT_LOCKED]
+    assert "another run is in progress" in loser[0]
+    assert _runs(db_url) == [("ingested", True)]
+    assert _lock_rows(db_url) == 0
+
+
+def _cron_of_the_last_minutes(now: datetime) -> str:
+    past = [now - timedelta(minutes=k) for k in range(1, 6)]
+    minutes = ",".join(str(m) for m in sorted({t.minute for t in past}))
+    hours = ",".join(str(h) for h in sorted({t.hour for t in past}))
+    return f"{minutes} {hours} * * *"
+
+
+def _scheduler(config: Path, site: Path, log: Path) -> subprocess.Popen[str]:
+    with log.open("w") as stderr:
+        return start(PLEDGEWATCH, "schedule", "--config", config, "--replay", site,
+                     stderr=stderr, stdout=subprocess.DEVNULL)
+
+
+@pytest.mark.scenario("`run` while the scheduler runs one: the scheduler's run proceeds, `run` exits 4")
+def test_a_run_started_while_the_scheduler_runs_one_is_refused(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'pw.db'}"
+    slow = faulty_site(tmp_path / "slow", {HEALTH: {"delay": 6}})
+    now = datetime.now(UTC)
+    config = write_config(tmp_path, db_url, cron=_cron_of_the_last_minutes(now))
+    log = tmp_path / "schedule.log"
+
+    first = _scheduler(config, slow, log)
+    wait_for(lambda: "next run at" in log.read_text(), 60, "the scheduler to start")
+    first.send_signal(signal.SIGTERM)
+    first.wait(timeout=60)
+    factory = open_database(db_url)  # as if the scheduler had been down when a run was due
+    with factory.begin() as session:
+        session.execute(text("UPDATE apscheduler_jobs SET next_run_time = :t"),
+                        {"t": (now - timedelta(minutes=2)).timestamp()})
+    factory.kw["bind"].dispose()
+
+    scheduler = _scheduler(config, slow, log)
+    try:
+        wait_for(lambda: "crawling replay:" in log.read_text(), 60, "the scheduled run to start")
+        refused = pledgewatch("run", "--config", config, "--replay", slow)
+        wait_for(lambda: _runs(db_url) != [], 90, "the scheduled run to finish")
+        time.sleep(0.5)
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+        scheduler.communicate(timeout=60)
+    assert refused.returncode == EXIT_LOCKED, refused.stderr
+    assert "another run is in progress" in refused.stderr
+    assert _runs(db_url) == [("ingested", True)]
