@@ -142,7 +142,7 @@ def convert(dotted: str, value: Any, kind: Any, where: str) -> Any:
         return convert(dotted, value, next(a for a in args if a is not type(None)), where)
     if origin is tuple:
         return _convert_tuple(dotted, value, args[0], where)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _convert_table(dotted, value, kind, where)
     if kind is Path:
         if isinstance(value, Path) or (isinstance(value, str) and value):

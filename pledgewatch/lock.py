@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any, Self, cast
 
-from sqlalchemy import delete, exc, insert, select, update
+from sqlalchemy import CursorResult, Executable, delete, exc, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.errors import RunLocked
@@ -115,7 +116,7 @@ class RunLease:
             .values(heartbeat_at=now or utcnow())
         )
         with self.factory.begin() as session:
-            return session.execute(statement).rowcount == 1
+            return _rowcount(session, statement) == 1
 
     def release(self) -> None:
         self._stop.set()
@@ -126,7 +127,7 @@ class RunLease:
         with self.factory.begin() as session:
             session.execute(statement)
 
-    def __enter__(self) -> RunLease:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -188,14 +189,19 @@ def _replace_stale(
             f"another run is in progress ({current.describe(me.acquired_at)}); "
             "this one was not started. Try again when it has finished."
         )
-    cleared = session.execute(
-        delete(RunLock).where(RunLock.name == current.name, RunLock.owner == current.owner)
+    cleared = _rowcount(
+        session, delete(RunLock).where(RunLock.name == current.name, RunLock.owner == current.owner)
     )
-    if cleared.rowcount != 1:
+    if cleared != 1:
         raise _RaceLost()
     log.warning("cleared a stale run lock (%s): %s", current.describe(me.acquired_at), reason)
     if on_stale is not None:
         on_stale(session, current, reason)
+
+
+def _rowcount(session: Session, statement: Executable) -> int:
+    """Rows a conditional UPDATE/DELETE touched: how we learn whether the lock was still ours."""
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount
 
 
 def _holder(row: RunLock) -> LockHolder:

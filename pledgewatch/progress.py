@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol, Self, TextIO
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class CrawlWatcher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="crawl-progress", daemon=True)
 
-    def __enter__(self) -> CrawlWatcher:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -42,9 +42,9 @@ def dead_pid() -> int:
 
 
 def test_a_second_acquire_is_refused_at_once_naming_the_holder(factory: sessionmaker[Session]) -> None:
-    with take(factory):
-        with pytest.raises(RunLocked, match=f"pid {os.getpid()} on {socket.gethostname()}"):
-            take(factory)
+    holder = f"pid {os.getpid()} on {socket.gethostname()}"
+    with take(factory), pytest.raises(RunLocked, match=holder):
+        take(factory)
 
 
 def test_release_frees_the_lock(factory: sessionmaker[Session]) -> None:

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.progress import CrawlCounts, CrawlWatcher, LogProgress, TerminalProgress, progress_for
+from pledgewatch.progress import (
+    CrawlCounts,
+    CrawlWatcher,
+    LogProgress,
+    TerminalProgress,
+    progress_for,
+)
 
 
 def page(term: str, number: int, last: int | None, ok: bool = True) -> str:
