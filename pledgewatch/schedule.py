@@ -40,7 +40,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Engine, inspect, select, table, column
+from sqlalchemy import Engine, column, inspect, select, table
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.config import Config

@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from pledgewatch.cli import main
 from pledgewatch.cli import db_option as _db_option
+from pledgewatch.cli import main
 from pledgewatch.config import Config, load_config
 
 log = logging.getLogger(__name__)
