@@ -34,6 +34,7 @@ class ApplyResult:
 class _Writes:
     versions: list[dict] = field(default_factory=list)
     closed_versions: list[int] = field(default_factory=list)
+    raw_hashes: list[dict] = field(default_factory=list)  # same content, new raw text
     memberships: list[dict] = field(default_factory=list)
     closed_memberships: list[tuple[int, int]] = field(default_factory=list)
     presences: list[dict] = field(default_factory=list)
@@ -84,7 +85,7 @@ def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.
         if target is None:
             target = MergedPledge(twins[0], None, pledge.title_key, title=pledge.title)
         target.term_keys |= pledge.term_keys
-        target.summaries.update(pledge.summaries)
+        target.raw_summaries.update(pledge.raw_summaries)
         target.author = target.author or pledge.author
         folded[twins[0]] = target
     return folded, by_title
@@ -138,6 +139,9 @@ def _ensure_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPl
 
 def _apply_version(run_id: int, pledge_id: int, pledge: MergedPledge, open_: repo.OpenVersion | None,
                    writes: _Writes, session: Session) -> None:
+    raw_hash = pledge.raw_fingerprint()
+    if open_ is not None and open_.raw_hash == raw_hash:
+        return  # word for word what the last run read
     title = pledge.title or (open_.title if open_ else "")
     submitted = pledge.submitted or (open_.submitted if open_ else None)
     author = pledge.author
@@ -147,17 +151,19 @@ def _apply_version(run_id: int, pledge_id: int, pledge: MergedPledge, open_: rep
     summary = pledge.summary()
     digest = nz.content_hash(title, author, submitted, summary)
     if open_ is not None and open_.content_hash == digest:
+        writes.raw_hashes.append({"id": open_.id, "raw_hash": raw_hash})
         return
     if open_ is not None and nz.is_truncated(open_.author) and nz.author_matches(open_.author, author) \
             and nz.content_hash(title, open_.author, submitted, summary) == open_.content_hash:
         # The full name behind a truncated byline: the same author, now known in full.
         session.execute(update(PledgeVersion).where(PledgeVersion.id == open_.id)
-                        .values(author=author, content_hash=digest))
+                        .values(author=author, content_hash=digest, raw_hash=raw_hash))
         return
     if open_ is not None:
         writes.closed_versions.append(open_.id)
     writes.versions.append({
         "pledge_id": pledge_id, "number": open_.number + 1 if open_ else 1, "content_hash": digest,
+        "raw_hash": raw_hash,
         "title": title, "author": author, "submitted": submitted, "summary": summary,
         "mojibake": nz.looks_mojibaked(title) or nz.looks_mojibaked(summary),
         "from_run": run_id, "first_page_url": (pledge.first_page_url or "")[:2000] or None})
@@ -223,6 +229,8 @@ def _remove(session: Session, run_id: int, removed: list[repo.PledgeState],
 
 def _write(session: Session, run_id: int, writes: _Writes) -> None:
     repo.close_rows(session, PledgeVersion, writes.closed_versions, run_id)
+    for chunk in repo.batched(writes.raw_hashes, 5000):
+        session.execute(update(PledgeVersion), list(chunk))
     repo.insert_rows(session, PledgeVersion, writes.versions)
     repo.close_memberships(session, writes.closed_memberships, run_id)
     repo.insert_rows(session, Membership, writes.memberships)

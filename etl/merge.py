@@ -15,10 +15,13 @@ which term page came first:
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+
+import orjson
 
 from etl import normalize as nz
 
@@ -34,14 +37,23 @@ class MergedPledge:
     author: str | None = None
     author_truncated: bool = False
     submitted: str | None = None
-    summaries: Counter[str] = field(default_factory=Counter)
+    raw_summaries: Counter[str] = field(default_factory=Counter)  # as published, by frequency
     term_keys: set[str] = field(default_factory=set)
     first_page_url: str | None = None
 
     def summary(self) -> str:
-        if len(self.summaries) == 1:
-            return next(iter(self.summaries))
-        return _pick_summary(self.summaries)
+        cleaned: Counter[str] = Counter()
+        for raw, count in self.raw_summaries.items():
+            cleaned[nz.clean_text(raw, limit=nz.MAX_SUMMARY)] += count
+        if len(cleaned) == 1:
+            return next(iter(cleaned))
+        return _pick_summary(cleaned)
+
+    def raw_fingerprint(self) -> str:
+        """Equal when the teasers said exactly the same thing: lets an unchanged pledge skip
+        normalization altogether, which is most of the work on a quiet day."""
+        payload = [self.title, self.author, self.submitted, sorted(self.raw_summaries.items())]
+        return hashlib.sha1(orjson.dumps(payload)).hexdigest()
 
 
 def _pick_summary(variants: Counter[str]) -> str:
@@ -79,7 +91,6 @@ class TeaserMerger:
 
     def __init__(self) -> None:
         self.pledges: dict[str, MergedPledge] = {}
-        self._cleaned: dict[str, dict[str, str]] = {}
 
     def add(self, teaser: dict[str, Any]) -> None:
         title = nz.clean_title(teaser.get("title"))
@@ -102,11 +113,7 @@ class TeaserMerger:
         if teaser.get("submitted") and not pledge.submitted:
             pledge.submitted = str(teaser["submitted"])[:40]
         self._merge_author(pledge, teaser.get("author"))
-        raw = teaser.get("summary") or ""
-        cleaned = self._cleaned.setdefault(pledge.key, {})
-        if raw not in cleaned:  # the same raw text on 8 term pages is normalized once
-            cleaned[raw] = nz.clean_text(raw, limit=nz.MAX_SUMMARY)
-        pledge.summaries[cleaned[raw]] += 1
+        pledge.raw_summaries[teaser.get("summary") or ""] += 1
         tkey = term_key(teaser)
         if tkey:
             pledge.term_keys.add(tkey)

@@ -47,6 +47,7 @@ SCHEMAS: dict[str, dict[str, tuple[type, ...]]] = {
 }
 # Fields that differ between identical fetches, or say only where a teaser sat: kept out of
 # the de-duplicated raw chunks and restored from the page when a run is re-read.
+_MISSING = object()
 VOLATILE_PAGE_FIELDS = frozenset({"fetched_at"})
 POSITIONAL_TEASER_FIELDS = frozenset({"position", "page", "listing_url"})
 
@@ -85,12 +86,13 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
     if schema is None:
         raise InputError(f"{where}: unknown record type {kind!r} (expected one of {sorted(SCHEMAS)})")
     for name, types in schema.items():
-        if name not in record:
+        value = record.get(name, _MISSING)
+        if type(value) in types:  # exact types: JSON has no subclasses, and True is not an int
+            continue
+        if value is _MISSING:
             raise InputError(f"{where}: {kind} record is missing the field {name!r}")
-        value = record[name]
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            raise InputError(f"{where}: field {name!r} must be {expected}, got {json.dumps(value)[:60]}")
+        expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+        raise InputError(f"{where}: field {name!r} must be {expected}, got {json.dumps(value)[:60]}")
     return record
 
 

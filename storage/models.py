@@ -161,7 +161,8 @@ class PledgeVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"))
     number: Mapped[int]
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the normalized content
+    raw_hash: Mapped[str | None] = mapped_column(String(40))  # of the teasers as last read
     title: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(1000))
     submitted: Mapped[str | None] = mapped_column(String(40))

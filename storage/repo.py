@@ -44,6 +44,7 @@ class OpenVersion:
     id: int
     number: int
     content_hash: str
+    raw_hash: str | None
     title: str
     author: str | None
     submitted: str | None
@@ -76,7 +77,8 @@ def load_pledges(session: Session) -> dict[str, PledgeState]:
 def load_open_versions(session: Session) -> dict[int, OpenVersion]:
     v = PledgeVersion
     rows = session.execute(
-        select(v.pledge_id, v.id, v.number, v.content_hash, v.title, v.author, v.submitted)
+        select(v.pledge_id, v.id, v.number, v.content_hash, v.raw_hash, v.title, v.author,
+               v.submitted)
         .where(v.to_run.is_(None))
     )
     return {row[0]: OpenVersion(*row[1:]) for row in rows}

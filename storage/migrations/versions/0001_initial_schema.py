@@ -162,6 +162,7 @@ def upgrade() -> None:
     sa.Column('pledge_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('raw_hash', sa.String(length=40), nullable=True),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('author', sa.String(length=1000), nullable=True),
     sa.Column('submitted', sa.String(length=40), nullable=True),
