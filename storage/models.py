@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import DigestList, UTCDateTime, utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -97,7 +97,7 @@ class PageObservation(Base):
     teasers: Mapped[int]
     body_digest: Mapped[str | None] = mapped_column(String(64))
     raw_digest: Mapped[str] = mapped_column(ForeignKey("raw_chunks.digest"))  # the page record
-    teaser_digests: Mapped[list[str]] = mapped_column(JSON)  # raw_chunks of its teasers, in order
+    teaser_digests: Mapped[list[str]] = mapped_column(DigestList)  # its teasers' raw_chunks, in order
     seq: Mapped[int]  # order of the page in its run's input
     from_run: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
     to_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))

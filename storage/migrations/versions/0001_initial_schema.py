@@ -142,7 +142,7 @@ def upgrade() -> None:
     sa.Column('teasers', sa.Integer(), nullable=False),
     sa.Column('body_digest', sa.String(length=64), nullable=True),
     sa.Column('raw_digest', sa.String(length=64), nullable=False),
-    sa.Column('teaser_digests', sa.JSON(), nullable=False),
+    sa.Column('teaser_digests', storage.types.DigestList(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('from_run', sa.Integer(), nullable=False),
     sa.Column('to_run', sa.Integer(), nullable=True),
