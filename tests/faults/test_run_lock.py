@@ -4,19 +4,23 @@ while the scheduler is running one, exactly one proceeds and the other exits wit
 from __future__ import annotations
 
 import signal
+import threading
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, event, select, text
 
 from storage.db import open_database
+from storage.migrate import upgrade_to_head
 from storage.models import Run, RunLock
 from tests.faults.app import write_config
-from tests.faults.procs import PLEDGEWATCH, kill_group, pledgewatch, start
+from tests.faults.procs import PLEDGEWATCH, kill_group, pledgewatch, start, writer_busy
 from tests.faults.sites import HEALTH, faulty_site, wait_for
+from tests.support.postgres import create_database
+from tests.support.runs import P, listing, write_run
 
 pytestmark = pytest.mark.timeout(180)
 EXIT_LOCKED = 4
@@ -44,6 +48,7 @@ def _lock_rows(db_url: str) -> int:
 def test_of_two_runs_started_together_exactly_one_proceeds(tmp_path: Path, db_url: str) -> None:
     slow = faulty_site(tmp_path / "slow", {HEALTH: {"delay": 4}})
     config = write_config(tmp_path, db_url)
+    open_database(db_url).kw["bind"].dispose()  # an existing database, as under cron
     both = [start(PLEDGEWATCH, "run", "--config", config, "--replay", slow) for _ in range(2)]
     try:
         outputs = [p.communicate(timeout=120) for p in both]
@@ -101,3 +106,43 @@ def test_a_run_started_while_the_scheduler_runs_one_is_refused(tmp_path: Path) -
     assert refused.returncode == EXIT_LOCKED, refused.stderr
     assert "another run is in progress" in refused.stderr
     assert _runs(db_url) == [("ingested", True)]
+
+
+@pytest.mark.scenario("first commands on a fresh PostgreSQL database at once: the schema is created once, no crash")
+@pytest.mark.xfail(strict=True, reason="storage.migrate.upgrade_to_head does not serialize "
+                   "concurrent first-time migrations on PostgreSQL: the second process crashes "
+                   "with UniqueViolation on alembic_version (exit 1, traceback)")
+def test_a_command_racing_another_through_the_first_migration_does_not_crash(
+    tmp_path: Path, postgres_admin_url: str, small_run: Path
+) -> None:
+    db_url = create_database(postgres_admin_url, f"pw_fresh_{tmp_path.name[-12:].lower()}")
+    first, go_on = create_engine(db_url), threading.Event()
+    event.listen(first, "commit", lambda connection: go_on.wait(60))  # hold before COMMIT
+    migrating = threading.Thread(target=upgrade_to_head, args=(first,))
+    migrating.start()  # the first command: the whole schema created, not yet committed
+    try:
+        wait_for(lambda: writer_busy(db_url), 60, "the first migration to hold its locks")
+        second = start(PLEDGEWATCH, "ingest", small_run, "--db", db_url)
+        wait_for(lambda: _waiting_on_a_lock(db_url), 60, "the second command to wait for the first")
+    finally:
+        go_on.set()
+        migrating.join()
+        first.dispose()
+    out, err = second.communicate(timeout=120)
+    assert (second.returncode, "Traceback" in err) == (0, False), err
+
+
+def _waiting_on_a_lock(db_url: str) -> bool:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def small_run(tmp_path: Path) -> Path:
+    return write_run(tmp_path / "run.jsonl", listing("a-term", [P(1, "A pledge", "Its text.")]))
