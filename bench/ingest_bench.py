@@ -12,11 +12,14 @@ truth. See bench/README.md for what each column means.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -82,18 +85,25 @@ def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
                      seed=args.seed)
     print(f"workload {folder}: ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     rows: list[dict[str, Any]] = []
-    status = pledgewatch_side.command_status(args.pledgewatch)
+    pw = pledgewatch_command(args)
+    status = pledgewatch_side.command_status(pw)
     notes = []
     if not status["ingest"]:
         notes.append("`pledgewatch ingest` is not available in this checkout: pledgewatch not run")
     else:
         repeats = []
         for i in range(args.repeat):
-            result = pledgewatch_side.run_pledgewatch(files, args.pledgewatch, timeout=args.timeout,
-                                                      with_diff=status["diff"])
+            try:
+                result = pledgewatch_side.run_pledgewatch(files, pw, timeout=args.timeout,
+                                                          with_diff=status["diff"])
+            except RuntimeError as failure:  # report it and still run the peers
+                notes.append(f"pledgewatch repeat {i + 1} failed: {str(failure)[-600:]}")
+                print(notes[-1], file=sys.stderr)
+                continue
             repeats.append(result.as_dict())
             print(f"pledgewatch repeat {i + 1}: {result.seconds:.1f} s", file=sys.stderr)
-        rows.append(_median(repeats))
+        if repeats:
+            rows.append(_median(repeats))
     for name in args.peer if args.peers else ():
         repeats = []
         for i in range(args.repeat):
@@ -106,9 +116,17 @@ def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
                 break  # a capped figure is a bound; repeating it says nothing more
         rows.append(_median(repeats))
     manifest = json.loads((folder / "workload.json").read_text())
-    return {"pledges": pledges, "runs": args.runs, "unchanged_runs": args.unchanged,
+    return {"pledges": pledges, "runs": args.runs, "pledgewatch_commit": pw.commit, "unchanged_runs": args.unchanged,
             "seed": args.seed, "workload": manifest["runs"], "targets": TARGETS.get(pledges),
             "notes": notes, "rows": rows, "table": table(rows, pledges, args.runs)}
+
+
+def pledgewatch_command(args: argparse.Namespace) -> pledgewatch_side.Pledgewatch:
+    if args.at_commit is None:
+        return pledgewatch_side.installed(args.pledgewatch)
+    folder = Path(tempfile.mkdtemp(prefix="pledgewatch-code-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return pledgewatch_side.frozen(Path(sys.executable), Path.cwd(), args.at_commit, folder)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -132,6 +150,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the peers' own virtual environment (default: OUT/peers-venv)")
     parser.add_argument("--pledgewatch", type=Path, default=Path(sys.executable).parent / "pledgewatch",
                         help="the pledgewatch command to measure")
+    parser.add_argument("--at-commit", metavar="REV", default=None,
+                        help="measure this commit's code (exported to a temporary folder) "
+                             "instead of the working tree, e.g. HEAD")
     args = parser.parse_args(argv)
     args.pledges = args.pledges or [5000]
     args.peer = tuple(args.peer or PEER_CHOICES)

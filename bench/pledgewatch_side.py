@@ -9,6 +9,7 @@ ingest and reporting costs can be told apart.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -65,11 +66,49 @@ class PledgewatchResult:
         return {**asdict(self), "growth_pct": self.growth_pct}
 
 
-def command_status(exe: Path) -> dict[str, bool]:
+@dataclass(frozen=True, slots=True)
+class Pledgewatch:
+    """How to start the ``pledgewatch`` command: the installed one, or a frozen commit's code.
+
+    A frozen commit keeps a long benchmark steady while the working tree changes under
+    it: its files are exported to a temporary folder and run with site processing off
+    (``-S``), so the editable install's import hook cannot send imports back to the
+    working tree; the venv's site-packages come after it on ``PYTHONPATH``.
+    """
+
+    argv: tuple[str, ...]
+    env: dict[str, str] | None = None
+    commit: str | None = None
+
+    def cmd(self, *args: str | Path) -> list[str | Path]:
+        return [*self.argv, *args]
+
+
+def installed(exe: Path) -> Pledgewatch:
+    return Pledgewatch((str(exe),))
+
+
+def frozen(python: Path, repo: Path, rev: str, folder: Path) -> Pledgewatch:
+    """``rev``'s tree exported under ``folder`` and run by ``python`` (the project venv's)."""
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", rev], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", commit], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    env = {**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{site}"}
+    return Pledgewatch((str(python), "-S", "-c", "from pledgewatch.cli import main; main()"),
+                       env, commit)
+
+
+def command_status(pw: Pledgewatch) -> dict[str, bool]:
     """Which of the commands the benchmark drives this checkout has."""
     status = {}
     for verb in ("ingest", "diff"):
-        done = subprocess.run([str(exe), verb, "--help"], capture_output=True, text=True)
+        done = subprocess.run([str(c) for c in pw.cmd(verb, "--help")], capture_output=True,
+                              text=True, env=pw.env)
         status[verb] = done.returncode == 0
     return status
 
@@ -83,10 +122,12 @@ def _db_size(folder: Path) -> int:
     return measure.tree_size(*folder.glob("pledgewatch.db*"))
 
 
-def run_pledgewatch(files: WorkloadFiles, exe: Path, *, timeout: float,
+def run_pledgewatch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float,
                     with_diff: bool = True) -> PledgewatchResult:
     """All measured runs, then the unchanged re-crawls, into a fresh SQLite database."""
     result = PledgewatchResult()
+    if pw.commit:
+        result.variant += f" at {pw.commit[:10]}"
     if not with_diff:
         result.notes.append("`pledgewatch diff` not available: correctness not scored")
     work = Path(tempfile.mkdtemp(prefix="pledgewatch-bench-"))
@@ -98,7 +139,7 @@ def run_pledgewatch(files: WorkloadFiles, exe: Path, *, timeout: float,
             [(f.crawl, load_truth(f.truth), True) for f in files.runs] + \
             [(path, None, False) for path in files.unchanged]
         for number, (path, truth, measured) in enumerate(inputs, start=1):
-            figure = _one_run(exe, path, db_url, number, timeout, with_diff)
+            figure = _one_run(pw, path, db_url, number, timeout, with_diff)
             if figure is None:
                 result.timed_out = True
                 break
@@ -130,16 +171,18 @@ def run_pledgewatch(files: WorkloadFiles, exe: Path, *, timeout: float,
     return result
 
 
-def _one_run(exe: Path, path: Path, db_url: str, number: int, timeout: float,
+def _one_run(pw: Pledgewatch, path: Path, db_url: str, number: int, timeout: float,
              with_diff: bool) -> tuple[dict[str, Any] | None, RunFigure] | None:
-    ingest = measure.run([exe, "ingest", path.resolve(), "--db", db_url], timeout=timeout)
+    ingest = measure.run(pw.cmd("ingest", path.resolve(), "--db", db_url), timeout=timeout,
+                         env=pw.env)
     if ingest.timed_out:
         return None
     ingest.check(f"pledgewatch ingest (run {number})")
     figure = RunFigure(number, ingest.seconds, ingest.peak_mb, None, None, ingest.cpu_seconds)
     if not with_diff:
         return None, figure
-    diff = measure.run([exe, "diff", "--format", "json", "--db", db_url], timeout=timeout)
+    diff = measure.run(pw.cmd("diff", "--format", "json", "--db", db_url), timeout=timeout,
+                       env=pw.env)
     if diff.timed_out:
         return None
     diff.check(f"pledgewatch diff (run {number})")
