@@ -26,6 +26,7 @@ from etl.records import ChangeSet
 from pledgewatch import aborts, delivery, health, lock
 from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
+from pledgewatch.errors import InputError, PledgewatchError
 from pledgewatch.progress import CrawlWatcher, Progress
 from storage import runlog
 from storage.db import open_database
@@ -147,8 +148,11 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     attempt.stage = "ingest"
     attempt.check_stop()
     log.info("ingesting %s", attempt.crawl_file)
-    result = ingest_run_file(factory, attempt.crawl_file, source=attempt.source,
-                             policy=config.changes.policy())
+    try:
+        result = ingest_run_file(factory, attempt.crawl_file, source=attempt.source,
+                                 policy=config.changes.policy())
+    except InputError as error:  # our own crawl's output: a failed run (1), not bad user input (2)
+        raise PledgewatchError(f"the crawl output could not be ingested: {error}") from error
     attempt.stage = "report"
     log.info("run %s ingested (%d pages ok, %d failed); writing its report",
              result.run_id, result.pages_ok, result.pages_failed)
