@@ -13,6 +13,7 @@ always keeps the polite defaults of ``scraper.settings`` unless the caller overr
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pledgewatch.errors import InputError, PledgewatchError
+from scraper import settings as _project_settings
 from scraper.fixture_site import FixtureServer, load_site
 
 REPLAY_SETTINGS: dict[str, Any] = {
@@ -30,6 +32,21 @@ REPLAY_SETTINGS: dict[str, Any] = {
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "RETRY_BACKOFF_BASE": 0.2,
+    # Offline there is nothing for these to do; each costs time per request or per item.
+    "CONCURRENT_ITEMS": 1,  # the pipeline is synchronous: parallel item workers only add tasks
+    "REMOTE_CONTROL_ENABLED": False,  # an HTTP control server per crawl
+    "MEMUSAGE_ENABLED": False,
+    "SPIDER_MIDDLEWARES": {
+        "scrapy.spidermiddlewares.referer.RefererMiddleware": None,  # the server ignores it
+        "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # no DEPTH_LIMIT; stats only
+        "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,  # a debugging aid
+    },
+    "DOWNLOADER_MIDDLEWARES": {
+        **_project_settings.DOWNLOADER_MIDDLEWARES,
+        "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no credentials
+        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,  # the server never compresses
+        "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,  # loopback never goes via a proxy
+    },
 }
 
 __all__ = ["REPLAY_SETTINGS", "CrawlSummary", "run_crawl", "summarize"]
@@ -162,6 +179,9 @@ def _child(argv: list[str]) -> int:
     try:
         process = CrawlerProcess(settings)
         process.crawl(ListingsSpider, **spec["spider_args"])
+        # Scrapy sets its own loggers to DEBUG and filters by LOG_LEVEL only in its handler,
+        # after building a record per response and per item; drop those records up front.
+        logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
         process.start()
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from pledgewatch.errors import InputError
 from scraper.items import PageRecord, TermRecord
 from scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
-from scraper.pipelines import utc_now
+from scraper.pipelines import PageItems, utc_now
 from scraper.spiders.failures import describe_failure
 from scraper.terms import (
     KNOWN_TERMS,
@@ -150,8 +150,8 @@ class ListingsSpider(scrapy.Spider):
             return
         if listing.term and listing.term_url:
             self.term_names[listing.term_url] = listing.term
-        yield from listing.teaser_records()
-        yield listing.page_record(response.status, digest=digest, fetched_at=fetched_at)
+        page = listing.page_record(response.status, digest=digest, fetched_at=fetched_at)
+        yield PageItems([*listing.teaser_records(), page])  # one item: teasers, then the page
         yield from self._next_page(listing.url or listing_url, listing.next_url)
         if self.discover:
             yield from self._record_requests(t.url for t in listing.teasers)
