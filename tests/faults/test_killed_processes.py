@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from etl.changes import changes_between
 from etl.ingest import ingest_run_file
 from storage.db import open_database
-from storage.models import Pledge, Run
-from tests.faults.procs import PLEDGEWATCH, integrity_ok, kill_group, start, writer_busy
+from storage.models import Pledge, Run, RunLock
+from tests.faults.app import write_config
+from tests.faults.procs import PLEDGEWATCH, integrity_ok, kill_group, pledgewatch, start, writer_busy
 from tests.faults.sites import HEALTH, SMALL, crawl, faulty_site, records, wait_for
 from tests.faults.truth import TRUE_CHANGES, summary
 from tests.support.runs import P, listing, write_run
@@ -127,3 +128,49 @@ def test_an_ingest_killed_mid_transaction_leaves_no_trace(
         factory.kw["bind"].dispose()
     assert (after.from_run, summary(after)) == (1, TRUE_CHANGES)
     assert _counts(db_url)[0] == 2
+
+
+@pytest.mark.scenario("`run` killed mid-crawl: the next run clears its lock, records it interrupted, reports the truth")
+def test_a_run_killed_mid_crawl_is_recovered_by_the_next_run(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'pw.db'}"
+    config = write_config(tmp_path, db_url)
+    slow = faulty_site(tmp_path / "slow", {HEALTH: {"delay": 60}}, base="after")
+    assert pledgewatch("run", "--config", config, "--replay", SMALL / "before").returncode == 0
+
+    doomed = start(PLEDGEWATCH, "run", "--config", config, "--replay", slow)
+    try:
+        wait_for(lambda: _pages_written(tmp_path / "runs") >= 9, 60, "most of the crawl")
+        assert doomed.poll() is None, "the run must still be crawling when it is killed"
+    finally:
+        kill_group(doomed)
+    locks_left = _lock_rows(db_url)
+    recovered = pledgewatch("run", "--config", config, "--replay", SMALL / "after")
+
+    assert locks_left == 1
+    assert recovered.returncode == 0, recovered.stderr
+    assert "changes since run 1: 1 new, 2 edited, 1 removed, 1 reclassified, 0 restored" \
+        in recovered.stdout, recovered.stdout
+    assert [status for status, _ in _statuses(db_url)] == ["ingested", "interrupted", "ingested"]
+    assert _lock_rows(db_url) == 0
+
+
+def _pages_written(runs_dir: Path) -> int:
+    return sum(f.read_text(encoding="utf-8").count('"type":"page"') for f in runs_dir.glob("*.jsonl"))
+
+
+def _statuses(db_url: str) -> list[tuple[str, bool]]:
+    factory = open_database(db_url)
+    try:
+        with factory() as session:
+            return [(r.status, r.complete) for r in session.scalars(select(Run).order_by(Run.id))]
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def _lock_rows(db_url: str) -> int:
+    factory = open_database(db_url)
+    try:
+        with factory() as session:
+            return session.scalar(select(func.count()).select_from(RunLock)) or 0
+    finally:
+        factory.kw["bind"].dispose()
