@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,10 +124,10 @@ RACER = textwrap.dedent("""
     try:
         lease = lock.acquire(factory, stale_after=timedelta(minutes=5), heartbeat=timedelta(seconds=5))
     except RunLocked:
-        print("refused")
+        print("refused", flush=True)
     else:
-        print("acquired")
-        time.sleep(1.5)
+        print("acquired", flush=True)
+        sys.stdin.read()  # hold the lock until every racer has answered
         lease.release()
 """)
 
@@ -135,13 +136,13 @@ RACER = textwrap.dedent("""
 def test_of_processes_racing_for_the_lock_exactly_one_wins(
     db_url: str, factory: sessionmaker[Session]
 ) -> None:
-    import time
-
     start = str(time.time() + 2.0)
     racers = [
-        subprocess.Popen([sys.executable, "-c", RACER, db_url, start], stdout=subprocess.PIPE,
-                         text=True)
+        subprocess.Popen([sys.executable, "-c", RACER, db_url, start], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
         for _ in range(5)
     ]
-    results = sorted(r.communicate(timeout=60)[0].strip() for r in racers)
+    results = sorted(r.stdout.readline().strip() for r in racers)  # type: ignore[union-attr]
+    for racer in racers:
+        racer.communicate(timeout=60)
     assert results == ["acquired", "refused", "refused", "refused", "refused"]
