@@ -107,12 +107,12 @@ def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
     for name in args.peer if args.peers else ():
         repeats = []
         for i in range(args.repeat):
-            result = peers.run_peers(files, args.peers_venv, timeout=args.peer_timeout,
-                                     which=(name,))[0]
-            repeats.append(result.as_dict())
-            print(f"{name} repeat {i + 1}: {result.seconds or 0:.1f} s"
-                  f"{' (timed out)' if result.timed_out else ''}", file=sys.stderr)
-            if result.timed_out:
+            peer = peers.run_peers(files, args.peers_venv, timeout=args.peer_timeout,
+                                   which=(name,))[0]
+            repeats.append(peer.as_dict())
+            print(f"{name} repeat {i + 1}: {peer.seconds or 0:.1f} s"
+                  f"{' (timed out)' if peer.timed_out else ''}", file=sys.stderr)
+            if peer.timed_out:
                 break  # a capped figure is a bound; repeating it says nothing more
         rows.append(_median(repeats))
     manifest = json.loads((folder / "workload.json").read_text())

@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
 
 

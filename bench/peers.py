@@ -107,7 +107,7 @@ def git_history(bin_dir: Path, files: WorkloadFiles, work: Path, *, best: bool,
         _git(repo, "commit", "-q", "-m", f"run {f.run}")
         hashes.append(_git(repo, "rev-parse", "HEAD"))
     result.setup_seconds = time.perf_counter() - started
-    cmd = [bin_dir / "git-history", "file", db, "snapshot.json", "--repo", repo, "--id", "id",
+    cmd: list[str | Path] = [bin_dir / "git-history", "file", db, "snapshot.json", "--repo", repo, "--id", "id",
            "--silent", *(["--wal"] if best else [])]
     first = measure.run(cmd, timeout=timeout)
     result.seconds, result.peak_mb = first.seconds, first.peak_mb
@@ -176,7 +176,8 @@ from read_json('{{{{ var("snapshot_path") }}}}', format='array',
 
 
 def _dbt_version(bin_dir: Path) -> tuple[int, int]:
-    out = subprocess.run([str(bin_dir / "dbt"), "--version"], capture_output=True, text=True).stdout
+    out = subprocess.run([str(bin_dir / "dbt"), "--version"], capture_output=True, text=True,
+                         check=False).stdout
     match = re.search(r"installed:\s*(\d+)\.(\d+)", out)
     return (int(match.group(1)), int(match.group(2))) if match else (1, 0)
 
@@ -196,7 +197,7 @@ def dbt_snapshot(bin_dir: Path, files: WorkloadFiles, work: Path, *, timeout: fl
     inputs = [f.snapshot for f in files.runs] + [files.runs[-1].snapshot] * len(files.unchanged)
     total, peak, cpu = 0.0, 0.0, 0.0
     for number, snapshot in enumerate(inputs, start=1):
-        cmd = [bin_dir / "dbt", "--quiet", "snapshot", "--project-dir", project,
+        cmd: list[str | Path] = [bin_dir / "dbt", "--quiet", "snapshot", "--project-dir", project,
                "--profiles-dir", project, "--vars", json.dumps({"snapshot_path": str(snapshot.resolve())})]
         left = timeout - total if number <= len(files.runs) else timeout
         one = measure.run(cmd, cwd=project, env=env, timeout=max(left, 1.0))

@@ -108,7 +108,7 @@ def command_status(pw: Pledgewatch) -> dict[str, bool]:
     status = {}
     for verb in ("ingest", "diff"):
         done = subprocess.run([str(c) for c in pw.cmd(verb, "--help")], capture_output=True,
-                              text=True, env=pw.env)
+                              text=True, env=pw.env, check=False)
         status[verb] = done.returncode == 0
     return status
 
@@ -139,11 +139,11 @@ def run_pledgewatch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float,
             [(f.crawl, load_truth(f.truth), True) for f in files.runs] + \
             [(path, None, False) for path in files.unchanged]
         for number, (path, truth, measured) in enumerate(inputs, start=1):
-            figure = _one_run(pw, path, db_url, number, timeout, with_diff)
-            if figure is None:
+            outcome = _one_run(pw, path, db_url, number, timeout, with_diff)
+            if outcome is None:
                 result.timed_out = True
                 break
-            diff, figure = figure
+            diff, figure = outcome
             result.runs.append(figure)
             seconds = figure.ingest_seconds + (figure.diff_seconds or 0.0)
             peak = max(peak, figure.ingest_peak_mb, figure.diff_peak_mb or 0.0)

@@ -15,16 +15,19 @@ import random
 import re
 
 _WORDS = (
-    "migrants refugees city municipality partnership local action inclusion health education "
-    "housing employment diaspora remittances integration services programme support community "
-    "access dignity rights protection training skills youth women children language "
-    "cooperation governance data evidence recovery climate resilience mobility return "
-    "reintegration entrepreneurship network dialogue awareness campaign platform council "
-    "strategy plan regional national global sustainable development decent work recruitment "
-    "documentation identity pathways regular safe orderly discrimination xenophobia cohesion "
-    "participation volunteers centre office information counselling legal aid shelter "
-    "mentoring digital finance inclusive innovation pilot project initiative phase results"
-).split()
+    "migrants", "refugees", "city", "municipality", "partnership", "local", "action",
+    "inclusion", "health", "education", "housing", "employment", "diaspora", "remittances",
+    "integration", "services", "programme", "support", "community", "access", "dignity",
+    "rights", "protection", "training", "skills", "youth", "women", "children", "language",
+    "cooperation", "governance", "data", "evidence", "recovery", "climate", "resilience",
+    "mobility", "return", "reintegration", "entrepreneurship", "network", "dialogue",
+    "awareness", "campaign", "platform", "council", "strategy", "plan", "regional", "national",
+    "global", "sustainable", "development", "decent", "work", "recruitment", "documentation",
+    "identity", "pathways", "regular", "safe", "orderly", "discrimination", "xenophobia",
+    "cohesion", "participation", "volunteers", "centre", "office", "information", "counselling",
+    "legal", "aid", "shelter", "mentoring", "digital", "finance", "inclusive", "innovation",
+    "pilot", "project", "initiative", "phase", "results",
+)
 _CITIES = (
     "Zürich", "São Paulo", "Montréal", "Salt Lake City", "San José", "Sfax", "Tlaxcala",
     "Quezon City", "Bristol", "Kampala", "Mexico City", "Freetown", "Lisbon", "Ghent",

@@ -29,7 +29,7 @@ import json
 import random
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from bench.terms import SITE, Term, TermGroups, build_terms, pick_terms, term_gr
 GENERATOR_VERSION = "1"
 PAGE_SIZE = 10
 PARSER_VERSION = "bench-workload"
-_BASE_TIME = datetime(2025, 1, 6, 2, 0, tzinfo=timezone.utc)
+_BASE_TIME = datetime(2025, 1, 6, 2, 0, tzinfo=UTC)
 _FIRST_SUBMITTED = datetime(2013, 12, 23, 15, 15)
 _AUTHORS_FIRST = ("Anqi", "Camille", "Costanza", "Ace Paolo", "Charlotte", "Maria", "Jean-Pierre",
                   "Fatou", "Luis Alberto", "Ngozi", "Sven", "Aiko", "Rahul", "Olena", "Tomás")
@@ -191,11 +191,11 @@ class Workload:
             else:
                 self.noisy[nid] = (textgen.whitespace_noise(rng, p.title), p.summary)
         for nid, old in before.items():
-            p = self.pledges.get(nid)
-            if p is None or p.key in truth.edited:
+            still = self.pledges.get(nid)
+            if still is None or still.key in truth.edited:
                 continue
-            if self.published(p) != old:
-                truth.noise.append(p.key)
+            if self.published(still) != old:
+                truth.noise.append(still.key)
         truth.noise.sort()
         truth.removed.sort()
         return truth
@@ -349,10 +349,10 @@ def generate(out: Path, *, pledges: int, runs: int, unchanged: int = 10, seed: i
     files = WorkloadFiles(out, [run_files(out, run) for run in range(1, runs + 1)],
                           [out / f"unchanged-{run:02d}.jsonl"
                            for run in range(runs + 1, runs + unchanged + 1)])
-    if manifest.exists() and json.loads(manifest.read_text()).get("params") == params:
-        if all(f.crawl.exists() and f.truth.exists() for f in files.runs) and \
-                all(p.exists() for p in files.unchanged):
-            return files
+    written = all(f.crawl.exists() and f.truth.exists() for f in files.runs) and \
+        all(p.exists() for p in files.unchanged)
+    if written and manifest.exists() and json.loads(manifest.read_text()).get("params") == params:
+        return files
     out.mkdir(parents=True, exist_ok=True)
     manifest.unlink(missing_ok=True)
     work = Workload(pledges, seed, mix)
