@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 
 from storage.models import Base
 
@@ -14,9 +15,17 @@ def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-
     return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
+# Any fixed number: two processes upgrading one fresh PostgreSQL database take turns.
+MIGRATION_LOCK_ID = 7_202_611
+
+
 def run_migrations() -> None:
     engine = context.config.attributes["engine"]
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+        # On SQLite the transaction itself starts with BEGIN IMMEDIATE (storage.db), which
+        # serializes writers the same way.
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
