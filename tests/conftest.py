@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import open_database
 from tests.support.postgres import create_database, running_postgres
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +41,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'pledgewatch.db'}"
     admin = request.getfixturevalue("postgres_admin_url")
     return create_database(admin, f"pledgewatch_test_{next(_database_numbers)}")
+
+
+@pytest.fixture
+def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
+    """A session factory on ``db_url``, schema at head; its connections closed afterwards."""
+    made = open_database(db_url)
+    yield made
+    made.kw["bind"].dispose()
 
 
 @pytest.fixture

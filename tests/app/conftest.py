@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.config import (
     Config,
@@ -19,15 +18,7 @@ from pledgewatch.config import (
     RecipientConfig,
     ReportConfig,
 )
-from storage.db import open_database
 from tests.support.smtp_sink import SmtpSink
-
-
-@pytest.fixture
-def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
-    made = open_database(db_url)
-    yield made
-    made.kw["bind"].dispose()
 
 
 @pytest.fixture

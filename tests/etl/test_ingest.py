@@ -6,7 +6,7 @@ Every test runs on SQLite and on a real PostgreSQL server (the ``db_url`` fixtur
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from etl.changes import changes_between
 from etl.ingest import IngestResult, ingest_run_file
 from etl.policy import ChangePolicy
 from etl.records import ChangeSet
-from storage.db import open_database
 from storage.models import Membership, Pledge, PledgeVersion
 from tests.support.runs import P, listing, write_run
 
@@ -25,13 +24,6 @@ ALPHA = P(13001, "Automatic Electoral Registry for Migrants", "In 2022, the Gene
           "launched a ‘Migrant Electoral Guide’.\n\nIt is a step-by-step tool.")
 BETA = P(13002, "Legazpi City: Expanded Help Desk", "Legazpi City commits to provide services.")
 GAMMA = P(13003, "Municipality of Straseni", "The Municipality of Straseni commits to facilitate.")
-
-
-@pytest.fixture
-def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
-    made = open_database(db_url)
-    yield made
-    made.kw["bind"].dispose()
 
 
 @pytest.fixture
