@@ -111,7 +111,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "skipped": f" ({outcome.skipped})",
         }[outcome.verdict]
         write(f"  {outcome.verdict:7} {label}{detail}")
-    extra = f", {xfail} known bugs (xfail)" if xfail else ""
+    extra = f", {xfail} known bug{'s' if xfail > 1 else ''} (xfail)" if xfail else ""
     extra += f", {broken} BROKEN" if broken else ""
     write(f"fault scenarios: {tried} tried, {held} held{extra}")
 

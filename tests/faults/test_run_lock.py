@@ -109,9 +109,6 @@ def test_a_run_started_while_the_scheduler_runs_one_is_refused(tmp_path: Path) -
 
 
 @pytest.mark.scenario("first commands on a fresh PostgreSQL database at once: the schema is created once, no crash")
-@pytest.mark.xfail(strict=True, reason="storage.migrate.upgrade_to_head does not serialize "
-                   "concurrent first-time migrations on PostgreSQL: the second process crashes "
-                   "with UniqueViolation on alembic_version (exit 1, traceback)")
 def test_a_command_racing_another_through_the_first_migration_does_not_crash(
     tmp_path: Path, postgres_admin_url: str, small_run: Path
 ) -> None:
