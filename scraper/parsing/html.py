@@ -8,7 +8,7 @@ The page is parsed once into an lxml tree; every query is a selector from
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from functools import lru_cache
 
 from lxml import etree
@@ -95,41 +95,117 @@ def _base_is_site(base: str) -> bool:
 
 
 def _teaser(root: _Element, base: str) -> Teaser:
-    title_link = css.TITLE_LINK_XP(root)
-    heading = title_link[0] if title_link else _first(css.TITLE_HEADING_XP, root)
-    author_element = _first(css.AUTHOR_XP, root)
-    author = cap(_text(author_element), MAX_AUTHOR_CHARS)
-    body = _body_elements(root)
+    parts = _TeaserParts(root)
+    title_link = parts.title_links
+    heading = title_link[0] if title_link else parts.heading
+    author = cap(_text(parts.author), MAX_AUTHOR_CHARS)
+    body = parts.body_items or parts.body_fallback[:1]
     return Teaser(
-        url=_record_url(root, title_link, base),
+        url=_record_url(parts, base),
         title=cap(_text(heading), MAX_TITLE_CHARS),
         author=author,
-        author_position=_author_position(root, author_element, body) if author else None,
+        author_position=_author_position(root, parts.author, body) if author else None,
         author_truncated=bool(author and is_truncated_name(author)),
-        submitted=(_first(css.SUBMITTED_DATE_XP, root) or "").strip() or None,
+        submitted=(parts.submitted or "").strip() or None,
         summary=cap(body_summary(body), MAX_SUMMARY_CHARS) or "",
     )
 
 
-def _record_url(root: _Element, title_link: list[_Element], base: str) -> str | None:
-    """The first candidate link that is a record URL; later candidates are only looked up
-    when the earlier ones are not."""
-    for href in _record_candidates(root, title_link):
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space collapses
+
+
+class _TeaserParts:
+    """What the teaser selectors of :mod:`~scraper.parsing.selectors` find inside one teaser
+    root (the root included, as CSS on a parsel Selector does), from one walk of its
+    elements in document order. Equivalent, selector by selector:
+
+    ``title_links`` TITLE_LINK, ``heading`` TITLE_HEADING (first), ``record_hrefs``
+    RECORD_LINKS, ``about`` ABOUT (first), ``author`` AUTHOR (first), ``submitted``
+    SUBMITTED_DATE (first), ``body_items`` BODY_ITEMS, ``body_fallback`` BODY_FALLBACK.
+    """
+
+    __slots__ = ("about", "author", "body_fallback", "body_items", "heading", "record_hrefs",
+                 "submitted", "title_links")
+
+    def __init__(self, root: _Element) -> None:
+        self.title_links: list[_Element] = []
+        self.heading: _Element | None = None
+        self.record_hrefs: list[str] = []
+        self.about: str | None = None
+        self.author: _Element | None = None
+        self.submitted: str | None = None
+        self.body_items: list[_Element] = []
+        self.body_fallback: list[_Element] = []
+        for element in root.iter():
+            tag = element.tag
+            if not isinstance(tag, str):
+                continue  # comments, processing instructions: not elements to XPath's *
+            if tag == css.TITLE_TAG and self.heading is None:
+                self.heading = element
+            elif tag == css.LINK_TAG:
+                self._link(root, element)
+            if self.about is None:
+                self.about = element.get(css.ABOUT_ATTRIBUTE)
+            classes = element.get("class")
+            if classes:
+                self._classes(root, element, classes)
+            prop = element.get("property")
+            if prop:
+                self._property(element, prop)
+
+    def _link(self, root: _Element, element: _Element) -> None:
+        href = element.get("href")
+        if href is None:
+            return
+        if css.RECORD_HREF_PART in href:
+            self.record_hrefs.append(href)
+        if any(part in href for part in css.TITLE_HREF_PARTS) and _has_ancestor(
+            element, root, lambda e: e.tag == css.TITLE_TAG
+        ):
+            self.title_links.append(element)
+
+    def _classes(self, root: _Element, element: _Element, classes: str) -> None:
+        tokens = _XML_SPACE.split(classes)
+        if self.author is None and css.AUTHOR_CLASS in tokens:
+            self.author = element
+        if css.BODY_ITEM_CLASS in tokens and _has_ancestor(element, root, _is_body_field):
+            self.body_items.append(element)
+        if not self.body_fallback and css.BODY_FALLBACK_CLASS in tokens:
+            self.body_fallback.append(element)
+
+    def _property(self, element: _Element, prop: str) -> None:
+        tokens = _XML_SPACE.split(prop)
+        if self.submitted is None and css.SUBMITTED_PROPERTY in tokens:
+            self.submitted = element.get("content")
+        if not self.body_fallback and css.BODY_FALLBACK_PROPERTY in tokens:
+            self.body_fallback.append(element)
+
+
+def _has_ancestor(element: _Element, root: _Element, test: Callable[[_Element], bool]) -> bool:
+    """Whether a proper ancestor of ``element``, up to and including ``root``, passes ``test``."""
+    if element is root:
+        return False
+    for ancestor in element.iterancestors():
+        if test(ancestor):
+            return True
+        if ancestor is root:
+            return False
+    return False
+
+
+def _is_body_field(element: _Element) -> bool:
+    classes = element.get("class")
+    return bool(classes) and css.BODY_CLASS in _XML_SPACE.split(classes)
+
+
+def _record_url(parts: _TeaserParts, base: str) -> str | None:
+    """The first candidate link that is a record URL."""
+    candidates = [link.get("href") for link in parts.title_links]
+    for href in [*candidates, parts.about, *parts.record_hrefs]:
         url = _link(href, base)
         if url and (_CANONICAL_RECORD.fullmatch(url) or is_record_url(url)):
             return url
     return None
-
-
-def _record_candidates(root: _Element, title_link: list[_Element]) -> Iterator[str | None]:
-    for link in title_link:
-        yield link.get("href")
-    yield _first(css.ABOUT_XP, root)
-    yield from css.RECORD_LINKS_XP(root)
-
-
-def _body_elements(root: _Element) -> list[_Element]:
-    return css.BODY_ITEMS_XP(root) or css.BODY_FALLBACK_XP(root)[:1]
 
 
 def _author_position(root: _Element, author: _Element, body: list[_Element]) -> str:

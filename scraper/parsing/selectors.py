@@ -33,6 +33,20 @@ BODY_FALLBACK = "[property~='content:encoded'], .content"
 BODY_CLASS = "field-name-body"
 SKIPPED_IN_BODY = frozenset({"username", "links", "submitted", "field-name-field-author"})
 
+# The same teaser selectors as the parts the HTML front-end matches in one walk of a teaser
+# (html._TeaserParts): keep both in step. Class and ~= tests split on XML whitespace, as
+# XPath's normalize-space does.
+TITLE_TAG = "h2"
+LINK_TAG = "a"
+TITLE_HREF_PARTS = ("/pfp/ppd/", "/node/")
+RECORD_HREF_PART = "/pfp/ppd/"
+ABOUT_ATTRIBUTE = "about"
+AUTHOR_CLASS = "username"
+SUBMITTED_PROPERTY = "dc:date"
+BODY_ITEM_CLASS = "field-item"
+BODY_FALLBACK_PROPERTY = "content:encoded"
+BODY_FALLBACK_CLASS = "content"
+
 # Page level.
 FEED_ICON = "a.feed-icon"
 FEED_LINK_ALTERNATE = "link[rel='alternate'][type*='rss']"
