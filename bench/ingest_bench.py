@@ -78,6 +78,13 @@ def table(rows: list[dict[str, Any]], pledges: int, runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _save_partial(args: argparse.Namespace, pledges: int, rows: list[dict[str, Any]]) -> None:
+    """Rows finished so far: a long run cut short still leaves its figures behind."""
+    path = args.out / f"ingest-bench-{pledges}.partial.json"
+    path.write_text(json.dumps({"pledges": pledges, "rows": rows,
+                                "table": table(rows, pledges, args.runs)}, indent=1) + "\n")
+
+
 def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
     folder = args.out / f"workload-{pledges}-seed{args.seed}"
     started = time.perf_counter()
@@ -104,6 +111,7 @@ def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
             print(f"pledgewatch repeat {i + 1}: {result.seconds:.1f} s", file=sys.stderr)
         if repeats:
             rows.append(_median(repeats))
+            _save_partial(args, pledges, rows)
     for name in args.peer if args.peers else ():
         repeats = []
         for i in range(args.repeat):
@@ -115,6 +123,7 @@ def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
             if peer.timed_out:
                 break  # a capped figure is a bound; repeating it says nothing more
         rows.append(_median(repeats))
+        _save_partial(args, pledges, rows)
     manifest = json.loads((folder / "workload.json").read_text())
     return {"pledges": pledges, "runs": args.runs, "pledgewatch_commit": pw.commit, "unchanged_runs": args.unchanged,
             "seed": args.seed, "workload": manifest["runs"], "targets": TARGETS.get(pledges),
