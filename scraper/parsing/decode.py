@@ -14,6 +14,8 @@ _HTML_TAG = re.compile(
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# The same characters as bytes: in UTF-8 each is one byte that no other character contains.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 MAX_CONTROL_SHARE = 0.01  # a few stray control characters happen; more means binary
 
 
@@ -66,7 +68,8 @@ def _candidate_encodings(body: bytes) -> list[str]:
 def _check_text(text: str) -> None:
     if not text.strip():
         raise UnreadableInput("page is empty")
-    controls = len(_CONTROL.findall(text))
+    encoded = text.encode("utf-8", "surrogatepass")
+    controls = len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))  # = len(_CONTROL.findall(text))
     if controls > max(2, len(text) * MAX_CONTROL_SHARE):
         raise UnreadableInput(
             f"page has {controls} control characters: binary data, not a saved page"

@@ -55,15 +55,16 @@ class _Builder:
                 current.append(line)
 
 
-def _classes(element: etree._Element) -> set[str]:
-    return set((element.get("class") or "").split())
-
-
 def _walk(element: etree._Element, out: _Builder) -> None:
-    tag = element.tag if isinstance(element.tag, str) else None
-    if tag is None or tag.lower() in HIDDEN_TAGS or _classes(element) & SKIPPED_IN_BODY:
+    tag = element.tag
+    if not isinstance(tag, str):
         return
     tag = tag.lower()
+    if tag in HIDDEN_TAGS:
+        return
+    classes = element.get("class")
+    if classes and not SKIPPED_IN_BODY.isdisjoint(classes.split()):
+        return
     if tag in PARAGRAPH_TAGS:
         out.paragraph_break()
     elif tag in LINE_TAGS:
