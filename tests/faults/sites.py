@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from scraper.crawl import CrawlSummary, run_crawl
 
@@ -116,7 +116,7 @@ class ConnectionTrap:
             self.connections += 1
             connection.close()
 
-    def __enter__(self) -> ConnectionTrap:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

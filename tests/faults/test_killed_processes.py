@@ -18,7 +18,14 @@ from etl.ingest import ingest_run_file
 from storage.db import open_database
 from storage.models import Pledge, Run, RunLock
 from tests.faults.app import write_config
-from tests.faults.procs import PLEDGEWATCH, integrity_ok, kill_group, pledgewatch, start, writer_busy
+from tests.faults.procs import (
+    PLEDGEWATCH,
+    integrity_ok,
+    kill_group,
+    pledgewatch,
+    start,
+    writer_busy,
+)
 from tests.faults.sites import HEALTH, SMALL, crawl, faulty_site, records, wait_for
 from tests.faults.truth import TRUE_CHANGES, summary
 from tests.support.runs import P, listing, write_run

@@ -4,8 +4,8 @@ while the scheduler is running one, exactly one proceeds and the other exits wit
 from __future__ import annotations
 
 import signal
-import threading
 import subprocess
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -125,7 +125,7 @@ def test_a_command_racing_another_through_the_first_migration_does_not_crash(
         go_on.set()
         migrating.join()
         first.dispose()
-    out, err = second.communicate(timeout=120)
+    _, err = second.communicate(timeout=120)
     assert (second.returncode, "Traceback" in err) == (0, False), err
 
 
