@@ -45,6 +45,16 @@ SCHEMAS: dict[str, dict[str, tuple[type, ...]]] = {
     "crawl": {"started": (str,), "finished": (str,), "reason": (str,)},
     "term": {"url": (str,)},
 }
+# Fields that may be absent, but when present must have these types: the ETL reads them too.
+OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
+    "teaser": {"page": _OPTIONAL_INT, "vocabulary": _OPTIONAL_STR,
+               "author_position": _OPTIONAL_STR, "author_truncated": (bool,)},
+    "page": {"term_url": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR, "page": _OPTIONAL_INT,
+             "last_page": _OPTIONAL_INT, "next_url": _OPTIONAL_STR, "empty_term": (bool,),
+             "digest": _OPTIONAL_STR, "fetched_at": _OPTIONAL_STR},
+    "crawl": {"source": _OPTIONAL_STR, "parser_version": _OPTIONAL_STR},
+    "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
+}
 # Fields that differ between identical fetches, or say only where a teaser sat: kept out of
 # the de-duplicated raw chunks and restored from the page when a run is re-read.
 _MISSING = object()
@@ -91,9 +101,17 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
             continue
         if value is _MISSING:
             raise InputError(f"{where}: {kind} record is missing the field {name!r}")
-        expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-        raise InputError(f"{where}: field {name!r} must be {expected}, got {json.dumps(value)[:60]}")
+        _wrong_type(where, name, types, value)
+    for name, types in OPTIONAL[kind].items():
+        value = record.get(name, None if type(None) in types else types[0]())
+        if type(value) not in types:
+            _wrong_type(where, name, types, value)
     return record
+
+
+def _wrong_type(where: str, name: str, types: tuple[type, ...], value: Any) -> None:
+    expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+    raise InputError(f"{where}: field {name!r} must be {expected}, got {json.dumps(value)[:60]}")
 
 
 def _parse_line(raw: bytes, line_number: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from pledgewatch import __version__
 from pledgewatch.errors import PledgewatchError
@@ -41,6 +42,16 @@ class PledgewatchGroup(click.Group):
                 raise
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except (SQLAlchemyError, OSError) as error:
+            # The database or the disk failed under us (full disk, lost server): the
+            # transaction rolled back, so say it in one line and fail.
+            if ctx.meta.get("pledgewatch.debug"):
+                raise
+            reason = getattr(error, "orig", None) or error
+            first_line = (str(reason).strip().splitlines() or [""])[0]
+            click.echo(f"error: {type(reason).__name__}: {first_line} "
+                       "(nothing was written; --debug shows the traceback)", err=True)
+            ctx.exit(EXIT_FAILED)
 
 
 @click.group(cls=PledgewatchGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -112,9 +112,6 @@ def test_an_ingest_that_runs_out_of_disk_leaves_the_database_as_it_was(
 
 
 @pytest.mark.scenario("disk full during an ingest: the error is one clear line, not a traceback")
-@pytest.mark.xfail(strict=True, reason="pledgewatch.cli.PledgewatchGroup.invoke only catches "
-                   "PledgewatchError: a database write error (sqlalchemy OperationalError 'disk "
-                   "I/O error' / 'database or disk is full') escapes as a raw traceback")
 def test_an_ingest_that_runs_out_of_disk_says_so_in_one_line(seeded: tuple[str, Path]) -> None:
     code, err = _ingest_on_a_full_disk(*seeded)
     assert code == 1

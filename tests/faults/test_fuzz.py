@@ -122,13 +122,8 @@ WRONG_OPTIONAL_FIELDS = [  # (record index in VALID, field, value): fields outsi
     pytest.param(10, "page", [None], id="page-page-list"),
     pytest.param(10, "term_url", {"a": 1}, id="page-term_url-object"),
 ]
-KNOWN_BUG = ("etl/runfile.py check_record only types the fields in SCHEMAS; other fields reach "
-             "storage as they are and crash ingest (TypeError in storage/repo.py ensure_terms, "
-             "or a driver error binding the value) instead of an InputError naming the line")
-
 
 @pytest.mark.scenario("a run file with a wrongly typed optional field is refused as bad input")
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUG)
 @pytest.mark.parametrize(("index", "field", "value"), WRONG_OPTIONAL_FIELDS)
 def test_a_wrongly_typed_optional_field_is_refused_as_bad_input(
     index: int, field: str, value: object, db_url: str, tmp_path: Path
