@@ -148,7 +148,8 @@ def run_crawl(
 
 def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
     root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+           "PLEDGEWATCH_CRAWL_PARENT": str(os.getpid())}
     try:
         done = subprocess.run(spec.to_argv(), env=env, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
@@ -162,6 +163,23 @@ def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
     return summary
 
 
+def _die_with_parent() -> None:
+    """A crawl whose parent was killed (SIGKILL of ``pledgewatch run``) stops too.
+
+    Linux only (prctl PR_SET_PDEATHSIG); elsewhere the crawl simply runs to its end.
+    """
+    parent = os.environ.get("PLEDGEWATCH_CRAWL_PARENT")
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: nobody is left to read a tidy ending
+    if os.getppid() != int(parent):  # the parent died before the call above took effect
+        os._exit(1)
+
+
 def _child(argv: list[str]) -> int:
     """Entry point of the child process: one crawl, then exit."""
     from scrapy.crawler import CrawlerProcess
@@ -172,6 +190,7 @@ def _child(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m scraper.crawl SPEC_JSON", file=sys.stderr)
         return 2
+    _die_with_parent()
     spec = json.loads(argv[0])
     settings = Settings()
     settings.setmodule("scraper.settings", priority="project")

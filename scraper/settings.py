@@ -31,6 +31,7 @@ AUTOTHROTTLE_MAX_DELAY = 30.0  # default 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # default 1.0 (kept: one request in flight)
 COOKIES_ENABLED = False  # default True; listings need no session
 TELNETCONSOLE_ENABLED = False  # default True; a scheduled job needs no console
+REMOTE_CONTROL_ENABLED = False  # default True; nor an HTTP control server
 
 # Failures: retry server errors and timeouts a few times with exponential backoff.
 RETRY_ENABLED = True  # default True
