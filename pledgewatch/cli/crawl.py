@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pledgewatch.cli import main
 from pledgewatch.errors import InputError
-from scraper.crawl import CrawlSummary, run_crawl
-from scraper.fixture_site import FixtureServer, load_site
+
+if TYPE_CHECKING:  # Scrapy loads only when a crawl command runs: other commands start fast
+    from scraper.crawl import CrawlSummary
 
 _terms_file = click.option(
     "--terms-file",
@@ -85,7 +87,11 @@ def crawl_command(
     if replay is not None and live:
         raise InputError("choose one of --replay DIR and --live")
     if replay is not None:
+        from scraper.fixture_site import load_site
+
         load_site(replay)  # a bad fixture site is bad input: exit 2 before anything starts
+    from scraper.crawl import run_crawl
+
     summary = run_crawl(
         out, replay=replay, start_urls=list(terms) or None, discover=discover, terms_file=terms_file
     )
@@ -120,6 +126,8 @@ def record_command(
     """
     if out.exists() and any(out.iterdir()):
         raise InputError(f"{out} is not empty; record into a new directory")
+    from scraper.crawl import run_crawl
+
     summary = run_crawl(
         run or out / "run.jsonl",
         start_urls=list(terms) or None,
@@ -146,6 +154,8 @@ def serve_fixtures_command(site_dir: Path, port: int) -> None:
     Answers the recorded responses (with their faults), 404 for anything else. Point a
     crawl at it with `scrapy crawl listings -a base_url=http://127.0.0.1:PORT`.
     """
+    from scraper.fixture_site import FixtureServer, load_site
+
     site = load_site(site_dir)
     with FixtureServer(site, port) as server:
         click.echo(f"serving {site_dir} ({len(site.entries)} responses) on {server.url}")

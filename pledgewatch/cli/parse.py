@@ -10,7 +10,6 @@ import click
 from pledgewatch.cli import main
 from pledgewatch.errors import InputError, UnreadableInput
 from scraper.items import to_json_line
-from scraper.parsing import parse_listing
 from scraper.parsing.limits import MAX_BODY_BYTES
 
 
@@ -40,6 +39,8 @@ def parse_command(file: Path, url: str | None, format_: str) -> None:
     """
     body = _read(file)
     try:
+        from scraper.parsing import parse_listing
+
         listing = parse_listing(body, url=url, format=format_)  # type: ignore[arg-type]
     except UnreadableInput as error:
         raise UnreadableInput(f"{file}: {error}") from error
