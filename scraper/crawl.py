@@ -37,7 +37,6 @@ REPLAY_SETTINGS: dict[str, Any] = {
     "REMOTE_CONTROL_ENABLED": False,  # an HTTP control server per crawl
     "MEMUSAGE_ENABLED": False,
     "SPIDER_MIDDLEWARES": {
-        "scrapy.spidermiddlewares.referer.RefererMiddleware": None,  # the server ignores it
         "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # no DEPTH_LIMIT; stats only
         "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,  # a debugging aid
     },
