@@ -8,7 +8,7 @@ of a quiet week cheap however large the database.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from etl.normalize import comparison_form
@@ -110,8 +110,8 @@ def crawl_health(session: Session, run: Run) -> CrawlHealth:
                                                       TermCrawl.complete.is_(False)))
     held = session.scalar(select(Absence.id).where(Absence.run_id == run.id,
                                                    Absence.reason.startswith("held")).limit(1))
-    held_count = len(list(session.scalars(select(Absence.id).where(
-        Absence.run_id == run.id, Absence.reason != "removed"))))
+    held_count = session.scalar(select(func.count()).select_from(Absence).where(
+        Absence.run_id == run.id, Absence.reason != "removed")) or 0
     return CrawlHealth(
         pages_fetched=run.pages_ok + run.pages_failed, pages_failed=run.pages_failed,
         failed_pages=tuple(FailedPage(u, s, e or f"HTTP {s}") for u, s, e in failed),
