@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from etl import normalize as nz
 from etl.merge import MergedPledge
 from etl.policy import ChangePolicy
+from etl.sightings import Sighting
 from storage import repo
 from storage.models import Absence, Membership, Pledge, PledgeVersion, Presence
 
 
 @dataclass(slots=True)
 class ApplyResult:
+    pledges: int = 0  # distinct pledges the run saw
     new_pledges: int = 0
     new_versions: int = 0
     removed: int = 0
@@ -39,25 +41,35 @@ class _Writes:
     closed_memberships: list[tuple[int, int]] = field(default_factory=list)
     presences: list[dict] = field(default_factory=list)
     absences: list[dict] = field(default_factory=list)
+    sightings: list[dict] = field(default_factory=list)  # what each re-read pledge's run read
 
 
-def apply_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPledge],
+def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sighting],
+                  merged: Mapping[str, MergedPledge], states: dict[str, repo.PledgeState],
                   term_ids: Mapping[str, int], *, tallies_complete: set[int], run_complete: bool,
                   policy: ChangePolicy) -> ApplyResult:
-    states = repo.load_pledges(session)
-    merged, by_title = _fold_into_twins(merged, states)
-    result, writes = ApplyResult(), _Writes()
-    ids = _ensure_pledges(session, run_id, merged, states, result, writes)
+    """``merged`` holds the changed sightings only; every other sighting is as last time."""
+    folded, by_title, absorbed = _fold_into_twins(merged, states)
+    seen_keys = [k for k in sightings if k not in merged] + list(folded)
+    result, writes = ApplyResult(pledges=len(seen_keys)), _Writes()
+    ids = _ensure_pledges(session, run_id, seen_keys, folded, states, result, writes)
     _link_title_pledges(session, run_id, states, by_title, ids)
-    versions = repo.load_open_versions(session)
-    members = repo.load_open_memberships(session)
-    for key, pledge in merged.items():
+    seen = set(ids.values())
+    absent = [s.id for s in states.values() if s.present and s.id not in seen]
+    changed_ids = [ids[key] for key in folded]
+    versions = repo.load_open_versions(session, changed_ids)
+    members = repo.load_open_memberships(session, changed_ids + absent)
+    for key, pledge in folded.items():
         pledge_id = ids[key]
         _apply_version(run_id, pledge_id, pledge, versions.get(pledge_id), writes, session)
         now = {term_ids[t] for t in pledge.term_keys if t in term_ids}
-        _apply_memberships(run_id, pledge_id, now, members.get(pledge_id, set()),
-                           tallies_complete, writes)
-    seen = set(ids.values())
+        kept = _apply_memberships(run_id, pledge_id, now, members.get(pledge_id, set()),
+                                  tallies_complete, writes)
+        sighting = sightings.get(key)
+        exact = sighting is not None and not kept and key not in absorbed
+        writes.sightings.append({
+            "id": pledge_id, "content_digests": list(sighting.contents) if sighting else None,
+            "seen_digest": sighting.fingerprint() if exact else None})
     _apply_absences(session, run_id, states, seen, members, tallies_complete, run_complete,
                     policy, result, writes)
     _write(session, run_id, writes)
@@ -66,7 +78,7 @@ def apply_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPled
 
 
 def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.PledgeState]
-                     ) -> tuple[dict[str, MergedPledge], dict[str, list[str]]]:
+                     ) -> tuple[dict[str, MergedPledge], dict[str, list[str]], set[str]]:
     """Text snapshots have no URLs: a title-keyed pledge joins its URL-keyed twin when one exists."""
     by_title: dict[str, list[str]] = {}
     for key, state in states.items():
@@ -76,6 +88,7 @@ def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.
         if key.startswith("/") and key not in states:
             by_title.setdefault(pledge.title_key, []).append(key)
     folded: dict[str, MergedPledge] = {}
+    absorbed: set[str] = set()
     for key, pledge in merged.items():
         twins = by_title.get(pledge.title_key, []) if key.startswith("title:") else []
         if len(twins) != 1:  # no twin, or several records share the title: keep it apart
@@ -88,7 +101,8 @@ def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.
         target.raw_summaries.update(pledge.raw_summaries)
         target.author = target.author or pledge.author
         folded[twins[0]] = target
-    return folded, by_title
+        absorbed.add(twins[0])
+    return folded, by_title, absorbed
 
 
 def _link_title_pledges(session: Session, run_id: int, states: dict[str, repo.PledgeState],
@@ -109,14 +123,15 @@ def _link_title_pledges(session: Session, run_id: int, states: dict[str, repo.Pl
         state.present, state.twin_id = False, twin_id
 
 
-def _ensure_pledges(session: Session, run_id: int, merged: Mapping[str, MergedPledge],
-                    states: dict[str, repo.PledgeState], result: ApplyResult,
-                    writes: _Writes) -> dict[str, int]:
+def _ensure_pledges(session: Session, run_id: int, keys: Iterable[str],
+                    merged: Mapping[str, MergedPledge], states: dict[str, repo.PledgeState],
+                    result: ApplyResult, writes: _Writes) -> dict[str, int]:
     ids: dict[str, int] = {}
     new_rows = []
-    for key, pledge in merged.items():
+    for key in keys:
         state = states.get(key)
         if state is None:
+            pledge = merged[key]  # a new pledge is always a changed sighting
             new_rows.append({"key": key[:2000], "url": pledge.url, "title_key": pledge.title_key[:2000],
                              "first_run": run_id, "present": True, "absent_runs": 0})
             continue
@@ -170,12 +185,17 @@ def _apply_version(run_id: int, pledge_id: int, pledge: MergedPledge, open_: rep
 
 
 def _apply_memberships(run_id: int, pledge_id: int, now: set[int], before: set[int],
-                       complete_terms: set[int], writes: _Writes) -> None:
+                       complete_terms: set[int], writes: _Writes) -> bool:
+    """Open and close memberships; True when one was kept open though not seen."""
+    kept = False
     for term_id in now - before:
         writes.memberships.append({"pledge_id": pledge_id, "term_id": term_id, "from_run": run_id})
     for term_id in before - now:
         if term_id in complete_terms:  # an incomplete term says nothing about its members
             writes.closed_memberships.append((pledge_id, term_id))
+        else:
+            kept = True
+    return kept
 
 
 def _apply_absences(session: Session, run_id: int, states: dict[str, repo.PledgeState],
@@ -236,3 +256,5 @@ def _write(session: Session, run_id: int, writes: _Writes) -> None:
     repo.insert_rows(session, Membership, writes.memberships)
     repo.insert_rows(session, Presence, writes.presences)
     repo.insert_rows(session, Absence, writes.absences)
+    for chunk in repo.batched(writes.sightings, 5000):
+        session.execute(update(Pledge), list(chunk))

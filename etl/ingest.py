@@ -1,15 +1,16 @@
 """``pledgewatch ingest``: one crawl file → one run of versioned records, all or nothing.
 
-The file is streamed page by page: raw lines are compressed and stored once per
-distinct content, pages and terms are tallied, and teasers are folded into one
-pledge per key. Only then are versions, memberships and presences compared
-with what the database believes, in :mod:`etl.apply`.
+The file is streamed page by page: teaser contents, contexts and page records
+are compressed and stored once per distinct value, pages and terms are tallied,
+and teasers are gathered into one sighting per pledge. Only the pledges whose
+sighting differs from the last one are merged and compared with what the
+database believes, in :mod:`etl.apply`.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from etl import normalize as nz
 from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
-from etl.merge import TeaserMerger, term_key
 from etl.policy import ChangePolicy
-from etl.runfile import PageChunk, RunMeta, digest_of, file_digest, read_chunks, stored_form
+from etl.reader import PageChunk, RunMeta, read_chunks
+from etl.runfile import digest_of, file_digest, stored_form
+from etl.sightings import SightingCollector, merge_changed
 from storage import repo
 from storage.models import PageObservation, RawChunk, Run, TermCrawl
 from storage.types import utcnow
@@ -66,23 +68,35 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     session.add(run)
     session.flush()
     meta = RunMeta()
-    pages = _PageWriter(session, run.id)
-    return derive_run(session, run, read_chunks(path, meta), meta, policy, on_chunk=pages.add,
-                      before_apply=pages.finish)
+    states = repo.load_pledges(session)
+    known = known_contents(states)
+    pages = _PageWriter(session, run.id, known)
+    return derive_run(session, run, read_chunks(path, meta, known), meta, policy, states=states,
+                      known=known, on_chunk=pages.add, before_apply=pages.finish)
+
+
+def known_contents(states: dict[str, repo.PledgeState]) -> dict[str, str]:
+    """Content digest → pledge key, for the contents the last sighting of each pledge read."""
+    return {digest: key for key, state in states.items() for digest in state.content_digests or ()}
 
 
 def derive_run(session: Session, run: Run, chunks: Iterable[PageChunk], meta: RunMeta,
-               policy: ChangePolicy, *, on_chunk: Callable[[PageChunk], None] = lambda c: None,
+               policy: ChangePolicy, *, states: dict[str, repo.PledgeState] | None = None,
+               known: dict[str, str] | None = None,
+               on_chunk: Callable[[PageChunk], None] = lambda c: None,
                before_apply: Callable[[], None] = lambda: None) -> IngestResult:
-    """Fold a run's chunks into pledges and apply them; shared by ingest and reprocess."""
-    merger = TeaserMerger()
+    """Fold a run's chunks into sightings and apply them; shared by ingest and reprocess."""
+    collector = SightingCollector(known or {})
     tallies: dict[str, TermTally] = {}
     counts = _Counts()
     for chunk in chunks:
         on_chunk(chunk)
-        for teaser in chunk.teasers:
-            merger.add(teaser)
-            _tally_teaser_term(tallies, teaser)
+        for line in chunk.teasers:
+            collector.add(line)
+            key = collector.term_key_of(line.context)
+            if key and key not in tallies:
+                context = line.context
+                tallies[key] = TermTally(key, context.term, context.term_url, context.vocabulary)
         counts.add(chunk)
         if chunk.page is not None:
             _tally_page(tallies, chunk.page)
@@ -90,12 +104,14 @@ def derive_run(session: Session, run: Run, chunks: Iterable[PageChunk], meta: Ru
     term_ids = _store_terms(session, run.id, tallies)
     crawl = meta.crawl or {}
     complete = crawl.get("reason") == "finished" and counts.failed == 0 and counts.ok > 0
-    applied = apply_pledges(session, run.id, merger.pledges, term_ids,
+    states = repo.load_pledges(session) if states is None else states
+    merged = merge_changed(session, collector, states)
+    applied = apply_pledges(session, run.id, collector.sightings, merged, states, term_ids,
                             tallies_complete=_complete_ids(session, run.id), run_complete=complete,
                             policy=policy)
-    _finish_run(run, meta, counts, len(merger.pledges), complete, applied)
+    _finish_run(run, meta, counts, applied.pledges, complete, applied)
     return IngestResult(run.id, False, complete, applied.suspect, counts.ok, counts.failed,
-                        counts.teasers, len(merger.pledges), applied.new_pledges,
+                        counts.teasers, applied.pledges, applied.new_pledges,
                         applied.new_versions, applied.removed, applied.restored)
 
 
@@ -112,13 +128,6 @@ class _Counts:
                 self.ok += 1
             else:
                 self.failed += 1
-
-
-def _tally_teaser_term(tallies: dict[str, TermTally], teaser: dict[str, Any]) -> None:
-    key = term_key(teaser)
-    if key and key not in tallies:
-        tallies[key] = TermTally(key, teaser.get("term"), teaser.get("term_url"),
-                                 teaser.get("vocabulary"))
 
 
 def _tally_page(tallies: dict[str, TermTally], page: dict[str, Any]) -> None:
@@ -187,51 +196,62 @@ def _duplicate_result(run: Run) -> IngestResult:
 
 
 class _PageWriter:
-    """Stores each distinct teaser and page record once; keeps page observations as intervals.
+    """Stores each distinct content, context and page record once; keeps page observations
+    as intervals.
 
     Teasers are stored without their position, so when a new pledge pushes every
-    older teaser down a slot only the small per-page list of digests changes.
+    older teaser down a slot only the small per-page lists of digests change.
     """
 
-    def __init__(self, session: Session, run_id: int) -> None:
+    def __init__(self, session: Session, run_id: int, known: Mapping[str, str]) -> None:
         self.session, self.run_id = session, run_id
         self.open_pages = repo.load_open_pages(session)
-        self.known: set[str] = {d for p in self.open_pages.values() for d in p.teaser_digests}
-        self.known.update(p.raw_digest for p in self.open_pages.values())
+        self.known: set[str] = set(known)
+        for page in self.open_pages.values():
+            self.known.update(page.teaser_digests)
+            self.known.update(page.teaser_contexts or ())
+            self.known.add(page.raw_digest)
         self.new_content: dict[str, bytes] = {}
         self.closed: list[int] = []
         self.opened: list[dict[str, Any]] = []
         self.seq = 0
 
     def add(self, chunk: PageChunk) -> None:
-        teaser_digests = [self._content(stored_form(t)) for t in chunk.teasers]
-        page_digest = self._content(stored_form(chunk.page) if chunk.page else b"null")
-        self._observe(chunk, page_digest, teaser_digests)
-        if len(self.new_content) >= 5000 or len(self.opened) >= 5000:
+        contents, contexts = [], []
+        known, new = self.known, self.new_content
+        for line in chunk.teasers:
+            digest, context = line.content_digest, line.context
+            if digest not in known:
+                new[digest] = line.content_data
+            if context.digest not in known:
+                new[context.digest] = context.data
+            contents.append(digest)
+            contexts.append(context.digest)
+        page_data = stored_form(chunk.page) if chunk.page else b"null"
+        page_digest = digest_of(page_data)
+        if page_digest not in known:
+            new[page_digest] = page_data
+        self._observe(chunk, page_digest, contents, contexts)
+        if len(new) >= 5000 or len(self.opened) >= 5000:
             self.flush()
 
-    def _content(self, data: bytes) -> str:
-        digest = digest_of(data)
-        if digest not in self.known:
-            self.new_content[digest] = data
-        return digest
-
-    def _observe(self, chunk: PageChunk, page_digest: str, teaser_digests: list[str]) -> None:
+    def _observe(self, chunk: PageChunk, page_digest: str, contents: list[str],
+                 contexts: list[str]) -> None:
         page = chunk.page or {}
         url = chunk.listing_url[:2000]
         self.seq += 1
         previous = self.open_pages.pop(url, None)
         if previous is not None and previous.raw_digest == page_digest \
-                and previous.teaser_digests == teaser_digests:
+                and previous.teaser_digests == contents and previous.teaser_contexts == contexts:
             return  # the same page as last time: its open interval simply continues
         if previous is not None:
             self.closed.append(previous.id)
         self.opened.append({
             "url": url, "page": page.get("page"), "status": page.get("status"),
             "ok": bool(page.get("ok", False)), "error": page.get("error"),
-            "teasers": len(teaser_digests), "body_digest": page.get("digest"),
-            "raw_digest": page_digest, "teaser_digests": teaser_digests, "seq": self.seq,
-            "from_run": self.run_id})
+            "teasers": len(contents), "body_digest": page.get("digest"),
+            "raw_digest": page_digest, "teaser_digests": contents, "teaser_contexts": contexts,
+            "seq": self.seq, "from_run": self.run_id})
 
     def flush(self) -> None:
         digests = list(self.new_content)

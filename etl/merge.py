@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 
 from etl import normalize as nz
+from etl.lines import TeaserContent
 
 RECORD_PREFIX = "/pfp/ppd/"
 
@@ -78,50 +79,38 @@ def record_key(url: str | None) -> str | None:
     return path if path.startswith(RECORD_PREFIX) else None
 
 
-def term_key(teaser: dict[str, Any]) -> str | None:
-    if teaser.get("term_url"):
-        return str(teaser["term_url"])
-    if teaser.get("term"):
-        return "name:" + nz.comparison_form(str(teaser["term"]))
+def term_key(term_url: str | None, term: str | None) -> str | None:
+    if term_url:
+        return term_url
+    if term:
+        return "name:" + nz.comparison_form(term)
     return None
 
 
-class TeaserMerger:
-    """Folds teasers into :class:`MergedPledge` values, keyed by record path or title."""
-
-    def __init__(self) -> None:
-        self.pledges: dict[str, MergedPledge] = {}
-
-    def add(self, teaser: dict[str, Any]) -> None:
-        title = nz.clean_title(teaser.get("title"))
-        key = record_key(teaser.get("url"))
-        if key is None:
-            if not title:
-                return  # neither URL nor title: nothing to identify it by
-            key = nz.title_key(title)
-        pledge = self.pledges.get(key)
+def merge_sighting(key: str, contents: Iterable[tuple[TeaserContent, int]], term_keys: set[str],
+                   first_page_url: str | None) -> MergedPledge:
+    """One pledge out of its distinct teaser contents (with how many lines printed each)."""
+    pledge: MergedPledge | None = None
+    for content, count in contents:
+        title = nz.clean_title(content.title)
         if pledge is None:
-            url = teaser.get("url") if key.startswith("/") else None
+            url = content.url if key.startswith("/") else None
             pledge = MergedPledge(key, url, nz.title_key(title))
-            pledge.first_page_url = teaser.get("listing_url")
-            self.pledges[key] = pledge
-        self._merge(pledge, teaser, title)
-
-    def _merge(self, pledge: MergedPledge, teaser: dict[str, Any], title: str) -> None:
         if title and not pledge.title:
             pledge.title, pledge.title_key = title, nz.title_key(title)
-        if teaser.get("submitted") and not pledge.submitted:
-            pledge.submitted = str(teaser["submitted"])[:40]
-        self._merge_author(pledge, teaser.get("author"))
-        pledge.raw_summaries[teaser.get("summary") or ""] += 1
-        tkey = term_key(teaser)
-        if tkey:
-            pledge.term_keys.add(tkey)
+        if content.submitted and not pledge.submitted:
+            pledge.submitted = content.submitted[:40]
+        _merge_author(pledge, content.author)
+        pledge.raw_summaries[content.summary or ""] += count
+    assert pledge is not None, "a sighting has at least one teaser"
+    pledge.term_keys = set(term_keys)
+    pledge.first_page_url = first_page_url
+    return pledge
 
-    @staticmethod
-    def _merge_author(pledge: MergedPledge, raw: str | None) -> None:
-        author, truncated = nz.clean_author(raw)
-        if author is None:
-            return
-        if pledge.author is None or (pledge.author_truncated and nz.author_matches(pledge.author, author)):
-            pledge.author, pledge.author_truncated = author, truncated
+
+def _merge_author(pledge: MergedPledge, raw: str | None) -> None:
+    author, truncated = nz.clean_author(raw)
+    if author is None:
+        return
+    if pledge.author is None or (pledge.author_truncated and nz.author_matches(pledge.author, author)):
+        pledge.author, pledge.author_truncated = author, truncated

@@ -8,7 +8,6 @@ reports, pledge by pledge, where the new rules changed the version history.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from etl import normalize as nz
 from etl.ingest import derive_run
 from etl.policy import ChangePolicy
-from etl.runfile import PageChunk, RunMeta
-from storage import queries
+from etl.reader import PageChunk, RunMeta, chunk_lines
+from storage import queries, repo
 from storage.models import (
     Absence,
     Membership,
@@ -28,7 +27,6 @@ from storage.models import (
     Pledge,
     PledgeVersion,
     Presence,
-    RawChunk,
     Run,
     TermCrawl,
 )
@@ -62,7 +60,8 @@ def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = 
         runs = queries.ingested_runs(session)
         for run in runs:
             meta = RunMeta(**_meta_of(run))
-            derive_run(session, run, _stored_chunks(session, run.id), meta, policy or ChangePolicy())
+            derive_run(session, run, _stored_chunks(session, run.id, meta), meta,
+                       policy or ChangePolicy())
             run.normalizer_version = nz.NORMALIZER_VERSION
         after = _histories(session)
     changed = [(key, before.get(key, []), after.get(key, []))
@@ -93,31 +92,32 @@ def _meta_of(run: Run) -> dict:
     return {"crawl": stored.get("crawl"), "terms": list(stored.get("terms") or [])}
 
 
-def _stored_chunks(session: Session, run_id: int) -> Iterator[PageChunk]:
-    """The run's pages as read back from raw storage, teasers given back their positions."""
+def _stored_chunks(session: Session, run_id: int, meta: RunMeta) -> Iterator[PageChunk]:
+    """The run's pages as read back from raw storage, teasers given back their places."""
+    return chunk_lines(enumerate(_stored_lines(session, run_id), start=1), meta)
+
+
+def _stored_lines(session: Session, run_id: int) -> Iterator[bytes]:
+    """The run's records as crawl-file lines, rebuilt from contents, contexts and pages."""
     pages = list(session.execute(
-        select(PageObservation.url, PageObservation.raw_digest, PageObservation.teaser_digests)
+        select(PageObservation.url, PageObservation.raw_digest, PageObservation.teaser_digests,
+               PageObservation.teaser_contexts)
         .where(queries.valid_at(PageObservation, run_id))
         .order_by(PageObservation.seq, PageObservation.id)))
     for start in range(0, len(pages), 200):
         batch = pages[start : start + 200]
-        wanted = {d for _, page, teasers in batch for d in [page, *teasers]}
-        records = _load_records(session, wanted)
-        for url, page_digest, teaser_digests in batch:
-            chunk = PageChunk(url, page=records[page_digest])
-            number = (chunk.page or {}).get("page")
-            for position, digest in enumerate(teaser_digests):
-                teaser = dict(records[digest])
-                teaser.update(position=position, page=number, listing_url=url)
-                chunk.teasers.append(teaser)
-            yield chunk
-
-
-def _load_records(session: Session, digests: set[str]) -> dict[str, dict | None]:
-    found: dict[str, dict | None] = {}
-    items = list(digests)
-    for start in range(0, len(items), 900):
-        rows = session.execute(select(RawChunk.digest, RawChunk.data)
-                               .where(RawChunk.digest.in_(items[start : start + 900])))
-        found.update((digest, orjson.loads(zlib.decompress(data))) for digest, data in rows)
-    return found
+        raw = repo.load_raw(session, {d for _, page, contents, contexts in batch
+                                      for d in [page, *contents, *(contexts or ())]})
+        for url, page_digest, contents, contexts in batch:
+            page = orjson.loads(raw[page_digest])
+            number = page.get("page") if isinstance(page, dict) else None
+            place = {"listing_url": url, "page": number}
+            for position, digest in enumerate(contents):
+                place["position"] = position
+                if contexts is None:  # stored before the split: the digest is the whole record
+                    yield orjson.dumps({**orjson.loads(raw[digest]), **place})
+                else:
+                    yield raw[digest][:-1] + b"," + raw[contexts[position]][1:-1] \
+                        + b"," + orjson.dumps(place)[1:]
+            if page is not None:
+                yield raw[page_digest]

@@ -1,15 +1,13 @@
-"""Reading a crawl's JSON Lines: validated records, grouped by listing page.
+"""The crawl file's record format: the fields the ETL reads, their types, and digests.
 
-The reader streams: it holds one page's lines at a time, so memory does not
-grow with the size of the run. Every problem names the line it is on.
+Every problem names the line it is on. :mod:`etl.reader` streams a file through
+these checks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +60,6 @@ VOLATILE_PAGE_FIELDS = frozenset({"fetched_at"})
 POSITIONAL_TEASER_FIELDS = frozenset({"position", "page", "listing_url"})
 
 
-@dataclass(slots=True)
-class PageChunk:
-    """One listing page's records: its teasers and (normally) its page record."""
-
-    listing_url: str
-    teasers: list[dict[str, Any]] = field(default_factory=list)
-    page: dict[str, Any] | None = None
-
-
-@dataclass(slots=True)
-class RunMeta:
-    """Run-level records: the closing crawl record and discovered terms."""
-
-    crawl: dict[str, Any] | None = None
-    terms: list[dict[str, Any]] = field(default_factory=list)
-
-
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -101,20 +82,20 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
             continue
         if value is _MISSING:
             raise InputError(f"{where}: {kind} record is missing the field {name!r}")
-        _wrong_type(where, name, types, value)
+        wrong_type(where, name, types, value)
     for name, types in OPTIONAL[kind].items():
         value = record.get(name, None if type(None) in types else types[0]())
         if type(value) not in types:
-            _wrong_type(where, name, types, value)
+            wrong_type(where, name, types, value)
     return record
 
 
-def _wrong_type(where: str, name: str, types: tuple[type, ...], value: Any) -> None:
+def wrong_type(where: str, name: str, types: tuple[type, ...], value: Any) -> None:
     expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
     raise InputError(f"{where}: field {name!r} must be {expected}, got {json.dumps(value)[:60]}")
 
 
-def _parse_line(raw: bytes, line_number: int) -> dict[str, Any]:
+def parse_line(raw: bytes, line_number: int) -> dict[str, Any]:
     if len(raw) > MAX_LINE_BYTES:
         raise InputError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
     try:
@@ -135,35 +116,3 @@ def stored_form(record: dict[str, Any]) -> bytes:
 def digest_of(data: bytes) -> str:
     """128 bits of SHA-256: ample against collisions at millions of records, half the storage."""
     return hashlib.sha256(data).hexdigest()[:32]
-
-
-def read_chunks(path: Path, meta: RunMeta) -> Iterator[PageChunk]:
-    """Yield one chunk per listing page, in file order; fill ``meta`` as run records pass by."""
-    current: PageChunk | None = None
-    line_number = 0
-    with path.open("rb") as handle:
-        for line_number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            record = _parse_line(raw, line_number)
-            kind = record["type"]
-            if kind == "crawl":
-                meta.crawl = record
-                continue
-            if kind == "term":
-                meta.terms.append(record)
-                continue
-            listing = record["listing_url"] if kind == "teaser" else record["url"]
-            listing = listing or "(unknown listing)"
-            if current is None or current.listing_url != listing or current.page is not None:
-                if current is not None:
-                    yield current
-                current = PageChunk(listing)
-            if kind == "teaser":
-                current.teasers.append(record)
-            else:
-                current.page = record
-    if line_number == 0:
-        raise InputError(f"{path}: the file is empty")
-    if current is not None:
-        yield current

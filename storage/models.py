@@ -97,7 +97,10 @@ class PageObservation(Base):
     teasers: Mapped[int]
     body_digest: Mapped[str | None] = mapped_column(String(64))
     raw_digest: Mapped[str] = mapped_column(ForeignKey("raw_chunks.digest"))  # the page record
-    teaser_digests: Mapped[list[str]] = mapped_column(DigestList)  # its teasers' raw_chunks, in order
+    teaser_digests: Mapped[list[str]] = mapped_column(DigestList)  # its teasers' contents, in order
+    # Each teaser's context chunk (term, byline placement), parallel to teaser_digests. NULL on
+    # pages stored before contents and contexts were split: their teaser_digests are whole records.
+    teaser_contexts: Mapped[list[str] | None] = mapped_column(DigestList)
     seq: Mapped[int]  # order of the page in its run's input
     from_run: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
     to_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
@@ -149,6 +152,11 @@ class Pledge(Base):
     first_run: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     present: Mapped[bool] = mapped_column(default=True)  # False once removal is confirmed
     absent_runs: Mapped[int] = mapped_column(default=0)  # complete runs in a row without it
+    # What the last run that saw it read: its teasers' content digests, and a fingerprint of
+    # every (content, context) pair. A run that reads the same pairs skips the pledge. NULL
+    # when the stored state is not exactly what was read (a term kept through a failed crawl).
+    content_digests: Mapped[list[str] | None] = mapped_column(DigestList)
+    seen_digest: Mapped[str | None] = mapped_column(String(32))
 
 
 class PledgeVersion(Base):

@@ -6,6 +6,7 @@ set-based statement or an executemany; no ORM object is loaded one by one.
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ class PledgeState:
     absent_runs: int
     title_key: str
     twin_id: int | None
+    content_digests: list[str] | None
+    seen_digest: str | None
 
 
 @dataclass(slots=True)
@@ -59,6 +62,7 @@ class OpenPage:
     teasers: int
     raw_digest: str
     teaser_digests: list[str]
+    teaser_contexts: list[str] | None
 
 
 def batched(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
@@ -69,35 +73,50 @@ def batched(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
 def load_pledges(session: Session) -> dict[str, PledgeState]:
     rows = session.execute(
         select(Pledge.id, Pledge.key, Pledge.present, Pledge.absent_runs, Pledge.title_key,
-               Pledge.twin_id)
+               Pledge.twin_id, Pledge.content_digests, Pledge.seen_digest)
     )
     return {row.key: PledgeState(*row) for row in rows}
 
 
-def load_open_versions(session: Session) -> dict[int, OpenVersion]:
+def load_open_versions(session: Session, pledge_ids: Sequence[int]) -> dict[int, OpenVersion]:
     v = PledgeVersion
-    rows = session.execute(
-        select(v.pledge_id, v.id, v.number, v.content_hash, v.raw_hash, v.title, v.author,
-               v.submitted)
-        .where(v.to_run.is_(None))
-    )
-    return {row[0]: OpenVersion(*row[1:]) for row in rows}
+    found: dict[int, OpenVersion] = {}
+    for chunk in batched(sorted(pledge_ids)):
+        rows = session.execute(
+            select(v.pledge_id, v.id, v.number, v.content_hash, v.raw_hash, v.title, v.author,
+                   v.submitted)
+            .where(v.to_run.is_(None), v.pledge_id.in_(chunk))
+        )
+        found.update((row[0], OpenVersion(*row[1:])) for row in rows)
+    return found
 
 
-def load_open_memberships(session: Session) -> dict[int, set[int]]:
+def load_open_memberships(session: Session, pledge_ids: Sequence[int]) -> dict[int, set[int]]:
     members: dict[int, set[int]] = defaultdict(set)
-    rows = session.execute(
-        select(Membership.pledge_id, Membership.term_id).where(Membership.to_run.is_(None))
-    )
-    for pledge_id, term_id in rows:
-        members[pledge_id].add(term_id)
+    for chunk in batched(sorted(pledge_ids)):
+        rows = session.execute(
+            select(Membership.pledge_id, Membership.term_id)
+            .where(Membership.to_run.is_(None), Membership.pledge_id.in_(chunk))
+        )
+        for pledge_id, term_id in rows:
+            members[pledge_id].add(term_id)
     return members
+
+
+def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
+    """Raw chunks by digest, decompressed."""
+    found: dict[str, bytes] = {}
+    for chunk in batched(sorted(set(digests))):
+        rows = session.execute(select(RawChunk.digest, RawChunk.data).where(RawChunk.digest.in_(chunk)))
+        found.update((digest, zlib.decompress(data)) for digest, data in rows)
+    return found
 
 
 def load_open_pages(session: Session) -> dict[str, OpenPage]:
     p = PageObservation
     rows = session.execute(
-        select(p.url, p.id, p.status, p.ok, p.error, p.teasers, p.raw_digest, p.teaser_digests)
+        select(p.url, p.id, p.status, p.ok, p.error, p.teasers, p.raw_digest, p.teaser_digests,
+               p.teaser_contexts)
         .where(p.to_run.is_(None))
     )
     return {row[0]: OpenPage(*row[1:]) for row in rows}

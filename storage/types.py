@@ -48,10 +48,10 @@ class DigestList(TypeDecorator[list[str]]):
     cache_ok = True
 
     def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> Any:
-        return None if value is None else b"".join(bytes.fromhex(d) for d in value)
+        return None if value is None else bytes.fromhex("".join(value))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
         if value is None:
             return None
-        data = bytes(value)
-        return [data[i : i + 16].hex() for i in range(0, len(data), 16)]
+        text = bytes(value).hex()
+        return [text[i : i + 32] for i in range(0, len(text), 32)]
