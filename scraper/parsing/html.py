@@ -2,7 +2,10 @@
 
 The page is parsed once into an lxml tree; every query is a selector from
 :mod:`scraper.parsing.selectors`, compiled once at import and run on lxml elements directly
-(no per-node ``Selector`` objects, no re-serialisation).
+(no per-node ``Selector`` objects, no re-serialisation). The selectors that every page needs
+are matched in two kinds of pass instead (one over the page, one per teaser): an XPath query
+visits every node of the tree it runs on, and there are a dozen of them per page.
+``tests/scraper/test_parsing_html_walks.py`` holds the passes to the selectors.
 """
 
 from __future__ import annotations
@@ -34,22 +37,116 @@ def parse_html(text: str, url: str | None) -> Listing:
     # The tree parsel's Selector(text=..., type="html") builds, with lxml's plain element
     # classes: lxml.html.HTMLParser differs only by a per-node Python class lookup.
     page = create_root_node(text, etree.HTMLParser, base_url=None, huge_tree=True)
+    parts = _PageParts(page)
     base = url or SITE
-    teasers = [_teaser(root, base) for root in _teaser_roots(page)[:MAX_TEASERS]]
-    term_url = _term_url(page, url)
-    current = _current_page(page, url)
+    teasers = [_teaser(root, base) for root in parts.teaser_roots()[:MAX_TEASERS]]
+    term_url = _term_url(parts, url)
+    current = _current_page(parts, url)
     return Listing(
         format="html",
         url=canonical_url(url) if url else (with_page(term_url, current) if term_url else None),
-        term=_term(page),
+        term=_term(parts),
         term_url=term_url,
-        tid=_tid(page, url),
+        tid=_tid(parts, url),
         page=current,
-        last_page=_last_page(page, current),
-        next_url=_link(_first(css.PAGER_NEXT_XP, page), base),
+        last_page=_last_page(parts, current),
+        next_url=_link(parts.pager_first(css.PAGER_NEXT_XP, css.PAGER_NEXT_IN_PAGER_XP), base),
         empty_term=not teasers and _has_empty_message(page),
         teasers=teasers,
     )
+
+
+class _PageParts:
+    """The page-level selectors' matches, from one pass over the page's ``div``, ``link``,
+    ``ul``, ``a`` and ``h1`` elements in document order instead of one XPath query over the
+    whole tree per selector (each query visits every node of the page). Equivalent:
+
+    ``roots`` TEASER_ROOTS, ``feed_icons`` FEED_ICON, ``canonical`` CANONICAL (first),
+    ``shortlinks`` SHORTLINK, ``feed_links`` FEED_LINK_ALTERNATE, ``page_title`` PAGE_TITLE
+    (first), ``pagers`` the ``ul.pager`` elements the PAGER_* selectors start from.
+    """
+
+    __slots__ = ("canonical", "feed_icons", "feed_links", "page", "page_title", "pagers",
+                 "roots", "shortlinks")
+
+    def __init__(self, page: _Element) -> None:
+        self.page = page
+        roots: list[_Element] = []
+        feed_icons: list[_Element] = []
+        feed_links: list[_Element] = []
+        shortlinks: list[str] = []
+        pagers: list[_Element] = []
+        canonical: str | None = None
+        page_title: _Element | None = None
+        for element in page.iter(_DIV, _LINK_ELEMENT, _PAGER_TAG, _FEED_ICON_TAG, _PAGE_TITLE_TAG):
+            tag = element.tag
+            if tag == _DIV:
+                classes = element.get("class")
+                if classes and _has_token(classes, _TEASER_ROOT_CLASS):
+                    roots.append(element)
+            elif tag == _FEED_ICON_TAG:
+                classes = element.get("class")
+                if classes and _has_token(classes, _FEED_ICON_CLASS):
+                    feed_icons.append(element)
+            elif tag == _LINK_ELEMENT:
+                rel = element.get("rel")
+                if rel == _CANONICAL_REL:
+                    if canonical is None:
+                        canonical = element.get("href")
+                elif rel == _SHORTLINK_REL:
+                    href = element.get("href")
+                    if href is not None:
+                        shortlinks.append(href)
+                elif rel == _FEED_LINK_REL:
+                    kind = element.get("type")
+                    if kind is not None and _FEED_LINK_TYPE_PART in kind:
+                        feed_links.append(element)
+            elif tag == _PAGER_TAG:
+                classes = element.get("class")
+                if classes and _has_token(classes, _PAGER_CLASS):
+                    pagers.append(element)
+            elif page_title is None and _is_page_title(element):
+                page_title = element
+        if page.getprevious() is not None or page.getnext() is not None:
+            # TEASER_ROOTS starts from the document (//div), and a broken page can hold more
+            # than one top-level tree; the pass above only saw the one lxml calls the root.
+            roots = css.TEASER_ROOTS_XP(page)
+        self.roots = roots
+        self.feed_icons = feed_icons
+        self.feed_links = feed_links
+        self.shortlinks = shortlinks
+        self.pagers = pagers
+        self.canonical = canonical
+        self.page_title = page_title
+
+    def teaser_roots(self) -> list[_Element]:
+        return self.roots or css.TEASER_ROOTS_FALLBACK_XP(self.page)
+
+    def pager_first(self, query: etree.XPath, below_pager: etree.XPath) -> object | None:
+        """The first match of a PAGER_* selector: from the page's only pager when it has one
+        (the usual case), else the selector itself over the page."""
+        if not self.pagers:
+            return None
+        if len(self.pagers) == 1:
+            return _first(below_pager, self.pagers[0])
+        return _first(query, self.page)
+
+
+def _is_page_title(h1: _Element) -> bool:
+    if h1.get("id") == css.PAGE_TITLE_ID:
+        return True
+    classes = h1.get("class")
+    return bool(classes) and any(_has_token(classes, c) for c in css.PAGE_TITLE_CLASSES)
+
+
+_DIV = "div"
+_TEASER_ROOT_CLASS = css.TEASER_ROOT_CLASS
+_FEED_ICON_TAG, _FEED_ICON_CLASS = css.FEED_ICON_TAG, css.FEED_ICON_CLASS
+_LINK_ELEMENT = css.LINK_ELEMENT_TAG
+_CANONICAL_REL, _SHORTLINK_REL = css.CANONICAL_REL, css.SHORTLINK_REL
+_FEED_LINK_REL, _FEED_LINK_TYPE_PART = css.FEED_LINK_REL, css.FEED_LINK_TYPE_PART
+_PAGE_TITLE_TAG = css.PAGE_TITLE_TAG
+_PAGER_TAG, _PAGER_CLASS = css.PAGER_TAG, css.PAGER_CLASS
 
 
 def _first(query: etree.XPath, node: _Element) -> object | None:
@@ -59,10 +156,6 @@ def _first(query: etree.XPath, node: _Element) -> object | None:
 
 def _has_empty_message(page: _Element) -> bool:
     return css.EMPTY_TERM_XP(page, message=css.EMPTY_TERM_MESSAGE) is True
-
-
-def _teaser_roots(page: _Element) -> list[_Element]:
-    return css.TEASER_ROOTS_XP(page) or css.TEASER_ROOTS_FALLBACK_XP(page)
 
 
 def _text(element: _Element | None) -> str | None:
@@ -104,7 +197,7 @@ def _teaser(root: _Element, base: str) -> Teaser:
         url=_record_url(parts, base),
         title=cap(_text(heading), MAX_TITLE_CHARS),
         author=author,
-        author_position=_author_position(root, parts.author, body) if author else None,
+        author_position=parts.author_position(body) if author else None,
         author_truncated=bool(author and is_truncated_name(author)),
         submitted=(parts.submitted or "").strip() or None,
         summary=cap(body_summary(body), MAX_SUMMARY_CHARS) or "",
@@ -112,6 +205,14 @@ def _teaser(root: _Element, base: str) -> Teaser:
 
 
 _XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space collapses
+
+
+def _has_token(value: str, token: str) -> bool:
+    """``token`` is one of the XML-whitespace separated words of ``value`` (CSS ``~=``).
+
+    The substring test first: it is what rejects nearly every attribute, without a split.
+    """
+    return token in value and token in _XML_SPACE.split(value)
 
 
 class _TeaserParts:
@@ -122,63 +223,91 @@ class _TeaserParts:
     ``title_links`` TITLE_LINK, ``heading`` TITLE_HEADING (first), ``record_hrefs``
     RECORD_LINKS, ``about`` ABOUT (first), ``author`` AUTHOR (first), ``submitted``
     SUBMITTED_DATE (first), ``body_items`` BODY_ITEMS, ``body_fallback`` BODY_FALLBACK.
+
+    The walk runs once per teaser, ten times per page, over every element of the teaser:
+    it is the parser's inner loop, hence one flat method, attribute reads kept to the
+    elements that can match, and positions noted for :meth:`author_position` instead of
+    a second walk.
     """
 
-    __slots__ = ("about", "author", "body_fallback", "body_items", "heading", "record_hrefs",
-                 "submitted", "title_links")
+    __slots__ = ("about", "author", "author_index", "body_fallback", "body_fallback_index",
+                 "body_item_index", "body_items", "heading", "record_hrefs", "submitted",
+                 "title_links")
 
     def __init__(self, root: _Element) -> None:
-        self.title_links: list[_Element] = []
-        self.heading: _Element | None = None
-        self.record_hrefs: list[str] = []
-        self.about: str | None = None
-        self.author: _Element | None = None
-        self.submitted: str | None = None
-        self.body_items: list[_Element] = []
-        self.body_fallback: list[_Element] = []
-        for element in root.iter():
+        title_links: list[_Element] = []
+        record_hrefs: list[str] = []
+        body_items: list[_Element] = []
+        body_fallback: list[_Element] = []
+        heading = author = None
+        about = submitted = None
+        author_index = body_item_index = body_fallback_index = -1
+        # Elements only: comments and processing instructions are not elements to XPath's *.
+        for index, element in enumerate(root.iter(_ELEMENTS)):
             tag = element.tag
-            if not isinstance(tag, str):
-                continue  # comments, processing instructions: not elements to XPath's *
-            if tag == css.TITLE_TAG and self.heading is None:
-                self.heading = element
-            elif tag == css.LINK_TAG:
-                self._link(root, element)
-            if self.about is None:
-                self.about = element.get(css.ABOUT_ATTRIBUTE)
+            if tag == _TITLE_TAG:
+                if heading is None:
+                    heading = element
+            elif tag == _LINK_TAG:
+                href = element.get("href")
+                if href is not None:
+                    if _RECORD_HREF_PART in href:
+                        record_hrefs.append(href)
+                    if any(part in href for part in _TITLE_HREF_PARTS) and _has_ancestor(
+                        element, root, _is_title
+                    ):
+                        title_links.append(element)
+            if about is None:
+                about = element.get(_ABOUT_ATTRIBUTE)
             classes = element.get("class")
             if classes:
-                self._classes(root, element, classes)
+                if author is None and _has_token(classes, _AUTHOR_CLASS):
+                    author, author_index = element, index
+                if _has_token(classes, _BODY_ITEM_CLASS) and _has_ancestor(element, root, _is_body_field):
+                    if not body_items:
+                        body_item_index = index
+                    body_items.append(element)
+                if not body_fallback and _has_token(classes, _BODY_FALLBACK_CLASS):
+                    body_fallback.append(element)
+                    body_fallback_index = index
             prop = element.get("property")
             if prop:
-                self._property(element, prop)
+                if submitted is None and _has_token(prop, _SUBMITTED_PROPERTY):
+                    submitted = element.get("content")
+                if not body_fallback and _has_token(prop, _BODY_FALLBACK_PROPERTY):
+                    body_fallback.append(element)
+                    body_fallback_index = index
+        self.title_links = title_links
+        self.heading = heading
+        self.record_hrefs = record_hrefs
+        self.about = about
+        self.author = author
+        self.submitted = submitted
+        self.body_items = body_items
+        self.body_fallback = body_fallback
+        self.author_index = author_index
+        self.body_item_index = body_item_index
+        self.body_fallback_index = body_fallback_index
 
-    def _link(self, root: _Element, element: _Element) -> None:
-        href = element.get("href")
-        if href is None:
-            return
-        if css.RECORD_HREF_PART in href:
-            self.record_hrefs.append(href)
-        if any(part in href for part in css.TITLE_HREF_PARTS) and _has_ancestor(
-            element, root, lambda e: e.tag == css.TITLE_TAG
-        ):
-            self.title_links.append(element)
+    def author_position(self, body: list[_Element]) -> str:
+        """Before or after the body, by document order inside the teaser root."""
+        if not body:
+            return "before"
+        first_body = self.body_item_index if self.body_items else self.body_fallback_index
+        return "before" if self.author_index < first_body else "after"
 
-    def _classes(self, root: _Element, element: _Element, classes: str) -> None:
-        tokens = _XML_SPACE.split(classes)
-        if self.author is None and css.AUTHOR_CLASS in tokens:
-            self.author = element
-        if css.BODY_ITEM_CLASS in tokens and _has_ancestor(element, root, _is_body_field):
-            self.body_items.append(element)
-        if not self.body_fallback and css.BODY_FALLBACK_CLASS in tokens:
-            self.body_fallback.append(element)
 
-    def _property(self, element: _Element, prop: str) -> None:
-        tokens = _XML_SPACE.split(prop)
-        if self.submitted is None and css.SUBMITTED_PROPERTY in tokens:
-            self.submitted = element.get("content")
-        if not self.body_fallback and css.BODY_FALLBACK_PROPERTY in tokens:
-            self.body_fallback.append(element)
+_ELEMENTS = etree.Element  # as a tag filter of iter(): elements only
+_TITLE_TAG = css.TITLE_TAG
+_LINK_TAG = css.LINK_TAG
+_TITLE_HREF_PARTS = css.TITLE_HREF_PARTS
+_RECORD_HREF_PART = css.RECORD_HREF_PART
+_ABOUT_ATTRIBUTE = css.ABOUT_ATTRIBUTE
+_AUTHOR_CLASS = css.AUTHOR_CLASS
+_BODY_ITEM_CLASS = css.BODY_ITEM_CLASS
+_BODY_FALLBACK_CLASS = css.BODY_FALLBACK_CLASS
+_SUBMITTED_PROPERTY = css.SUBMITTED_PROPERTY
+_BODY_FALLBACK_PROPERTY = css.BODY_FALLBACK_PROPERTY
 
 
 def _has_ancestor(element: _Element, root: _Element, test: Callable[[_Element], bool]) -> bool:
@@ -193,9 +322,13 @@ def _has_ancestor(element: _Element, root: _Element, test: Callable[[_Element], 
     return False
 
 
+def _is_title(element: _Element) -> bool:
+    return element.tag == _TITLE_TAG
+
+
 def _is_body_field(element: _Element) -> bool:
     classes = element.get("class")
-    return bool(classes) and css.BODY_CLASS in _XML_SPACE.split(classes)
+    return bool(classes) and _has_token(classes, css.BODY_CLASS)
 
 
 def _record_url(parts: _TeaserParts, base: str) -> str | None:
@@ -208,41 +341,24 @@ def _record_url(parts: _TeaserParts, base: str) -> str | None:
     return None
 
 
-def _author_position(root: _Element, author: _Element, body: list[_Element]) -> str:
-    """Before or after the body, by document order inside the teaser root."""
-    if not body:
-        return "before"
-    first_body = body[0]
-    if author is first_body:
-        return "after"
-    for element in root.iter():
-        if element is author:
-            return "before"
-        if element is first_body:
-            return "after"
-    return "after"
-
-
-def _term(page: _Element) -> str | None:
-    icons = css.FEED_ICON_XP(page)
+def _term(parts: _PageParts) -> str | None:
+    icons = parts.feed_icons
     candidates = [title for icon in icons for title in css.FEED_ICON_TITLE_XP(icon)]
     candidates += [alt for icon in icons for alt in css.FEED_ICON_IMG_ALT_XP(icon)]
-    candidates += [
-        title for link in css.FEED_LINK_ALTERNATE_XP(page) for title in css.FEED_LINK_TITLE_XP(link)
-    ]
+    candidates += [title for link in parts.feed_links for title in css.FEED_LINK_TITLE_XP(link)]
     for value in candidates:
         value = collapse(value)
         if value.startswith(css.SUBSCRIBE_PREFIX):
             value = value[len(css.SUBSCRIBE_PREFIX):]
         if value:
             return cap(value, MAX_TITLE_CHARS)
-    heading = _first(css.PAGE_TITLE_XP, page)
+    heading = parts.page_title
     return cap(_text(heading), MAX_TITLE_CHARS) if heading is not None else None
 
 
-def _tid(page: _Element, url: str | None) -> int | None:
-    hrefs = [href for icon in css.FEED_ICON_XP(page) for href in css.FEED_ICON_HREF_XP(icon)]
-    hrefs += css.SHORTLINK_XP(page) + ([url] if url else [])
+def _tid(parts: _PageParts, url: str | None) -> int | None:
+    hrefs = [href for icon in parts.feed_icons for href in css.FEED_ICON_HREF_XP(icon)]
+    hrefs += parts.shortlinks + ([url] if url else [])
     for href in hrefs:
         tid = tid_of(href)
         if tid is not None:
@@ -250,22 +366,22 @@ def _tid(page: _Element, url: str | None) -> int | None:
     return None
 
 
-def _term_url(page: _Element, url: str | None) -> str | None:
+def _term_url(parts: _PageParts, url: str | None) -> str | None:
     base = url or SITE
-    canonical = _link(_first(css.CANONICAL_XP, page), base)
+    canonical = _link(parts.canonical, base)
     if canonical and canonical.startswith(SITE + "/"):
         return with_page(canonical, 0)
     return with_page(url, 0) if url else None
 
 
-def _current_page(page: _Element, url: str | None) -> int:
-    label = _text(_first(css.PAGER_CURRENT_XP, page))
+def _current_page(parts: _PageParts, url: str | None) -> int:
+    label = _text(parts.pager_first(css.PAGER_CURRENT_XP, css.PAGER_CURRENT_IN_PAGER_XP))
     if label and label.isdigit() and 0 < int(label) < 10**6:
         return int(label) - 1
     return page_number(url) if url else 0
 
 
-def _last_page(page: _Element, current: int) -> int:
+def _last_page(parts: _PageParts, current: int) -> int:
     """From the pager's "last" link; without one this page is the last (or only) page."""
-    last = _first(css.PAGER_LAST_XP, page)
+    last = parts.pager_first(css.PAGER_LAST_XP, css.PAGER_LAST_IN_PAGER_XP)
     return max(page_number(last), current) if last else current

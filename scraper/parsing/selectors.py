@@ -99,3 +99,28 @@ PAGER_NEXT_XP = _css(PAGER_NEXT)
 PAGER_LAST_XP = _css(PAGER_LAST)
 EMPTY_TERM_XP = _xpath(EMPTY_TERM)
 TEXT_NODES_XP = _xpath(".//text()")
+
+# The same page-level selectors as what the HTML front-end picks up in one pass over the page's
+# div, link, ul, a and h1 elements (html._PageParts): keep both in step.
+TEASER_ROOT_CLASS = "node-teaser"
+FEED_ICON_TAG, FEED_ICON_CLASS = "a", "feed-icon"
+LINK_ELEMENT_TAG = "link"
+CANONICAL_REL, SHORTLINK_REL = "canonical", "shortlink"
+FEED_LINK_REL, FEED_LINK_TYPE_PART = "alternate", "rss"
+PAGE_TITLE_TAG, PAGE_TITLE_ID, PAGE_TITLE_CLASSES = "h1", "page-title", ("page-title", "title")
+PAGER_TAG, PAGER_CLASS = "ul", "pager"
+
+
+def _below(full: str, prefix: str) -> etree.XPath:
+    """The part of ``full`` (an XPath from the page) after its ``prefix`` step, to run on a
+    node ``prefix`` matched: on the only such node, the same nodes as ``full`` on the page."""
+    head = _TRANSLATOR.css_to_xpath(prefix) + "/"
+    query = _TRANSLATOR.css_to_xpath(full)
+    if not query.startswith(head):
+        raise ValueError(f"{full!r} does not start with {prefix!r}")
+    return _xpath(query[len(head):])
+
+
+PAGER_CURRENT_IN_PAGER_XP = _below(PAGER_CURRENT, PAGER)
+PAGER_NEXT_IN_PAGER_XP = _below(PAGER_NEXT, PAGER)
+PAGER_LAST_IN_PAGER_XP = _below(PAGER_LAST, PAGER)
