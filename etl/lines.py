@@ -33,6 +33,9 @@ CONTENT_FIELDS = ("url", "title", "author", "submitted", "summary")
 PLACE_FIELDS = ("listing_url", "position", "page")
 _CONTENT_SET = frozenset(CONTENT_FIELDS)
 _TERM_MARK = b',"term":'
+_LISTING_MARK = b',"listing_url":'
+_VOCABULARY_MARK = b',"vocabulary":'
+_PLACE_SET = frozenset(PLACE_FIELDS)
 _CONTENT_TYPES = {name: SCHEMAS["teaser"][name] for name in CONTENT_FIELDS}
 _CONTEXT_REQUIRED = {name: SCHEMAS["teaser"][name] for name in ("term", "term_url")}
 
@@ -74,23 +77,54 @@ class TeaserSplitter:
     """Splits teaser lines; remembers contexts, which repeat on every line of a term page."""
 
     def __init__(self) -> None:
-        self._contexts: dict[bytes, TeaserContext] = {}
+        self._contexts: dict[bytes, TeaserContext] = {}  # by context bytes as written
+        self._digests: dict[bytes, str] = {}  # content bytes → digest: pledges repeat in a run
 
     def fast(self, raw: bytes, line_number: int) -> TeaserLine | None:
-        """The split of a line in the crawl's own field order, or None to take the slow path."""
-        cut = raw.find(_TERM_MARK)
-        if cut <= 0:
+        """The split of a line in the crawl's own field order, or None to take the slow path.
+
+        Three cuts, at the last ``,"term":``, ``,"listing_url":`` and ``,"vocabulary":``
+        (such a sequence cannot occur inside a JSON string, where quotes are escaped),
+        give the content, the place and the context. Only the short place part is parsed on every
+        line; content and context bytes repeat and are looked up. A cut inside a nested
+        value leaves a part that does not parse, and the line goes the slow way.
+        """
+        vocabulary = raw.rfind(_VOCABULARY_MARK)  # searched from the end: the tail is short
+        listing = raw.rfind(_LISTING_MARK, 0, vocabulary) if vocabulary > 0 else -1
+        term = raw.rfind(_TERM_MARK, 0, listing) if listing > 0 else -1
+        if term <= 0:
             return None
         try:
-            rest = orjson.loads(b"{" + raw[cut + 1 :])
+            place = orjson.loads(b"{" + raw[listing + 1 : vocabulary] + b"}")
         except orjson.JSONDecodeError:
             return None
-        if type(rest) is not dict or rest.get("type") != "teaser" or not _CONTENT_SET.isdisjoint(rest):
-            return None  # another record type, or a content field repeated after the term
-        listing_url, position, page = _place(rest, line_number)
-        content_data = raw[:cut] + b"}"
-        return TeaserLine(digest_of(content_data), content_data, self._context(rest, line_number),
-                          listing_url, position, page)
+        if type(place) is not dict or not place.keys() <= _PLACE_SET:
+            return None
+        context = self._contexts.get(raw[term + 1 : listing] + raw[vocabulary:])
+        if context is None:
+            context = self._new_context(raw, term, listing, vocabulary, line_number)
+            if context is None:
+                return None
+        content_data = raw[:term] + b"}"
+        digest = self._digests.get(content_data)
+        if digest is None:
+            digest = self._digests[content_data] = digest_of(content_data)
+        listing_url, position, page = _place(place, line_number)
+        return TeaserLine(digest, content_data, context, listing_url, position, page)
+
+    def _new_context(self, raw: bytes, term: int, listing: int, vocabulary: int,
+                     line_number: int) -> TeaserContext | None:
+        key = raw[term + 1 : listing] + raw[vocabulary:]
+        try:
+            rest = orjson.loads(b"{" + key)
+        except orjson.JSONDecodeError:
+            return None
+        if type(rest) is not dict or rest.get("type") != "teaser" \
+                or not _CONTENT_SET.isdisjoint(rest) or not _PLACE_SET.isdisjoint(rest):
+            return None  # another record type, or fields this split does not expect there
+        context = self._context(rest, line_number)
+        self._contexts[key] = context
+        return context
 
     def slow(self, record: dict[str, Any], line_number: int) -> TeaserLine:
         """The split of a teaser record already parsed and checked by :func:`check_record`."""

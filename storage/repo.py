@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -130,6 +130,7 @@ def ensure_terms(session: Session, wanted: Mapping[str, tuple[str | None, str | 
                  known: dict[str, int]) -> dict[str, int]:
     """Create missing terms (key → (name, url, vocabulary)); update names that changed."""
     vocabularies = dict(session.execute(select(Vocabulary.name, Vocabulary.id)).all())
+    names = dict(session.execute(select(Term.key, Term.name)).all())
     for key, (name, url, vocabulary) in wanted.items():
         vocab_id = None
         if vocabulary:
@@ -141,9 +142,8 @@ def ensure_terms(session: Session, wanted: Mapping[str, tuple[str | None, str | 
             known[key] = session.scalar(
                 insert(Term).values(key=key, name=name, url=url, vocabulary_id=vocab_id)
                 .returning(Term.id))
-        elif name:
-            session.execute(update(Term).where(Term.id == known[key], Term.name.is_distinct_from(name))
-                            .values(name=name))
+        elif name and names.get(key) != name:
+            session.execute(update(Term).where(Term.id == known[key]).values(name=name))
     return known
 
 
@@ -163,10 +163,13 @@ def close_rows(session: Session, model: Any, ids: Sequence[int], run_id: int) ->
 
 
 def close_memberships(session: Session, pairs: Sequence[tuple[int, int]], run_id: int) -> None:
+    if not pairs:
+        return
     m = Membership
-    for pledge_id, term_id in pairs:
-        session.execute(update(m).where(and_(m.pledge_id == pledge_id, m.term_id == term_id,
-                                             m.to_run.is_(None))).values(to_run=run_id))
+    statement = (update(m).where(m.pledge_id == bindparam("p"), m.term_id == bindparam("t"),
+                                 m.to_run.is_(None))
+                 .values(to_run=run_id).execution_options(synchronize_session=False))
+    session.connection().execute(statement, [{"p": p, "t": t} for p, t in pairs])
 
 
 def close_presences(session: Session, pledge_ids: Sequence[int], run_id: int) -> None:

@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pledgewatch.cli import db_option, main
 from pledgewatch.errors import InputError
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from etl.ingest import IngestResult
+
 
 @main.command()
-@click.argument("run_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("run_files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--changes-json", "changes_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="After each run, write what it changed to DIR/run-ID.json "
+                   "(the same JSON as `diff --format json`).")
 @db_option
-def ingest(run_file: Path, db_url: str | None) -> None:
-    """Store one crawl's JSON Lines as a run of versioned records (all or nothing)."""
+def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | None) -> None:
+    """Store crawls' JSON Lines as runs of versioned records.
+
+    Each file is one run, ingested in the order given and all or nothing: a bad
+    file stops the command with exit code 2, and the runs before it stay stored.
+    """
     from etl.ingest import ingest_run_file
     from storage.db import database
 
-    if not run_file.is_file():
-        raise InputError(f"{run_file}: no such file")
+    for run_file in run_files:
+        if not run_file.is_file():
+            raise InputError(f"{run_file}: no such file")
+    if changes_dir is not None:
+        changes_dir.mkdir(parents=True, exist_ok=True)
     with database(db_url) as factory:
-        result = ingest_run_file(factory, run_file)
+        for run_file in run_files:
+            try:
+                result = ingest_run_file(factory, run_file)
+            except InputError as error:
+                if len(run_files) == 1:
+                    raise
+                raise InputError(f"{run_file}: {error}") from None
+            _say_ingested(result)
+            if changes_dir is not None and not result.duplicate:
+                _write_changes(factory, result.run_id, changes_dir)
+
+
+def _say_ingested(result: IngestResult) -> None:
     if result.duplicate:
         click.echo(f"run {result.run_id}: this file was already ingested; nothing added")
         return
@@ -31,6 +61,16 @@ def ingest(run_file: Path, db_url: str | None) -> None:
                f"{result.pledges} pledges; {result.new_pledges} new pledges, "
                f"{result.new_versions} new versions, {result.removed} removed, "
                f"{result.restored} restored")
+
+
+def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) -> None:
+    from etl.changes import changes_between
+    from etl.report_json import changes_to_json
+
+    with factory() as session:
+        changes = changes_between(session, None, run_id)
+    (folder / f"run-{run_id}.json").write_text(
+        json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 @main.command()

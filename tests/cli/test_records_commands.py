@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,29 @@ def test_an_unknown_pledge_is_a_clear_error(runs, db_url):
     invoke("ingest", str(runs[0]), db=db_url)
     code, out = invoke("history", "/pfp/ppd/1", db=db_url)
     assert code == 2 and "no pledge with key or URL '/pfp/ppd/1'" in out
+
+
+def test_ingest_takes_several_runs_in_order_and_writes_what_each_changed(runs, db_url, tmp_path):
+    changes = tmp_path / "changes"
+    code, out = invoke("ingest", str(runs[0]), str(runs[1]), "--changes-json", str(changes),
+                       db=db_url)
+    assert code == 0
+    assert out.splitlines()[0].startswith("run 1 (complete)")
+    assert out.splitlines()[1].startswith("run 2 (complete)")
+    first = json.loads((changes / "run-1.json").read_text(encoding="utf-8"))
+    second = json.loads((changes / "run-2.json").read_text(encoding="utf-8"))
+    assert {e["key"] for e in first["new"]} == {"/pfp/ppd/13171", "/pfp/ppd/13172"}
+    assert [e["key"] for e in second["edited"]] == ["/pfp/ppd/13171"]
+    assert [e["key"] for e in second["removed"]] == ["/pfp/ppd/13172"] and second["from_run"] == 1
+    _, diff = invoke("diff", "--format", "json", db=db_url)
+    assert json.loads(diff) == second
+
+
+def test_a_bad_file_among_several_stops_there_and_keeps_the_runs_before_it(runs, db_url, tmp_path):
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"type": "teaser", "url": 5}\n', encoding="utf-8")
+    code, out = invoke("ingest", str(runs[0]), str(broken), str(runs[1]), db=db_url)
+    assert code == 2
+    assert f"{broken}: line 1:" in out
+    _, history = invoke("history", "13171", db=db_url)
+    assert "version 1" in history and "version 2" not in history

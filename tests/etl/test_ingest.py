@@ -18,7 +18,7 @@ from etl.ingest import IngestResult, ingest_run_file
 from etl.policy import ChangePolicy
 from etl.records import ChangeSet
 from storage.models import Membership, Pledge, PledgeVersion
-from tests.support.runs import P, listing, write_run
+from tests.support.runs import LINE_STYLES, P, listing, write_run
 
 ALPHA = P(13001, "Automatic Electoral Registry for Migrants", "In 2022, the General Directorate\n"
           "launched a ‘Migrant Electoral Guide’.\n\nIt is a step-by-step tool.")
@@ -26,14 +26,16 @@ BETA = P(13002, "Legazpi City: Expanded Help Desk", "Legazpi City commits to pro
 GAMMA = P(13003, "Municipality of Straseni", "The Municipality of Straseni commits to facilitate.")
 
 
-@pytest.fixture
-def ingest(factory: sessionmaker[Session], tmp_path: Path) -> Callable[..., IngestResult]:
+@pytest.fixture(params=LINE_STYLES)
+def ingest(factory: sessionmaker[Session], tmp_path: Path,
+           request: pytest.FixtureRequest) -> Callable[..., IngestResult]:
+    """Ingests hand-written runs, written both like the crawl writes them and in another order."""
     numbers = itertools.count(1)
 
     def run(*listings: list, reason: str = "finished", policy: ChangePolicy | None = None) -> IngestResult:
         n = next(numbers)
         path = write_run(tmp_path / f"run{n}.jsonl", *listings, reason=reason,
-                         stamp=f"2026-03-{n:02d}T06:00:00+00:00")
+                         stamp=f"2026-03-{n:02d}T06:00:00+00:00", style=request.param)
         return ingest_run_file(factory, path, policy=policy)
 
     return run

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from scraper.items import TeaserRecord
 
 SITE = "https://gfmd.org"
 
@@ -62,11 +64,27 @@ def crawl_end(reason: str = "finished", stamp: str = "2026-03-01T06:00:00+00:00"
             "source": "test", "parser_version": "test"}
 
 
+# How lines are written: "any-order" puts "type" first with spaced separators, which the
+# ingest must read the general way; "crawl-order" writes like the crawl (compact, fields in
+# the item's order), which the ingest reads by its fast path (etl/lines.py).
+LINE_STYLES = ("any-order", "crawl-order")
+_TEASER_ORDER = [f.name for f in fields(TeaserRecord)]
+
+
+def json_line(record: dict[str, Any], style: str = "any-order") -> str:
+    if style == "any-order":
+        return json.dumps(record, ensure_ascii=False)
+    if record.get("type") == "teaser":
+        ordered = {name: record[name] for name in _TEASER_ORDER if name in record}
+        record = {**ordered, **{k: v for k, v in record.items() if k not in ordered}}
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_run(path: Path, *listings: list[dict[str, Any]], reason: str = "finished",
-              stamp: str = "2026-03-01T06:00:00+00:00") -> Path:
+              stamp: str = "2026-03-01T06:00:00+00:00", style: str = "any-order") -> Path:
     with path.open("w", encoding="utf-8") as handle:
         for records in listings:
             for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        handle.write(json.dumps(crawl_end(reason, stamp)) + "\n")
+                handle.write(json_line(record, style) + "\n")
+        handle.write(json_line(crawl_end(reason, stamp), style) + "\n")
     return path
