@@ -99,10 +99,14 @@ def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
         notes.append("`pledgewatch ingest` is not available in this checkout: pledgewatch not run")
     else:
         repeats = []
+        batch = not args.per_command and pledgewatch_side.supports_batch(pw)
         for i in range(args.repeat):
             try:
-                result = pledgewatch_side.run_pledgewatch(files, pw, timeout=args.timeout,
-                                                          with_diff=status["diff"])
+                if batch:
+                    result = pledgewatch_side.run_batch(files, pw, timeout=args.timeout)
+                else:
+                    result = pledgewatch_side.run_pledgewatch(files, pw, timeout=args.timeout,
+                                                              with_diff=status["diff"])
             except RuntimeError as failure:  # report it and still run the peers
                 notes.append(f"pledgewatch repeat {i + 1} failed: {str(failure)[-600:]}")
                 print(notes[-1], file=sys.stderr)
@@ -152,6 +156,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="run only these peer configurations (repeatable)")
     parser.add_argument("--peer-timeout", type=float, default=900.0,
                         help="seconds a peer gets for all its runs before it is cut off")
+    parser.add_argument("--per-command", action="store_true",
+                        help="one `ingest` and one `diff` command per run (as cron runs them) "
+                             "instead of one `ingest --changes-json` for all runs")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds one pledgewatch command gets")
     parser.add_argument("--out", type=Path, default=Path("bench/out"))

@@ -1,9 +1,13 @@
-"""pledgewatch on the workload: ``ingest`` each raw crawl file, then ``diff --format json``.
+"""pledgewatch on the workload, driven through the installed command.
 
-Driven through the installed command, as cron would run it, so each figure
-includes process start-up, reading and normalizing ~8 teasers per pledge,
-merging them and writing the run; the diff after each run is timed apart so
-ingest and reporting costs can be told apart.
+Two ways, both reading the raw crawl output (~8 teasers per pledge) and
+reporting each run's changes as JSON:
+
+* **batch** (the default): ``pledgewatch ingest run-01 … run-10 --changes-json DIR``,
+  one command for the ten runs, as the peers ingest their commits in one call.
+  The figure includes one process start-up.
+* **per command** (``--per-command``): ``ingest`` then ``diff --format json`` per
+  run, as cron would run them; every figure includes a start-up each.
 """
 
 from __future__ import annotations
@@ -122,10 +126,65 @@ def _db_size(folder: Path) -> int:
     return measure.tree_size(*folder.glob("pledgewatch.db*"))
 
 
+def supports_batch(pw: Pledgewatch) -> bool:
+    done = subprocess.run([str(c) for c in pw.cmd("ingest", "--help")], capture_output=True,
+                          text=True, env=pw.env, check=False)
+    return "--changes-json" in done.stdout
+
+
+def run_batch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float) -> PledgewatchResult:
+    """The measured runs in one ``ingest`` command, then the unchanged ones in another."""
+    result = PledgewatchResult(variant="ingest --changes-json, one command for all runs")
+    if pw.commit:
+        result.variant += f" at {pw.commit[:10]}"
+    work = Path(tempfile.mkdtemp(prefix="pledgewatch-bench-"))
+    db_url = f"sqlite:///{work / 'pledgewatch.db'}"
+    score = Score()
+    try:
+        measured = _batch(pw, [f.crawl for f in files.runs], db_url, work / "changes", timeout)
+        if measured is None:
+            result.timed_out = True
+            return result
+        result.db_bytes = _db_size(work)
+        for number, run in enumerate(files.runs, start=1):
+            report = json.loads((work / "changes" / f"run-{number}.json").read_text(encoding="utf-8"))
+            result.runs.append(RunFigure(number, measured.seconds / len(files.runs),
+                                         measured.peak_mb, None, None, counts=report.get("counts", {})))
+            if number > 1:
+                score.add(load_truth(run.truth), _reported(report))
+        result.seconds = result.ingest_seconds = measured.seconds
+        result.cpu_seconds = result.ingest_cpu_seconds = measured.cpu_seconds
+        result.seconds_per_run = measured.seconds / len(files.runs)
+        result.peak_mb = measured.peak_mb
+        result.score = score.as_dict()
+        if files.unchanged:
+            quiet = _batch(pw, list(files.unchanged), db_url, work / "changes", timeout)
+            if quiet is None:
+                result.timed_out = True
+                return result
+            result.unchanged_seconds_per_run = quiet.seconds / len(files.unchanged)
+            result.peak_mb = max(result.peak_mb or 0.0, quiet.peak_mb)
+            result.db_bytes_unchanged = _db_size(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _batch(pw: Pledgewatch, paths: list[Path], db_url: str, changes: Path,
+           timeout: float) -> measure.Measured | None:
+    done = measure.run(pw.cmd("ingest", *[p.resolve() for p in paths], "--db", db_url,
+                              "--changes-json", changes), timeout=timeout, env=pw.env)
+    if done.timed_out:
+        return None
+    done.check(f"pledgewatch ingest ({len(paths)} runs)")
+    return done
+
+
 def run_pledgewatch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float,
                     with_diff: bool = True) -> PledgewatchResult:
-    """All measured runs, then the unchanged re-crawls, into a fresh SQLite database."""
-    result = PledgewatchResult()
+    """All measured runs, then the unchanged re-crawls, into a fresh SQLite database; one
+    ``ingest`` and one ``diff`` command per run."""
+    result = PledgewatchResult(variant="ingest + diff, a command each per run")
     if pw.commit:
         result.variant += f" at {pw.commit[:10]}"
     if not with_diff:
