@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+import orjson
 
 from pledgewatch.cli import db_option, main
 from pledgewatch.errors import InputError
@@ -69,8 +69,8 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
 
     with factory() as session:
         changes = changes_between(session, None, run_id)
-    (folder / f"run-{run_id}.json").write_text(
-        json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / f"run-{run_id}.json").write_bytes(
+        orjson.dumps(changes_to_json(changes), option=orjson.OPT_INDENT_2))
 
 
 @main.command()
