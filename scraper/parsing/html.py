@@ -82,11 +82,11 @@ class _PageParts:
             tag = element.tag
             if tag == _DIV:
                 classes = element.get("class")
-                if classes and _has_token(classes, _TEASER_ROOT_CLASS):
+                if classes and _TEASER_ROOT_CLASS in classes and _is_word(classes, _TEASER_ROOT_CLASS):
                     roots.append(element)
             elif tag == _FEED_ICON_TAG:
                 classes = element.get("class")
-                if classes and _has_token(classes, _FEED_ICON_CLASS):
+                if classes and _FEED_ICON_CLASS in classes and _is_word(classes, _FEED_ICON_CLASS):
                     feed_icons.append(element)
             elif tag == _LINK_ELEMENT:
                 rel = element.get("rel")
@@ -103,7 +103,7 @@ class _PageParts:
                         feed_links.append(element)
             elif tag == _PAGER_TAG:
                 classes = element.get("class")
-                if classes and _has_token(classes, _PAGER_CLASS):
+                if classes and _PAGER_CLASS in classes and _is_word(classes, _PAGER_CLASS):
                     pagers.append(element)
             elif page_title is None and _is_page_title(element):
                 page_title = element
@@ -207,12 +207,17 @@ def _teaser(root: _Element, base: str) -> Teaser:
 _XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space collapses
 
 
-def _has_token(value: str, token: str) -> bool:
-    """``token`` is one of the XML-whitespace separated words of ``value`` (CSS ``~=``).
+def _is_word(value: str, word: str) -> bool:
+    """``word`` is one of the XML-whitespace separated words of ``value`` (CSS ``~=``).
 
-    The substring test first: it is what rejects nearly every attribute, without a split.
+    The passes test ``word in value`` first: that rejects nearly every attribute without a
+    split or a call.
     """
-    return token in value and token in _XML_SPACE.split(value)
+    return word in _XML_SPACE.split(value)
+
+
+def _has_token(value: str, word: str) -> bool:
+    return word in value and _is_word(value, word)
 
 
 class _TeaserParts:
@@ -261,20 +266,26 @@ class _TeaserParts:
                 about = element.get(_ABOUT_ATTRIBUTE)
             classes = element.get("class")
             if classes:
-                if author is None and _has_token(classes, _AUTHOR_CLASS):
+                if author is None and _AUTHOR_CLASS in classes and _is_word(
+                    classes, _AUTHOR_CLASS
+                ):
                     author, author_index = element, index
-                if _has_token(classes, _BODY_ITEM_CLASS) and _has_ancestor(element, root, _is_body_field):
+                if (_BODY_ITEM_CLASS in classes and _is_word(classes, _BODY_ITEM_CLASS)
+                        and _has_ancestor(element, root, _is_body_field)):
                     if not body_items:
                         body_item_index = index
                     body_items.append(element)
-                if not body_fallback and _has_token(classes, _BODY_FALLBACK_CLASS):
+                if (not body_fallback and _BODY_FALLBACK_CLASS in classes
+                        and _is_word(classes, _BODY_FALLBACK_CLASS)):
                     body_fallback.append(element)
                     body_fallback_index = index
             prop = element.get("property")
             if prop:
-                if submitted is None and _has_token(prop, _SUBMITTED_PROPERTY):
+                if (submitted is None and _SUBMITTED_PROPERTY in prop
+                        and _is_word(prop, _SUBMITTED_PROPERTY)):
                     submitted = element.get("content")
-                if not body_fallback and _has_token(prop, _BODY_FALLBACK_PROPERTY):
+                if (not body_fallback and _BODY_FALLBACK_PROPERTY in prop
+                        and _is_word(prop, _BODY_FALLBACK_PROPERTY)):
                     body_fallback.append(element)
                     body_fallback_index = index
         self.title_links = title_links

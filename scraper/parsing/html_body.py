@@ -6,12 +6,10 @@ paragraphs, ``<br>`` and ``<li>`` break lines, runs of ASCII whitespace are one 
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from scraper.parsing.selectors import SKIPPED_IN_BODY
-from scraper.parsing.text_utils import clean_line, is_blank, join_paragraphs
+from scraper.parsing.text_utils import clean_line, is_blank, one_space_runs
 
 PARAGRAPH_TAGS = frozenset(
     {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "pre",
@@ -19,10 +17,14 @@ PARAGRAPH_TAGS = frozenset(
 )
 LINE_TAGS = frozenset({"li", "tr", "dt", "dd", "br"})
 HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript"})
-_ASCII_RUN = re.compile(r"[ \t\r\n\f\v]+")
 
 
 class _Builder:
+    """Lines and paragraphs of one teaser body. Called a few times per element of every body
+    on every page, so the common cases (nothing pending, nothing to split) return early."""
+
+    __slots__ = ("buffer", "lines", "paragraphs")
+
     def __init__(self) -> None:
         self.paragraphs: list[list[str]] = []
         self.lines: list[str] = []
@@ -30,29 +32,34 @@ class _Builder:
 
     def text(self, value: str | None) -> None:
         if value:
-            self.buffer.append(_ASCII_RUN.sub(" ", value))
+            self.buffer.append(one_space_runs(value))
 
     def line_break(self, force: bool = True) -> None:
         """End the current line; list items and rows only end a line that has text."""
-        if not force and not "".join(self.buffer).strip(" "):
-            self.buffer = []
-            return
-        self.lines.append(clean_line("".join(self.buffer)))
+        line = "".join(self.buffer)
         self.buffer = []
+        if force or line.strip(" "):
+            self.lines.append(clean_line(line))
 
     def paragraph_break(self) -> None:
-        self.line_break()
+        # An empty line inside a block (``<br><br>``) separates paragraphs, as in the text;
+        # the line ended here is one too, when empty.
+        if self.buffer:
+            self.lines.append(clean_line("".join(self.buffer)))
+            self.buffer = []
         lines = self.lines
+        if not lines:
+            return
         self.lines = []
-        # An empty line inside a block (``<br><br>``) separates paragraphs, as in the text.
         current: list[str] = []
-        for line in lines + [""]:
-            if is_blank(line):
-                if current:
-                    self.paragraphs.append(current)
-                current = []
-            else:
+        for line in lines:
+            if not is_blank(line):
                 current.append(line)
+            elif current:
+                self.paragraphs.append(current)
+                current = []
+        if current:
+            self.paragraphs.append(current)
 
 
 def _walk(element: etree._Element, out: _Builder) -> None:
@@ -65,17 +72,19 @@ def _walk(element: etree._Element, out: _Builder) -> None:
     classes = element.get("class")
     if classes and not SKIPPED_IN_BODY.isdisjoint(classes.split()):
         return
-    if tag in PARAGRAPH_TAGS:
+    paragraph = tag in PARAGRAPH_TAGS
+    line = not paragraph and tag in LINE_TAGS
+    if paragraph:
         out.paragraph_break()
-    elif tag in LINE_TAGS:
+    elif line:
         out.line_break(force=tag == "br")
     out.text(element.text)
     for child in element:
         _walk(child, out)
         out.text(child.tail)
-    if tag in PARAGRAPH_TAGS:
+    if paragraph:
         out.paragraph_break()
-    elif tag in LINE_TAGS and tag != "br":
+    elif line and tag != "br":
         out.line_break(force=False)
 
 
@@ -89,4 +98,5 @@ def body_summary(elements: list[etree._Element]) -> str:
             _walk(child, out)
             out.text(child.tail)
         out.paragraph_break()
-    return join_paragraphs(out.paragraphs).strip(" \t\n")
+    # Every paragraph holds clean, non-blank lines: join_paragraphs would keep them all as they are.
+    return "\n\n".join(["\n".join(lines) for lines in out.paragraphs]).strip(" \t\n")

@@ -21,9 +21,20 @@ def clean_line(line: str) -> str:
     return line.strip(ASCII_SPACE)
 
 
+def one_space_runs(text: str) -> str:
+    """Every run of ASCII whitespace as one space.
+
+    Most text already is (single spaces between words), and the regular expression would still
+    replace each of those spaces by itself; six substring searches find that out far sooner.
+    """
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return _ASCII_RUN.sub(" ", text)
+    return text
+
+
 def collapse(text: str) -> str:
     """HTML whitespace semantics: runs of ASCII whitespace are one space."""
-    return _ASCII_RUN.sub(" ", text).strip(ASCII_SPACE + "\n")
+    return one_space_runs(text).strip(ASCII_SPACE + "\n")
 
 
 def join_paragraphs(paragraphs: list[list[str]]) -> str:

@@ -39,8 +39,8 @@ FRAGMENTS = [
     "<div class='field-name-body'>", "<div class='field-item'>", "<div class='field-items'>",
     "<span property='dc:date  x' content='2020'>", "<span property='content:encoded'>",
     "<div class='content'>", "<!-- c -->", "<p>", "</p>",
-    "<ul class='pager'><li class='pager-current'>2</li><li class='pager-next'><a href='?page=2'>"
-    "n</a></li><li class='pager-last'><a href='?page=9'>l</a></li></ul>",
+    ("<ul class='pager'><li class='pager-current'>2</li><li class='pager-next'><a href='?page=2'>"
+     "n</a></li><li class='pager-last'><a href='?page=9'>l</a></li></ul>"),
     "<li class='pager-next'><a>no href</a><a href='?page=5'>n</a></li>", "</ul>", "</li>",
     "<link rel='canonical' href='/contributors/other'>", "<link rel='canonical'>",
     "<link rel='shortlink' href='/taxonomy/term/8'>", "<link rel='alternate' type='rss' title='R'>",
