@@ -23,7 +23,7 @@ from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
 from etl.policy import ChangePolicy
 from etl.reader import PageChunk, RunMeta, read_chunks
-from etl.runfile import digest_of, file_digest, stored_form
+from etl.runfile import digest_of, file_digest, stored_page_form
 from etl.sightings import SightingCollector, merge_changed
 from storage import repo
 from storage.models import PageObservation, RawChunk, Run, TermCrawl
@@ -227,7 +227,7 @@ class _PageWriter:
                 new[context.digest] = context.data
             contents.append(digest)
             contexts.append(context.digest)
-        page_data = stored_form(chunk.page) if chunk.page else b"null"
+        page_data = stored_page_form(chunk.page) if chunk.page else b"null"
         page_digest = digest_of(page_data)
         if page_digest not in known:
             new[page_digest] = page_data

@@ -101,14 +101,14 @@ def _stored_lines(session: Session, run_id: int) -> Iterator[bytes]:
     """The run's records as crawl-file lines, rebuilt from contents, contexts and pages."""
     pages = list(session.execute(
         select(PageObservation.url, PageObservation.raw_digest, PageObservation.teaser_digests,
-               PageObservation.teaser_contexts)
+               PageObservation.teaser_contexts, PageObservation.body_digest)
         .where(queries.valid_at(PageObservation, run_id))
         .order_by(PageObservation.seq, PageObservation.id)))
     for start in range(0, len(pages), 200):
         batch = pages[start : start + 200]
-        raw = repo.load_raw(session, {d for _, page, contents, contexts in batch
+        raw = repo.load_raw(session, {d for _, page, contents, contexts, _ in batch
                                       for d in [page, *contents, *(contexts or ())]})
-        for url, page_digest, contents, contexts in batch:
+        for url, page_digest, contents, contexts, body_digest in batch:
             page = orjson.loads(raw[page_digest])
             number = page.get("page") if isinstance(page, dict) else None
             place = {"listing_url": url, "page": number}
@@ -120,4 +120,4 @@ def _stored_lines(session: Session, run_id: int) -> Iterator[bytes]:
                     yield raw[digest][:-1] + b"," + raw[contexts[position]][1:-1] \
                         + b"," + orjson.dumps(place)[1:]
             if page is not None:
-                yield raw[page_digest]
+                yield orjson.dumps({**page, "digest": body_digest})

@@ -53,11 +53,11 @@ OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
     "crawl": {"source": _OPTIONAL_STR, "parser_version": _OPTIONAL_STR},
     "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
 }
-# Fields that differ between identical fetches, or say only where a teaser sat: kept out of
-# the de-duplicated raw chunks and restored from the page when a run is re-read.
 _MISSING = object()
-VOLATILE_PAGE_FIELDS = frozenset({"fetched_at"})
-POSITIONAL_TEASER_FIELDS = frozenset({"position", "page", "listing_url"})
+# Page fields that differ between fetches of a page that lists the same teasers: kept out of
+# the de-duplicated raw chunks. The body digest changes whenever teasers shift between pages;
+# it is kept in the page observation instead.
+VOLATILE_PAGE_FIELDS = frozenset({"fetched_at", "digest"})
 
 
 def file_digest(path: Path) -> str:
@@ -106,10 +106,9 @@ def parse_line(raw: bytes, line_number: int) -> dict[str, Any]:
     return check_record(record, line_number)
 
 
-def stored_form(record: dict[str, Any]) -> bytes:
-    """A record as kept in raw storage: canonical JSON without volatile or positional fields."""
-    dropped = POSITIONAL_TEASER_FIELDS if record.get("type") == "teaser" else VOLATILE_PAGE_FIELDS
-    kept = {k: v for k, v in record.items() if k not in dropped}
+def stored_page_form(record: dict[str, Any]) -> bytes:
+    """A page record as kept in raw storage: canonical JSON without its volatile fields."""
+    kept = {k: v for k, v in record.items() if k not in VOLATILE_PAGE_FIELDS}
     return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS)
 
 
