@@ -68,7 +68,7 @@ def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sightin
         sighting = sightings.get(key)
         exact = sighting is not None and not kept and key not in absorbed
         writes.sightings.append({
-            "id": pledge_id, "content_digests": list(sighting.contents) if sighting else None,
+            "id": pledge_id, "content_digests": list(sighting.contents()) if sighting else None,
             "seen_digest": sighting.fingerprint() if exact else None})
     _apply_absences(session, run_id, states, seen, members, tallies_complete, run_complete,
                     policy, result, writes)

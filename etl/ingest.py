@@ -91,12 +91,11 @@ def derive_run(session: Session, run: Run, chunks: Iterable[PageChunk], meta: Ru
     counts = _Counts()
     for chunk in chunks:
         on_chunk(chunk)
-        for line in chunk.teasers:
-            collector.add(line)
-            key = collector.term_key_of(line.context)
-            if key and key not in tallies:
-                context = line.context
-                tallies[key] = TermTally(key, context.term, context.term_url, context.vocabulary)
+        collector.add(chunk.teasers)
+        for context in collector.take_new_contexts():
+            if context.term_key and context.term_key not in tallies:
+                tallies[context.term_key] = TermTally(context.term_key, context.term,
+                                                      context.term_url, context.vocabulary)
         counts.add(chunk)
         if chunk.page is not None:
             _tally_page(tallies, chunk.page)

@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from etl import normalize as nz
 from etl.runfile import _MISSING, OPTIONAL, SCHEMAS, digest_of, wrong_type
 from pledgewatch.errors import InputError
 
@@ -36,6 +37,7 @@ _TERM_MARK = b',"term":'
 _LISTING_MARK = b',"listing_url":'
 _VOCABULARY_MARK = b',"vocabulary":'
 _PLACE_SET = frozenset(PLACE_FIELDS)
+_OPTIONAL_STR = (str, type(None))
 _CONTENT_TYPES = {name: SCHEMAS["teaser"][name] for name in CONTENT_FIELDS}
 _CONTEXT_REQUIRED = {name: SCHEMAS["teaser"][name] for name in ("term", "term_url")}
 
@@ -60,6 +62,7 @@ class TeaserContext:
     term: str | None
     term_url: str | None
     vocabulary: str | None
+    term_key: str | None  # the term's identity: its URL, or its folded name when no URL is known
 
 
 @dataclass(slots=True)
@@ -109,7 +112,12 @@ class TeaserSplitter:
         digest = self._digests.get(content_data)
         if digest is None:
             digest = self._digests[content_data] = digest_of(content_data)
-        listing_url, position, page = _place(place, line_number)
+        listing_url = place.get("listing_url", _MISSING)
+        position = place.get("position", _MISSING)
+        page = place.get("page")
+        if type(position) is not int or type(listing_url) not in _OPTIONAL_STR \
+                or (page is not None and type(page) is not int):
+            listing_url, position, page = _place(place, line_number)  # names what is wrong
         return TeaserLine(digest, content_data, context, listing_url, position, page)
 
     def _new_context(self, raw: bytes, term: int, listing: int, vocabulary: int,
@@ -140,10 +148,19 @@ class TeaserSplitter:
         context = self._contexts.get(data)
         if context is None:
             _check_context(rest, line_number)
-            context = TeaserContext(digest_of(data), data, rest.get("term"), rest.get("term_url"),
-                                    rest.get("vocabulary"))
+            term, term_url = rest.get("term"), rest.get("term_url")
+            context = TeaserContext(digest_of(data), data, term, term_url, rest.get("vocabulary"),
+                                    term_key(term_url, term))
             self._contexts[data] = context
         return context
+
+
+def term_key(term_url: str | None, term: str | None) -> str | None:
+    if term_url:
+        return term_url
+    if term:
+        return "name:" + nz.comparison_form(term)
+    return None
 
 
 def parse_content(data: bytes, line_number: int) -> TeaserContent | None:

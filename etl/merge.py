@@ -79,14 +79,6 @@ def record_key(url: str | None) -> str | None:
     return path if path.startswith(RECORD_PREFIX) else None
 
 
-def term_key(term_url: str | None, term: str | None) -> str | None:
-    if term_url:
-        return term_url
-    if term:
-        return "name:" + nz.comparison_form(term)
-    return None
-
-
 def merge_sighting(key: str, contents: Iterable[tuple[TeaserContent, int]], term_keys: set[str],
                    first_page_url: str | None) -> MergedPledge:
     """One pledge out of its distinct teaser contents (with how many lines printed each)."""

@@ -9,14 +9,14 @@ every pledge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from etl import normalize as nz
 from etl.lines import TeaserContent, TeaserContext, TeaserLine, content_of
-from etl.merge import MergedPledge, merge_sighting, record_key, term_key
+from etl.merge import MergedPledge, merge_sighting, record_key
 from etl.runfile import digest_of
 from storage import repo
 from storage.repo import PledgeState
@@ -25,41 +25,57 @@ from storage.repo import PledgeState
 @dataclass(slots=True)
 class Sighting:
     key: str
-    pairs: list[str] = field(default_factory=list)  # content + context digest, per teaser line
-    contents: dict[str, int] = field(default_factory=dict)  # content digest → lines, first seen first
-    term_keys: set[str] = field(default_factory=set)
-    first_listing_url: str | None = None
+    first_listing_url: str | None
+    pairs: list[str] = field(default_factory=list)  # content + context digest, per line, in order
 
     def fingerprint(self) -> str:
         return digest_of("".join(sorted(self.pairs)).encode())
 
+    def contents(self) -> dict[str, int]:
+        """Content digest → how many lines printed it, first seen first."""
+        counts: dict[str, int] = {}
+        for pair in self.pairs:
+            counts[pair[:32]] = counts.get(pair[:32], 0) + 1
+        return counts
+
+    def context_digests(self) -> set[str]:
+        return {pair[32:] for pair in self.pairs}
+
 
 class SightingCollector:
-    """Folds teaser lines into sightings; keeps the contents this run parsed."""
+    """Folds teaser lines into sightings; keeps the contents and contexts this run parsed."""
 
     def __init__(self, known_keys: Mapping[str, str]) -> None:
         self.known_keys = known_keys  # content digest → pledge key, from the previous run
         self.parsed: dict[str, TeaserContent] = {}
         self.keys: dict[str, str | None] = {}  # this run's new content digests → pledge key
         self.sightings: dict[str, Sighting] = {}
-        self._term_keys: dict[str, str | None] = {}  # context digest → term key
+        self.contexts: dict[str, TeaserContext] = {}
+        self.new_contexts: list[TeaserContext] = []  # seen for the first time, not yet taken
 
-    def add(self, line: TeaserLine) -> None:
-        digest = line.content_digest
-        key = self.known_keys.get(digest)
-        if key is None:
-            key = self._key_of_new(line)
+    def add(self, lines: Iterable[TeaserLine]) -> None:
+        known, sightings, contexts = self.known_keys, self.sightings, self.contexts
+        for line in lines:
+            digest = line.content_digest
+            key = known.get(digest) or self._key_of_new(line)
             if key is None:
-                return  # neither URL nor title: nothing to identify it by
-        sighting = self.sightings.get(key)
-        if sighting is None:
-            sighting = self.sightings[key] = Sighting(key, first_listing_url=line.listing_url)
-        context = line.context
-        sighting.pairs.append(digest + context.digest)
-        sighting.contents[digest] = sighting.contents.get(digest, 0) + 1
-        tkey = self.term_key_of(context)
-        if tkey:
-            sighting.term_keys.add(tkey)
+                continue  # neither URL nor title: nothing to identify it by
+            sighting = sightings.get(key)
+            if sighting is None:
+                sighting = sightings[key] = Sighting(key, line.listing_url)
+            context = line.context
+            sighting.pairs.append(digest + context.digest)
+            if context.digest not in contexts:
+                contexts[context.digest] = context
+                self.new_contexts.append(context)
+
+    def take_new_contexts(self) -> list[TeaserContext]:
+        taken, self.new_contexts = self.new_contexts, []
+        return taken
+
+    def term_keys(self, sighting: Sighting) -> set[str]:
+        keys = (self.contexts[d].term_key for d in sighting.context_digests())
+        return {key for key in keys if key}
 
     def _key_of_new(self, line: TeaserLine) -> str | None:
         digest = line.content_digest
@@ -74,12 +90,6 @@ class SightingCollector:
             key = nz.title_key(title) if title else None
         self.keys[digest] = key
         return key
-
-    def term_key_of(self, context: TeaserContext) -> str | None:
-        tkey = self._term_keys.get(context.digest, "")
-        if tkey == "":
-            tkey = self._term_keys[context.digest] = term_key(context.term_url, context.term)
-        return tkey
 
 
 def changed_keys(sightings: Mapping[str, Sighting], states: Mapping[str, PledgeState]) -> set[str]:
@@ -110,7 +120,8 @@ def merge_changed(session: Session, collector: SightingCollector,
     """Merged pledges for the changed sightings, reading back the contents this run skipped."""
     keys = changed_keys(collector.sightings, states)
     contents: dict[str, TeaserContent] = collector.parsed
-    wanted = {d for key in keys for d in collector.sightings[key].contents if d not in contents}
+    counts = {key: collector.sightings[key].contents() for key in keys}
+    wanted = {d for key in keys for d in counts[key] if d not in contents}
     if wanted:
         contents = dict(contents)
         contents.update((d, content_of(data)) for d, data in repo.load_raw(session, wanted).items())
@@ -118,6 +129,6 @@ def merge_changed(session: Session, collector: SightingCollector,
     for key, sighting in collector.sightings.items():
         if key in keys:
             merged[key] = merge_sighting(
-                key, ((contents[d], n) for d, n in sighting.contents.items()),
-                sighting.term_keys, sighting.first_listing_url)
+                key, ((contents[d], n) for d, n in counts[key].items()),
+                collector.term_keys(sighting), sighting.first_listing_url)
     return merged
