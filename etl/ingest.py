@@ -205,11 +205,9 @@ class _PageWriter:
     def __init__(self, session: Session, run_id: int, known: Mapping[str, str]) -> None:
         self.session, self.run_id = session, run_id
         self.open_pages = repo.load_open_pages(session)
+        # Digests surely stored already; any other is looked up before it is inserted.
         self.known: set[str] = set(known)
-        for page in self.open_pages.values():
-            self.known.update(page.teaser_digests)
-            self.known.update(page.teaser_contexts or ())
-            self.known.add(page.raw_digest)
+        self.known.update(page.raw_digest for page in self.open_pages.values())
         self.new_content: dict[str, bytes] = {}
         self.closed: list[int] = []
         self.opened: list[dict[str, Any]] = []
@@ -241,7 +239,8 @@ class _PageWriter:
         self.seq += 1
         previous = self.open_pages.pop(url, None)
         if previous is not None and previous.raw_digest == page_digest \
-                and previous.teaser_digests == contents and previous.teaser_contexts == contexts:
+                and previous.teaser_digests == bytes.fromhex("".join(contents)) \
+                and previous.teaser_contexts == bytes.fromhex("".join(contexts)):
             return  # the same page as last time: its open interval simply continues
         if previous is not None:
             self.closed.append(previous.id)

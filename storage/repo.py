@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import LargeBinary, and_, bindparam, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -55,14 +55,12 @@ class OpenVersion:
 
 @dataclass(slots=True)
 class OpenPage:
+    """A page's open observation, its digest lists kept packed: only compared, never read."""
+
     id: int
-    status: int | None
-    ok: bool
-    error: str | None
-    teasers: int
     raw_digest: str
-    teaser_digests: list[str]
-    teaser_contexts: list[str] | None
+    teaser_digests: bytes
+    teaser_contexts: bytes | None
 
 
 def batched(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
@@ -115,11 +113,12 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
 def load_open_pages(session: Session) -> dict[str, OpenPage]:
     p = PageObservation
     rows = session.execute(
-        select(p.url, p.id, p.status, p.ok, p.error, p.teasers, p.raw_digest, p.teaser_digests,
-               p.teaser_contexts)
+        select(p.url, p.id, p.raw_digest, type_coerce(p.teaser_digests, LargeBinary),
+               type_coerce(p.teaser_contexts, LargeBinary))
         .where(p.to_run.is_(None))
     )
-    return {row[0]: OpenPage(*row[1:]) for row in rows}
+    return {row[0]: OpenPage(row[1], row[2], bytes(row[3]), None if row[4] is None else bytes(row[4]))
+            for row in rows}
 
 
 def load_terms(session: Session) -> dict[str, int]:
