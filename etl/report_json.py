@@ -6,7 +6,10 @@ stored (the JSON encoder escapes it) and nothing is truncated.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import orjson
 
 from etl.records import ChangeSet, CrawlHealth, Edited, NotSeen, PledgeView, Reclassified, TermRef
 
@@ -15,6 +18,26 @@ JSON_FORMAT_VERSION = 1
 
 def changes_to_json(changes: ChangeSet) -> dict[str, Any]:
     """Every change kind as a list of entries; each entry has at least key, url and title."""
+    return {**_head(changes), **{kind: list(entries) for kind, entries in _entries(changes)},
+            "health": health_json(changes.health)}
+
+
+def write_changes_json(changes: ChangeSet, out: BinaryIO) -> None:
+    """:func:`changes_to_json`, written entry by entry: a first run's report lists every
+    pledge, and built whole it would hold each of them several times over."""
+    head = orjson.dumps(_head(changes), option=orjson.OPT_INDENT_2)
+    out.write(head[: head.rindex(b"}")].rstrip())  # the object left open
+    for kind, entries in _entries(changes):
+        out.write(b',\n  "' + kind.encode() + b'": [')
+        separator = b"\n    "
+        for entry in entries:
+            out.write(separator + orjson.dumps(entry))
+            separator = b",\n    "
+        out.write(b"]" if separator == b"\n    " else b"\n  ]")
+    out.write(b',\n  "health": ' + orjson.dumps(health_json(changes.health)) + b"\n}\n")
+
+
+def _head(changes: ChangeSet) -> dict[str, Any]:
     return {
         "format": JSON_FORMAT_VERSION,
         "from_run": changes.from_run,
@@ -23,14 +46,17 @@ def changes_to_json(changes: ChangeSet) -> dict[str, Any]:
         "to_finished_at": changes.to_finished_at,
         "complete": changes.complete,
         "counts": changes.counts(),
-        "new": [pledge_json(p) for p in changes.new],
-        "edited": [edited_json(e) for e in changes.edited],
-        "removed": [pledge_json(p) for p in changes.removed],
-        "reclassified": [reclassified_json(r) for r in changes.reclassified],
-        "restored": [pledge_json(p) for p in changes.restored],
-        "not_seen": [not_seen_json(n) for n in changes.not_seen],
-        "health": health_json(changes.health),
     }
+
+
+def _entries(changes: ChangeSet) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """Each change kind and its entries, made one at a time."""
+    yield "new", map(pledge_json, changes.new)
+    yield "edited", map(edited_json, changes.edited)
+    yield "removed", map(pledge_json, changes.removed)
+    yield "reclassified", map(reclassified_json, changes.reclassified)
+    yield "restored", map(pledge_json, changes.restored)
+    yield "not_seen", map(not_seen_json, changes.not_seen)
 
 
 def pledge_json(pledge: PledgeView) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import orjson
 
 from pledgewatch.cli import db_option, main
 from pledgewatch.errors import InputError
@@ -65,12 +64,12 @@ def _say_ingested(result: IngestResult) -> None:
 
 def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) -> None:
     from etl.changes import changes_between
-    from etl.report_json import changes_to_json
+    from etl.report_json import write_changes_json
 
     with factory() as session:
         changes = changes_between(session, None, run_id)
-    (folder / f"run-{run_id}.json").write_bytes(
-        orjson.dumps(changes_to_json(changes), option=orjson.OPT_INDENT_2))
+    with (folder / f"run-{run_id}.json").open("wb") as out:
+        write_changes_json(changes, out)
 
 
 @main.command()

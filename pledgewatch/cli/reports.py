@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -33,14 +34,16 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
     from etl.changes import changes_between
     from etl.report import render_report, write_report_files
     from etl.report_filter import ReportFilter
-    from etl.report_json import changes_to_json
+    from etl.report_json import changes_to_json, write_changes_json
     from storage.db import open_session
 
     with open_session(db_url) as session:
         changes = ReportFilter(vocabularies, terms).apply(changes_between(session, from_run, to_run))
     if output_format == "json" and out_dir is None:
         # JSON alone needs no rendering: on a 50,000-pledge baseline that is most of the work.
-        click.echo(json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2))
+        sys.stdout.flush()
+        write_changes_json(changes, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
         return
     report = render_report(changes, site_name=site_name)
     if out_dir is not None:

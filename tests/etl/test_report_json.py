@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
+from dataclasses import replace
 
 from etl.records import ChangeSet, NotSeen
-from etl.report_json import changes_to_json
+from etl.report_json import changes_to_json, write_changes_json
 from tests.support.sample_changes import M4SD, SFAX, SUBNATIONAL, WELCOMING, edited, sample_changes
 
 
@@ -52,3 +54,14 @@ def test_json_round_trips_hostile_text_unchanged():
 
 def _fields(pledge):
     return {name: getattr(pledge, name) for name in pledge.__slots__}
+
+
+def test_the_streamed_json_is_the_same_data_as_the_json_built_whole() -> None:
+    changes = sample_changes()
+    out = io.BytesIO()
+    write_changes_json(changes, out)
+    assert json.loads(out.getvalue()) == json.loads(json.dumps(changes_to_json(changes)))
+    empty = replace(changes, new=(), edited=(), removed=(), reclassified=(), restored=(), not_seen=())
+    out = io.BytesIO()
+    write_changes_json(empty, out)
+    assert json.loads(out.getvalue())["new"] == [] and json.loads(out.getvalue())["counts"]
