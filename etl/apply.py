@@ -38,7 +38,7 @@ class _Writes:
     closed_versions: list[int] = field(default_factory=list)
     raw_hashes: list[dict] = field(default_factory=list)  # same content, new raw text
     memberships: list[dict] = field(default_factory=list)
-    closed_memberships: list[tuple[int, int]] = field(default_factory=list)
+    closed_memberships: list[int] = field(default_factory=list)
     presences: list[dict] = field(default_factory=list)
     absences: list[dict] = field(default_factory=list)
     sightings: list[dict] = field(default_factory=list)  # what each re-read pledge's run read
@@ -63,7 +63,7 @@ def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sightin
         pledge_id = ids[key]
         _apply_version(run_id, pledge_id, pledge, versions.get(pledge_id), writes, session)
         now = {term_ids[t] for t in pledge.term_keys if t in term_ids}
-        kept = _apply_memberships(run_id, pledge_id, now, members.get(pledge_id, set()),
+        kept = _apply_memberships(run_id, pledge_id, now, members.get(pledge_id, {}),
                                   tallies_complete, writes)
         sighting = sightings.get(key)
         exact = sighting is not None and not kept and key not in absorbed
@@ -184,29 +184,31 @@ def _apply_version(run_id: int, pledge_id: int, pledge: MergedPledge, open_: rep
         "from_run": run_id, "first_page_url": (pledge.first_page_url or "")[:2000] or None})
 
 
-def _apply_memberships(run_id: int, pledge_id: int, now: set[int], before: set[int],
+def _apply_memberships(run_id: int, pledge_id: int, now: set[int], before: dict[int, int],
                        complete_terms: set[int], writes: _Writes) -> bool:
     """Open and close memberships; True when one was kept open though not seen."""
     kept = False
-    for term_id in now - before:
+    for term_id in now - before.keys():
         writes.memberships.append({"pledge_id": pledge_id, "term_id": term_id, "from_run": run_id})
-    for term_id in before - now:
+    for term_id, membership_id in before.items():
+        if term_id in now:
+            continue
         if term_id in complete_terms:  # an incomplete term says nothing about its members
-            writes.closed_memberships.append((pledge_id, term_id))
+            writes.closed_memberships.append(membership_id)
         else:
             kept = True
     return kept
 
 
 def _apply_absences(session: Session, run_id: int, states: dict[str, repo.PledgeState],
-                    seen: set[int], members: dict[int, set[int]], complete_terms: set[int],
+                    seen: set[int], members: dict[int, dict[int, int]], complete_terms: set[int],
                     run_complete: bool, policy: ChangePolicy, result: ApplyResult,
                     writes: _Writes) -> None:
     present = [s for s in states.values() if s.present and s.id not in seen]
     candidates = []
     for state in present:
-        terms = members.get(state.id, set())
-        incomplete = terms - complete_terms
+        terms = members.get(state.id, {})
+        incomplete = terms.keys() - complete_terms
         provable = not incomplete if terms else run_complete
         if not provable:
             reason = f"not seen: {len(incomplete) or 'its'} term(s) not crawled completely"
@@ -236,7 +238,7 @@ def _apply_absences(session: Session, run_id: int, states: dict[str, repo.Pledge
 
 
 def _remove(session: Session, run_id: int, removed: list[repo.PledgeState],
-            members: dict[int, set[int]], writes: _Writes) -> None:
+            members: dict[int, dict[int, int]], writes: _Writes) -> None:
     ids = [s.id for s in removed]
     for chunk in repo.batched(ids):
         session.execute(update(Pledge).where(Pledge.id.in_(chunk)).values(present=False))
@@ -244,7 +246,7 @@ def _remove(session: Session, run_id: int, removed: list[repo.PledgeState],
     for state in removed:
         writes.absences.append({"run_id": run_id, "pledge_id": state.id, "provable": True,
                                 "reason": "removed"})
-        writes.closed_memberships.extend((state.id, t) for t in members.get(state.id, ()))
+        writes.closed_memberships.extend(members.get(state.id, {}).values())
 
 
 def _write(session: Session, run_id: int, writes: _Writes) -> None:
@@ -252,7 +254,7 @@ def _write(session: Session, run_id: int, writes: _Writes) -> None:
     for chunk in repo.batched(writes.raw_hashes, 5000):
         session.execute(update(PledgeVersion), list(chunk))
     repo.insert_rows(session, PledgeVersion, writes.versions)
-    repo.close_memberships(session, writes.closed_memberships, run_id)
+    repo.close_rows(session, Membership, writes.closed_memberships, run_id)
     repo.insert_rows(session, Membership, writes.memberships)
     repo.insert_rows(session, Presence, writes.presences)
     repo.insert_rows(session, Absence, writes.absences)

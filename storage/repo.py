@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import LargeBinary, and_, bindparam, func, insert, select, type_coerce, update
+from sqlalchemy import LargeBinary, and_, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -89,15 +89,17 @@ def load_open_versions(session: Session, pledge_ids: Sequence[int]) -> dict[int,
     return found
 
 
-def load_open_memberships(session: Session, pledge_ids: Sequence[int]) -> dict[int, set[int]]:
-    members: dict[int, set[int]] = defaultdict(set)
+def load_open_memberships(session: Session, pledge_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+    """Pledge → term → the open membership's id (closed by id: the (pledge, term) pair is
+    not what SQLite's planner picks an index for)."""
+    members: dict[int, dict[int, int]] = defaultdict(dict)
     for chunk in batched(sorted(pledge_ids)):
         rows = session.execute(
-            select(Membership.pledge_id, Membership.term_id)
+            select(Membership.pledge_id, Membership.term_id, Membership.id)
             .where(Membership.to_run.is_(None), Membership.pledge_id.in_(chunk))
         )
-        for pledge_id, term_id in rows:
-            members[pledge_id].add(term_id)
+        for pledge_id, term_id, membership_id in rows:
+            members[pledge_id][term_id] = membership_id
     return members
 
 
@@ -161,16 +163,6 @@ def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
 def close_rows(session: Session, model: Any, ids: Sequence[int], run_id: int) -> None:
     for chunk in batched(ids):
         session.execute(update(model).where(model.id.in_(chunk)).values(to_run=run_id))
-
-
-def close_memberships(session: Session, pairs: Sequence[tuple[int, int]], run_id: int) -> None:
-    if not pairs:
-        return
-    m = Membership
-    statement = (update(m).where(m.pledge_id == bindparam("p"), m.term_id == bindparam("t"),
-                                 m.to_run.is_(None))
-                 .values(to_run=run_id).execution_options(synchronize_session=False))
-    session.connection().execute(statement, [{"p": p, "t": t} for p, t in pairs])
 
 
 def close_presences(session: Session, pledge_ids: Sequence[int], run_id: int) -> None:
