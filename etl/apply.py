@@ -65,6 +65,9 @@ def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sightin
         now = {term_ids[t] for t in pledge.term_keys if t in term_ids}
         kept = _apply_memberships(run_id, pledge_id, now, members.get(pledge_id, {}),
                                   tallies_complete, writes)
+        if len(writes.memberships) >= 20_000:  # a first run opens ~8 per pledge: written as we go
+            repo.insert_rows(session, Membership, writes.memberships)
+            writes.memberships.clear()
         sighting = sightings.get(key)
         exact = sighting is not None and not kept and key not in absorbed
         writes.sightings.append({

@@ -38,6 +38,7 @@ _LISTING_MARK = b',"listing_url":'
 _VOCABULARY_MARK = b',"vocabulary":'
 _PLACE_SET = frozenset(PLACE_FIELDS)
 _OPTIONAL_STR = (str, type(None))
+_DIGEST_CACHE = 20_000
 _CONTENT_TYPES = {name: SCHEMAS["teaser"][name] for name in CONTENT_FIELDS}
 _CONTEXT_REQUIRED = {name: SCHEMAS["teaser"][name] for name in ("term", "term_url")}
 
@@ -81,7 +82,9 @@ class TeaserSplitter:
 
     def __init__(self) -> None:
         self._contexts: dict[bytes, TeaserContext] = {}  # by context bytes as written
-        self._digests: dict[bytes, str] = {}  # content bytes → digest: pledges repeat in a run
+        # Content bytes → digest: a pledge's text repeats on each of its term pages. Bounded,
+        # since the keys are whole texts: a few thousand cover the pages a pledge spans.
+        self._digests: dict[bytes, str] = {}
 
     def fast(self, raw: bytes, line_number: int) -> TeaserLine | None:
         """The split of a line in the crawl's own field order, or None to take the slow path.
@@ -111,6 +114,8 @@ class TeaserSplitter:
         content_data = raw[:term] + b"}"
         digest = self._digests.get(content_data)
         if digest is None:
+            if len(self._digests) >= _DIGEST_CACHE:
+                self._digests.clear()
             digest = self._digests[content_data] = digest_of(content_data)
         listing_url = place.get("listing_url", _MISSING)
         position = place.get("position", _MISSING)
