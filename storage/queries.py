@@ -58,9 +58,11 @@ def touched_between(session: Session, after: int, upto: int) -> set[int]:
 def pledge_views(session: Session, run_id: int, pledge_ids: Collection[int] | None = None,
                  *, listed_only: bool = True) -> dict[int, PledgeView]:
     """Pledges as they stood at ``run_id`` (listed ones only, unless ``listed_only`` is False)."""
-    query = (select(Pledge.id, Pledge.key, Pledge.url, PledgeVersion)
-             .join(PledgeVersion, PledgeVersion.pledge_id == Pledge.id)
-             .where(valid_at(PledgeVersion, run_id)))
+    v = PledgeVersion
+    query = (select(Pledge.id, Pledge.key, Pledge.url, v.title, v.author, v.submitted, v.summary,
+                    v.number, v.from_run)
+             .join(v, v.pledge_id == Pledge.id)
+             .where(valid_at(v, run_id)))
     if listed_only:
         query = query.join(Presence, and_(Presence.pledge_id == Pledge.id, valid_at(Presence, run_id)))
     rows = []
@@ -68,22 +70,23 @@ def pledge_views(session: Session, run_id: int, pledge_ids: Collection[int] | No
         scoped = query if chunk is None else query.where(Pledge.id.in_(chunk))
         rows.extend(session.execute(scoped))
     terms = terms_of(session, run_id, [row[0] for row in rows])
-    return {pid: PledgeView(key=key, url=url, title=v.title, author=v.author, submitted=v.submitted,
-                            summary=v.summary, terms=tuple(sorted(terms.get(pid, ()))),
-                            version=v.number, first_seen_run=v.from_run)
-            for pid, key, url, v in rows}
+    return {pid: PledgeView(key=key, url=url, title=title, author=author, submitted=submitted,
+                            summary=summary, terms=tuple(sorted(terms.get(pid, ()))),
+                            version=number, first_seen_run=first)
+            for pid, key, url, title, author, submitted, summary, number, first in rows}
 
 
 def terms_of(session: Session, run_id: int, pledge_ids: Iterable[int]) -> dict[int, list[TermRef]]:
+    """Each pledge's terms at ``run_id``; one TermRef per term, shared by all its pledges."""
+    refs = {term_id: TermRef(key, name, vocabulary, url) for term_id, key, name, vocabulary, url
+            in session.execute(select(Term.id, Term.key, Term.name, Vocabulary.name, Term.url)
+                               .outerjoin(Vocabulary, Vocabulary.id == Term.vocabulary_id))}
     found: dict[int, list[TermRef]] = defaultdict(list)
-    query = (select(Membership.pledge_id, Term.key, Term.name, Vocabulary.name, Term.url)
-             .join(Term, Term.id == Membership.term_id)
-             .outerjoin(Vocabulary, Vocabulary.id == Term.vocabulary_id)
-             .where(valid_at(Membership, run_id)))
+    query = select(Membership.pledge_id, Membership.term_id).where(valid_at(Membership, run_id))
     for chunk in _chunks(list(pledge_ids)):
         scoped = query if chunk is None else query.where(Membership.pledge_id.in_(chunk))
-        for pledge_id, key, name, vocabulary, url in session.execute(scoped):
-            found[pledge_id].append(TermRef(key, name, vocabulary, url))
+        for pledge_id, term_id in session.execute(scoped):
+            found[pledge_id].append(refs[term_id])
     return found
 
 
