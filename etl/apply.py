@@ -42,6 +42,7 @@ class _Writes:
     presences: list[dict] = field(default_factory=list)
     absences: list[dict] = field(default_factory=list)
     sightings: list[dict] = field(default_factory=list)  # what each re-read pledge's run read
+    versions_written: int = 0
 
 
 def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sighting],
@@ -65,9 +66,7 @@ def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sightin
         now = {term_ids[t] for t in pledge.term_keys if t in term_ids}
         kept = _apply_memberships(run_id, pledge_id, now, members.get(pledge_id, {}),
                                   tallies_complete, writes)
-        if len(writes.memberships) >= 20_000:  # a first run opens ~8 per pledge: written as we go
-            repo.insert_rows(session, Membership, writes.memberships)
-            writes.memberships.clear()
+        _write_early(session, writes)
         sighting = sightings.get(key)
         exact = sighting is not None and not kept and key not in absorbed
         writes.sightings.append({
@@ -76,8 +75,19 @@ def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sightin
     _apply_absences(session, run_id, states, seen, members, tallies_complete, run_complete,
                     policy, result, writes)
     _write(session, run_id, writes)
-    result.new_versions = len(writes.versions)
+    result.new_versions = writes.versions_written
     return result
+
+
+def _write_early(session: Session, writes: _Writes) -> None:
+    """A first run makes a version and ~8 memberships per pledge: written as they come."""
+    if len(writes.memberships) >= 20_000:
+        repo.insert_rows(session, Membership, writes.memberships)
+        writes.memberships.clear()
+    if len(writes.versions) >= 5_000:
+        repo.insert_rows(session, PledgeVersion, writes.versions)
+        writes.versions_written += len(writes.versions)
+        writes.versions.clear()
 
 
 def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.PledgeState]
@@ -257,6 +267,7 @@ def _write(session: Session, run_id: int, writes: _Writes) -> None:
     for chunk in repo.batched(writes.raw_hashes, 5000):
         session.execute(update(PledgeVersion), list(chunk))
     repo.insert_rows(session, PledgeVersion, writes.versions)
+    writes.versions_written += len(writes.versions)
     repo.close_rows(session, Membership, writes.closed_memberships, run_id)
     repo.insert_rows(session, Membership, writes.memberships)
     repo.insert_rows(session, Presence, writes.presences)

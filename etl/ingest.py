@@ -105,6 +105,7 @@ def derive_run(session: Session, run: Run, chunks: Iterable[PageChunk], meta: Ru
     complete = crawl.get("reason") == "finished" and counts.failed == 0 and counts.ok > 0
     states = repo.load_pledges(session) if states is None else states
     merged = merge_changed(session, collector, states)
+    collector.parsed.clear()  # merged pledges hold what is needed; a first run parsed every text
     applied = apply_pledges(session, run.id, collector.sightings, merged, states, term_ids,
                             tallies_complete=_complete_ids(session, run.id), run_complete=complete,
                             policy=policy)
