@@ -11,7 +11,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from pledgewatch.errors import InputError
@@ -23,6 +26,7 @@ ALLOWED_HOSTS = frozenset({"gfmd.org", "www.gfmd.org"})
 LOOPBACK_NAMES = frozenset({"localhost"})
 
 RECORD_PATH = re.compile(r"^/pfp/ppd/(\d+)$")
+_SLASHES = re.compile(r"/{2,}")
 CONTRIBUTE_PATH = "/pfp/ppd/contribute"
 STATIC_SUFFIXES = (
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".css", ".js", ".pdf", ".doc", ".docx",
@@ -100,6 +104,34 @@ TERM_NAMES: dict[str, str] = {
 }
 
 
+_URL_CACHE_SIZE = 4096  # answers kept per function
+_URL_CACHE_MAX_CHARS = 2048  # calls with a longer URL (hostile pages) are never kept
+
+_Answer = TypeVar("_Answer")
+
+
+def _remembered(function: Callable[..., _Answer]) -> Callable[..., _Answer]:
+    """``function`` (pure) with its recent answers kept.
+
+    A crawl asks the URL functions about the same few URLs (the page's own, its term's, the
+    next page's) a dozen times per page, from the spider and the parser. The cache is bounded
+    in entries and in URL length, so memory stays flat however long the crawl and whatever
+    the pages link to.
+    """
+    cached = lru_cache(maxsize=_URL_CACHE_SIZE)(function)
+
+    @wraps(function)
+    def remembered(url: str, *args: object, **kwargs: object) -> _Answer:
+        keep = isinstance(url, str) and len(url) <= _URL_CACHE_MAX_CHARS
+        if keep and (args or kwargs):  # a base URL, a page number
+            keep = all(not isinstance(a, str) or len(a) <= _URL_CACHE_MAX_CHARS
+                       for a in (*args, *kwargs.values()))
+        return cached(url, *args, **kwargs) if keep else function(url, *args, **kwargs)
+
+    return remembered
+
+
+@_remembered
 def _is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True
@@ -111,6 +143,8 @@ def _is_loopback(host: str) -> bool:
 
 def _page_param(query: str) -> int:
     """Drupal's ``?page=N``; a multi-pager value ``"2,0"`` counts by its first number."""
+    if not query:  # most URLs: nothing to parse
+        return 0
     for key, value in parse_qsl(query, keep_blank_values=True):
         if key == "page":
             head = value.split(",", 1)[0].strip()
@@ -118,6 +152,7 @@ def _page_param(query: str) -> int:
     return 0
 
 
+@_remembered
 def canonical_url(url: str, base: str | None = None, *, fetch_base: str | None = None) -> str:
     """Return the one canonical form of a gfmd.org URL.
 
@@ -139,13 +174,14 @@ def canonical_url(url: str, base: str | None = None, *, fetch_base: str | None =
     on_site = host in ALLOWED_HOSTS or _is_loopback(host) or parts.netloc.lower() == fetch_host
     if not on_site:
         return parts._replace(fragment="").geturl()
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = _SLASHES.sub("/", parts.path or "/")
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     page = _page_param(parts.query)
     return f"{SITE}{path}" + (f"?page={page}" if page > 0 else "")
 
 
+@_remembered
 def is_site_url(url: str) -> bool:
     """True for gfmd.org URLs (either host, either scheme); mirrors and others are False."""
     parts = urlsplit(url.strip())
@@ -157,6 +193,7 @@ def _site_path(url: str) -> str | None:
     return urlsplit(canonical).path if canonical.startswith(SITE + "/") else None
 
 
+@_remembered
 def record_path(url: str) -> str | None:
     """``/pfp/ppd/<nid>`` for a record URL, else None: the pledge key when a link exists."""
     path = _site_path(url)
@@ -177,6 +214,7 @@ def _is_static_or_feed(path: str) -> bool:
     )
 
 
+@_remembered
 def is_listing_url(url: str) -> bool:
     """A term listing: on the site, not a record, the submission form, a static file or a feed."""
     path = _site_path(url)
@@ -189,11 +227,13 @@ def is_listing_url(url: str) -> bool:
     return not _is_static_or_feed(path)
 
 
+@_remembered
 def page_number(url: str) -> int:
     """0-based ``?page=N`` of a URL; 0 when absent."""
     return _page_param(urlsplit(url).query)
 
 
+@_remembered
 def with_page(url: str, n: int) -> str:
     """The canonical URL of page ``n`` of the same listing."""
     if n < 0:
@@ -207,6 +247,7 @@ def term_url_of(url: str) -> str:
     return with_page(url, 0)
 
 
+@_remembered
 def vocabulary_of(url: str) -> str | None:
     """The vocabulary (URL prefix) of a listing URL, e.g. ``"contributors"``.
 
@@ -227,6 +268,7 @@ def vocabulary_of(url: str) -> str | None:
     return None
 
 
+@_remembered
 def tid_of(url: str) -> int | None:
     """The term id of a ``/taxonomy/term/<tid>`` URL (feeds included), else None."""
     match = re.search(r"/taxonomy/term/(\d{1,9})(?:/feed)?/?$", urlsplit(url).path)

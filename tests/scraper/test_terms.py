@@ -148,3 +148,17 @@ def test_terms_file_that_is_not_a_list_is_an_input_error(tmp_path: Path) -> None
     path.write_text("terms = 3\n")
     with pytest.raises(InputError, match="expected a list"):
         load_terms_file(path)
+
+
+
+def test_calls_with_huge_urls_bypass_the_url_caches() -> None:
+    huge = "https://gfmd.org/contributors/" + "x" * 100_000
+    calls = [(canonical_url, (huge,), {}), (canonical_url, ("/pfp/ppd/1",), {"base": huge}),
+             (is_listing_url, (huge,), {}), (vocabulary_of, (huge,), {})]
+    for function, args, kwargs in calls:
+        cells = [cell.cell_contents for cell in function.__closure__]
+        cache = next(c for c in cells if hasattr(c, "cache_info"))
+        before = cache.cache_info()
+        assert function(*args, **kwargs) == function.__wrapped__(*args, **kwargs)
+        after = cache.cache_info()
+        assert (after.hits, after.misses) == (before.hits, before.misses)
