@@ -82,7 +82,8 @@ class _PageParts:
             tag = element.tag
             if tag == _DIV:
                 classes = element.get("class")
-                if classes and _TEASER_ROOT_CLASS in classes and _is_word(classes, _TEASER_ROOT_CLASS):
+                if (classes and _TEASER_ROOT_CLASS in classes
+                        and _is_word(classes, _TEASER_ROOT_CLASS)):
                     roots.append(element)
             elif tag == _FEED_ICON_TAG:
                 classes = element.get("class")
