@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 @main.command()
 @click.argument("run_files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--changes-json", "changes_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--changes-json", "changes_dir", metavar="DIR",
+              type=click.Path(path_type=Path, file_okay=False),
               help="After each run, write what it changed to DIR/run-ID.json "
                    "(the same JSON as `diff --format json`).")
 @db_option
