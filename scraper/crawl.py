@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pledgewatch.errors import InputError, PledgewatchError
 from scraper import settings as _project_settings
 from scraper.fixture_site import FixtureServer, load_site
@@ -80,9 +82,9 @@ def summarize(out: Path) -> CrawlSummary | None:
         return None
     counts = {"teaser": 0, "term": 0, "new": 0}
     crawl: dict[str, Any] | None = None
-    with out.open(encoding="utf-8") as lines:
+    with out.open("rb") as lines:
         for line in lines:
-            record = json.loads(line)
+            record = _loads(line)
             kind = record.get("type")
             if kind in counts:
                 counts[kind] += 1
@@ -94,6 +96,16 @@ def summarize(out: Path) -> CrawlSummary | None:
         out, crawl["reason"], crawl["source"], crawl["pages_ok"], crawl["pages_failed"],
         counts["teaser"], counts["term"], counts["new"],
     )
+
+
+def _loads(line: bytes) -> Any:
+    """``json.loads`` of one UTF-8 run-file line; orjson first, it reads a 2,000-page run in
+    a fraction of the time. What it refuses (NaN, integers beyond 64 bits, lone surrogates,
+    anything broken) goes to ``json`` as before, to be read or to fail the same way."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line.decode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +197,10 @@ def _die_with_parent() -> None:
 
 def _child(argv: list[str]) -> int:
     """Entry point of the child process: one crawl, then exit."""
+    # Imported here, near the bottom of the stack, rather than by Scrapy during engine start:
+    # its TLS module builds deprecated aliases that read every frame of the call stack
+    # (inspect.stack), which is three times deeper there (~0.1 s of each crawl's start).
+    import scrapy.core.downloader.handlers.http11  # noqa: F401
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
