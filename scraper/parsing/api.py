@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pledgewatch.errors import InputError
-from scraper.parsing.decode import detect_format, to_text
+from scraper.parsing.decode import detect_format, to_text_and_utf8
 from scraper.parsing.html import parse_html
 from scraper.parsing.model import Listing
 from scraper.parsing.text import parse_text
@@ -22,6 +22,6 @@ def parse_listing(body: bytes | str, url: str | None = None, format: Format = "a
     """
     if format not in ("auto", "html", "text"):
         raise InputError(f"unknown format {format!r}: use auto, html or text")
-    text = to_text(body)
+    text, utf8 = to_text_and_utf8(body)
     chosen = detect_format(text) if format == "auto" else format
-    return parse_html(text, url) if chosen == "html" else parse_text(text, url)
+    return parse_html(text, url, utf8) if chosen == "html" else parse_text(text, url)

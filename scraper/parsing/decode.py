@@ -24,35 +24,48 @@ def to_text(body: bytes | str) -> str:
 
     Raises :class:`UnreadableInput` for empty, oversized, binary or undecodable input.
     """
+    return to_text_and_utf8(body)[0]
+
+
+def to_text_and_utf8(body: bytes | str) -> tuple[str, bytes | None]:
+    """:func:`to_text`, with the text's UTF-8 encoding when it is at hand anyway (the page was
+    UTF-8, or the text was encoded to check it), else None: the HTML parser reads bytes, and
+    a page is otherwise encoded three times over."""
     if isinstance(body, str):
         text = body
         if len(text) > MAX_BODY_BYTES:
             raise UnreadableInput(f"page is larger than {MAX_BODY_BYTES // 2**20} MB")
         try:
-            text.encode("utf-8")
+            utf8: bytes | None = text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise UnreadableInput(f"page text has invalid characters: {error.reason}") from None
     else:
         if len(body) > MAX_BODY_BYTES:
             raise UnreadableInput(f"page is larger than {MAX_BODY_BYTES // 2**20} MB")
-        text = _decode_bytes(body)
-    _check_text(text)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        text, utf8 = _decode_bytes(body)
+    _check_text(text, utf8)
+    if "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    return text, utf8
 
 
-def _decode_bytes(body: bytes) -> str:
+def _decode_bytes(body: bytes) -> tuple[str, bytes | None]:
+    """The text, and ``body`` itself (BOM removed) when that is the text's UTF-8 encoding."""
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return body.decode("utf-16")
+            return body.decode("utf-16"), None
         except UnicodeDecodeError:
             raise UnreadableInput("page claims UTF-16 but does not decode") from None
     if b"\x00" in body:
         raise UnreadableInput("page contains NUL bytes: binary data, not a saved page")
     for encoding in _candidate_encodings(body):
         try:
-            return body.decode(encoding)
+            text = body.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+        if encoding == "utf-8-sig":
+            return text, body[len(codecs.BOM_UTF8):] if body.startswith(codecs.BOM_UTF8) else body
+        return text, None
     raise UnreadableInput("page is not text in UTF-8, its declared charset or Windows-1252")
 
 
@@ -65,10 +78,10 @@ def _candidate_encodings(body: bytes) -> list[str]:
     return encodings
 
 
-def _check_text(text: str) -> None:
-    if not text.strip():
+def _check_text(text: str, utf8: bytes | None = None) -> None:
+    if not text or text.isspace():
         raise UnreadableInput("page is empty")
-    encoded = text.encode("utf-8", "surrogatepass")
+    encoded = utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")
     controls = len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))  # = len(_CONTROL.findall(text))
     if controls > max(2, len(text) * MAX_CONTROL_SHARE):
         raise UnreadableInput(

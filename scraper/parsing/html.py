@@ -15,7 +15,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from lxml import etree
-from parsel.selector import create_root_node
 
 from scraper.parsing import selectors as css
 from scraper.parsing.html_body import body_summary
@@ -33,10 +32,9 @@ _CANONICAL_RECORD = re.compile(re.escape(SITE) + r"/pfp/ppd/[0-9]+")
 _RECORD_PATH = re.compile(r"/pfp/ppd/[0-9]+")
 
 
-def parse_html(text: str, url: str | None) -> Listing:
-    # The tree parsel's Selector(text=..., type="html") builds, with lxml's plain element
-    # classes: lxml.html.HTMLParser differs only by a per-node Python class lookup.
-    page = create_root_node(text, etree.HTMLParser, base_url=None, huge_tree=True)
+def parse_html(text: str, url: str | None, utf8: bytes | None = None) -> Listing:
+    """``utf8``, when given, is ``text.encode("utf-8")``, which the tree is parsed from."""
+    page = _tree(text, utf8)
     parts = _PageParts(page)
     base = url or SITE
     teasers = [_teaser(root, base) for root in parts.teaser_roots()[:MAX_TEASERS]]
@@ -54,6 +52,39 @@ def parse_html(text: str, url: str | None) -> Listing:
         empty_term=not teasers and _has_empty_message(page),
         teasers=teasers,
     )
+
+
+def _tree(text: str, utf8: bytes | None) -> _Element:
+    """The tree parsel's ``create_root_node(text, etree.HTMLParser)`` builds (what
+    ``Selector(text=..., type="html")`` holds, with lxml's plain element classes:
+    lxml.html.HTMLParser differs only by a per-node Python class lookup).
+
+    parsel strips the text, drops NUL characters and encodes it to UTF-8; when the page's
+    UTF-8 bytes are at hand and stripping them as bytes is the same (no Unicode whitespace at
+    either end), they are used as they are. The parser keeps no table of ``id`` attributes:
+    nothing here looks elements up by id.
+    """
+    body = _stripped_utf8(utf8) if utf8 is not None else None
+    if body is None:
+        body = text.strip().replace("\x00", "").encode("utf-8")
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, collect_ids=False)
+    root = etree.fromstring(body or b"<html/>", parser=parser, base_url=None)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=parser, base_url=None)
+    return root
+
+
+def _stripped_utf8(utf8: bytes) -> bytes | None:
+    """``text.strip().replace("\\x00", "").encode("utf-8")`` from ``utf8``, the text's UTF-8
+    bytes, or None when ``str.strip`` would strip more than ``bytes.strip``: the text starts
+    or ends with a non-ASCII character or one of U+001C..U+001F."""
+    stripped = utf8.strip()
+    if not stripped:
+        return None
+    first, last = stripped[0], stripped[-1]
+    if first >= 0x80 or last >= 0x80 or 0x1C <= first <= 0x1F or 0x1C <= last <= 0x1F:
+        return None
+    return stripped.replace(b"\x00", b"")
 
 
 class _PageParts:

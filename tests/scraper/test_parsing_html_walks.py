@@ -15,7 +15,7 @@ from lxml import etree
 from parsel.selector import create_root_node
 
 from scraper.parsing import selectors as css
-from scraper.parsing.html import _PageParts, _TeaserParts
+from scraper.parsing.html import _PageParts, _TeaserParts, _tree
 from scraper.render import RenderTeaser, render_listing
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -101,3 +101,18 @@ def test_the_teaser_walk_matches_the_teaser_selectors(page: etree._Element) -> N
             order = [e for e in root.iter() if e is parts.author or e is body[0]]
             expected = "after" if order[0] is body[0] else "before"
             assert parts.author_position(body[:1]) == expected
+
+
+EDGES = st.sampled_from(["", " ", "\n", "\t", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0",
+                         "\u2028", "\u3000", "\x00", "\x00 ", " \x00", "é", "x"])
+
+
+@FAST
+@given(EDGES, st.sampled_from(BASES + FRAGMENTS + ["", "\x00"]), EDGES)
+def test_the_tree_is_the_one_parsel_builds(head: str, middle: str, tail: str) -> None:
+    text = head + middle + tail
+    if not text:
+        return  # to_text refuses empty pages before the parser sees them
+    expected = etree.tostring(create_root_node(text, etree.HTMLParser, base_url=None, huge_tree=True))
+    assert etree.tostring(_tree(text, text.encode("utf-8"))) == expected
+    assert etree.tostring(_tree(text, None)) == expected
