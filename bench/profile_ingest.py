@@ -37,7 +37,7 @@ def profile(workload: Path, out: Path, *, top: int = 30) -> str:
         for label, args in (("ingest run 2", ["ingest", str(second), "--db", db_url]),
                             ("diff run 1 -> 2", ["diff", "--format", "json", "--db", db_url])):
             profiler = cProfile.Profile()
-            sink = io.StringIO()
+            sink = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # has .buffer, as stdout does
             real_stdout, sys.stdout = sys.stdout, sink  # the JSON report is not what we study
             try:
                 profiler.runcall(_cli, args)
