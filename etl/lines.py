@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from etl import normalize as nz
-from etl.runfile import _MISSING, OPTIONAL, SCHEMAS, digest_of, wrong_type
+from etl.runfile import MISSING, OPTIONAL, SCHEMAS, digest_of, wrong_type
 from pledgewatch.errors import InputError
 
 CONTENT_FIELDS = ("url", "title", "author", "submitted", "summary")
@@ -117,8 +117,8 @@ class TeaserSplitter:
             if len(self._digests) >= _DIGEST_CACHE:
                 self._digests.clear()
             digest = self._digests[content_data] = digest_of(content_data)
-        listing_url = place.get("listing_url", _MISSING)
-        position = place.get("position", _MISSING)
+        listing_url = place.get("listing_url", MISSING)
+        position = place.get("position", MISSING)
         page = place.get("page")
         if type(position) is not int or type(listing_url) not in _OPTIONAL_STR \
                 or (page is not None and type(page) is not int):
@@ -191,12 +191,12 @@ def content_of(data: bytes) -> TeaserContent:
 def _place(rest: dict[str, Any], line_number: int) -> tuple[str | None, int, int | None]:
     """Pops the positional fields (checking them): they are never part of what is stored."""
     where = f"line {line_number}"
-    listing_url = rest.pop("listing_url", _MISSING)
-    position = rest.pop("position", _MISSING)
+    listing_url = rest.pop("listing_url", MISSING)
+    position = rest.pop("position", MISSING)
     page = rest.pop("page", None)
-    if listing_url is _MISSING:
+    if listing_url is MISSING:
         raise InputError(f"{where}: teaser record is missing the field 'listing_url'")
-    if position is _MISSING:
+    if position is MISSING:
         raise InputError(f"{where}: teaser record is missing the field 'position'")
     if type(listing_url) not in SCHEMAS["teaser"]["listing_url"]:
         wrong_type(where, "listing_url", SCHEMAS["teaser"]["listing_url"], listing_url)
@@ -210,8 +210,8 @@ def _place(rest: dict[str, Any], line_number: int) -> tuple[str | None, int, int
 def _check_context(rest: dict[str, Any], line_number: int) -> None:
     where = f"line {line_number}"
     for name, types in _CONTEXT_REQUIRED.items():
-        value = rest.get(name, _MISSING)
-        if value is _MISSING:
+        value = rest.get(name, MISSING)
+        if value is MISSING:
             raise InputError(f"{where}: teaser record is missing the field {name!r}")
         if type(value) not in types:
             wrong_type(where, name, types, value)

@@ -53,7 +53,7 @@ OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
     "crawl": {"source": _OPTIONAL_STR, "parser_version": _OPTIONAL_STR},
     "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
 }
-_MISSING = object()
+MISSING = object()
 # Page fields that differ between fetches of a page that lists the same teasers: kept out of
 # the de-duplicated raw chunks. The body digest changes whenever teasers shift between pages;
 # it is kept in the page observation instead.
@@ -77,10 +77,10 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
     if schema is None:
         raise InputError(f"{where}: unknown record type {kind!r} (expected one of {sorted(SCHEMAS)})")
     for name, types in schema.items():
-        value = record.get(name, _MISSING)
+        value = record.get(name, MISSING)
         if type(value) in types:  # exact types: JSON has no subclasses, and True is not an int
             continue
-        if value is _MISSING:
+        if value is MISSING:
             raise InputError(f"{where}: {kind} record is missing the field {name!r}")
         wrong_type(where, name, types, value)
     for name, types in OPTIONAL[kind].items():
