@@ -101,9 +101,9 @@ def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_trut
 
 @pytest.fixture(scope="module")
 def big_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A run file that takes seconds to ingest: 3,000 pledges on one term."""
+    """A run file that takes seconds to ingest: 15,000 pledges on one term."""
     pledges = [P(200000 + i, f"Pledge number {i}", f"What pledge {i} promises. " * 12)
-               for i in range(3000)]
+               for i in range(15_000)]
     return write_run(tmp_path_factory.mktemp("big") / "big.jsonl", listing("big-term", pledges))
 
 
@@ -119,7 +119,7 @@ def test_an_ingest_killed_mid_transaction_leaves_no_trace(
     process = start(PLEDGEWATCH, "ingest", big_run, "--db", db_url)
     try:
         wait_for(lambda: writer_busy(db_url), 60, "the ingest's write transaction")
-        time.sleep(0.5)  # well inside: the whole file takes seconds
+        time.sleep(0.2)  # well inside: the whole file takes seconds
         assert process.poll() is None, "the ingest must still be running when it is killed"
     finally:
         kill_group(process)
