@@ -20,7 +20,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 
@@ -227,7 +227,7 @@ def _child(argv: list[str]) -> int:
     return 0
 
 
-def _exit_now(code: int) -> None:
+def _exit_now(code: int) -> NoReturn:
     """End the child without the interpreter's teardown.
 
     When the crawl has ended its output is complete: the pipeline closed the run file (and a
