@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-PHASES = ("read", "pages", "page rows", "collect", "load", "merge", "apply", "other", "diff")
+PHASES = ("read", "pages", "raw rows", "collect", "load", "merge", "apply", "other", "diff")
 
 
 class Timers:
@@ -57,12 +57,11 @@ class Timers:
 def instrument(timers: Timers) -> None:
     from etl import ingest
     from storage import repo
-    from storage.models import PageObservation
+    from storage.models import RawChunk
 
     timers.wrap_generator(ingest, "read_chunks", "read")
-    timers.wrap(ingest._PageWriter, "add", "pages")
-    timers.wrap(ingest._PageWriter, "finish", "pages")
-    timers.wrap(ingest._PageWriter, "__init__", "load")
+    timers.wrap(ingest.PageListWriter, "add", "pages")
+    timers.wrap(ingest.PageListWriter, "finish", "pages")
     timers.wrap(repo, "load_pledges", "load")
     timers.wrap(ingest.SightingCollector, "add", "collect")
     timers.wrap(ingest, "merge_changed", "merge")
@@ -72,8 +71,8 @@ def instrument(timers: Timers) -> None:
     def insert_timed(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
         started = time.perf_counter()
         insert_rows(session, model, rows)
-        if model is PageObservation:
-            timers.seconds["page rows"] += time.perf_counter() - started
+        if model is RawChunk:
+            timers.seconds["raw rows"] += time.perf_counter() - started
 
     repo.insert_rows = insert_timed
 
@@ -99,8 +98,8 @@ def run(workload: Path, runs: int) -> list[dict[str, Any]]:
                 write_changes_json(changes_between(session), out)
             phases = dict(timers.seconds)
             phases["diff"] = time.perf_counter() - started
-            # Page writes happen inside the page writer's flushes, which run within "pages".
-            measured = sum(v for k, v in phases.items() if k not in ("page rows", "diff"))
+            # Raw rows are written by the page writer's flushes, which run within "pages".
+            measured = sum(v for k, v in phases.items() if k not in ("raw rows", "diff"))
             phases["other"] = total - measured
             figures.append({"run": number, "teasers": result.teasers, "total": total, **phases})
         factory.kw["bind"].dispose()
@@ -125,10 +124,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(table(run(args.workload, args.runs)))
     print("\nread: reading and splitting lines (etl/reader.py, etl/lines.py); pages: storing raw "
-          "records and page observations, of which 'page rows' is inserting observation rows; "
-          "collect: gathering sightings; load: the pledges' and open pages' state; merge: merging changed pledges; apply: versions, "
-          "memberships, presences; other: the rest of the ingest (file digest, terms, commit); "
-          "diff: the change set and its JSON.")
+          "records and the run's page list (etl/pages.py), of which 'raw rows' is inserting raw "
+          "chunks; collect: gathering sightings; load: the pledges' state; merge: merging changed "
+          "pledges; apply: versions, memberships, presences; other: the rest of the ingest (file "
+          "digest, terms, commit); diff: the change set and its JSON.")
 
 
 if __name__ == "__main__":

@@ -102,9 +102,9 @@ def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:
 
 
 def crawl_health(session: Session, run: Run) -> CrawlHealth:
-    failed = session.execute(select(PageObservation.url, PageObservation.status, PageObservation.error)
-                             .where(queries.valid_at(PageObservation, run.id),
-                                    PageObservation.ok.is_(False)).order_by(PageObservation.url))
+    failed = sorted(((url, status, error) for url, status, error
+                     in (run.crawl_meta or {}).get("failed_pages", ())), key=lambda f: f[0]) \
+        if run.pages_digest else _observed_failures(session, run)
     incomplete = session.execute(select(Term.key, Term.name, Term.url).join(
         TermCrawl, TermCrawl.term_id == Term.id).where(TermCrawl.run_id == run.id,
                                                       TermCrawl.complete.is_(False)))
@@ -120,6 +120,14 @@ def crawl_health(session: Session, run: Run) -> CrawlHealth:
         suspect_reason="this run would have removed too many pledges at once; removals held"
         if run.suspect else None,
         crawl_finished=run.crawl_reason == "finished")
+
+
+def _observed_failures(session: Session, run: Run) -> list[tuple[str, int | None, str | None]]:
+    """Failed pages of a run ingested before page lists, from its page observations."""
+    p = PageObservation
+    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        select(p.url, p.status, p.error).where(queries.valid_at(p, run.id), p.ok.is_(False))
+        .order_by(p.url))]
 
 
 def _iso(value: object) -> str | None:

@@ -9,8 +9,7 @@ database believes, in :mod:`etl.apply`.
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,15 +20,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from etl import normalize as nz
 from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
+from etl.pages import PageListWriter
 from etl.policy import ChangePolicy
 from etl.reader import PageChunk, RunMeta, read_chunks
-from etl.runfile import digest_of, file_digest, stored_page_form
+from etl.runfile import file_digest
 from etl.sightings import SightingCollector, merge_changed
 from storage import repo
-from storage.models import PageObservation, RawChunk, Run, TermCrawl
+from storage.models import Run, TermCrawl
 from storage.types import utcnow
-
-COMPRESSION_LEVEL = 6  # zlib's default: records are small and each is stored once
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +68,11 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     meta = RunMeta()
     states = repo.load_pledges(session)
     known = known_contents(states)
-    pages = _PageWriter(session, run.id, known)
-    return derive_run(session, run, read_chunks(path, meta, known), meta, policy, states=states,
-                      known=known, on_chunk=pages.add, before_apply=pages.finish)
+    pages = PageListWriter(session, run, known)
+    result = derive_run(session, run, read_chunks(path, meta, known), meta, policy, states=states,
+                        known=known, on_chunk=pages.add, before_apply=pages.finish)
+    run.crawl_meta = {**(run.crawl_meta or {}), "failed_pages": pages.failed}
+    return result
 
 
 def known_contents(states: dict[str, repo.PledgeState]) -> dict[str, str]:
@@ -172,7 +172,7 @@ def _finish_run(run: Run, meta: RunMeta, counts: _Counts, pledges: int, complete
     run.parser_version = str(crawl.get("parser_version") or "")[:50] or None
     if str(crawl.get("source") or ""):
         run.source = f"{run.source.split(' (')[0]} ({crawl['source']})"[:500]
-    run.crawl_meta = {"crawl": crawl or None, "terms": meta.terms}
+    run.crawl_meta = {**(run.crawl_meta or {}), "crawl": crawl or None, "terms": meta.terms}
     run.complete, run.suspect = complete, applied.suspect
     run.pages_ok, run.pages_failed = counts.ok, counts.failed
     run.teasers, run.pledges_seen = counts.teasers, pledges
@@ -193,81 +193,3 @@ def _parse_time(value: Any) -> Any:
 def _duplicate_result(run: Run) -> IngestResult:
     return IngestResult(run.id, True, run.complete, run.suspect, run.pages_ok, run.pages_failed,
                         run.teasers, run.pledges_seen, 0, 0, 0, 0)
-
-
-class _PageWriter:
-    """Stores each distinct content, context and page record once; keeps page observations
-    as intervals.
-
-    Teasers are stored without their position, so when a new pledge pushes every
-    older teaser down a slot only the small per-page lists of digests change.
-    """
-
-    def __init__(self, session: Session, run_id: int, known: Mapping[str, str]) -> None:
-        self.session, self.run_id = session, run_id
-        self.open_pages = repo.load_open_pages(session)
-        # Digests surely stored already; any other is looked up before it is inserted.
-        self.known: set[str] = set(known)
-        self.known.update(page.raw_digest for page in self.open_pages.values())
-        self.new_content: dict[str, bytes] = {}
-        self.closed: list[int] = []
-        self.opened: list[dict[str, Any]] = []
-        self.seq = 0
-
-    def add(self, chunk: PageChunk) -> None:
-        contents, contexts = [], []
-        known, new = self.known, self.new_content
-        for line in chunk.teasers:
-            digest, context = line.content_digest, line.context
-            if digest not in known:
-                new[digest] = line.content_data
-            if context.digest not in known:
-                new[context.digest] = context.data
-            contents.append(digest)
-            contexts.append(context.digest)
-        page_data = stored_page_form(chunk.page) if chunk.page else b"null"
-        page_digest = digest_of(page_data)
-        if page_digest not in known:
-            new[page_digest] = page_data
-        self._observe(chunk, page_digest, contents, contexts)
-        if len(new) >= 5000 or len(self.opened) >= 5000:
-            self.flush()
-
-    def _observe(self, chunk: PageChunk, page_digest: str, contents: list[str],
-                 contexts: list[str]) -> None:
-        page = chunk.page or {}
-        url = chunk.listing_url[:2000]
-        self.seq += 1
-        previous = self.open_pages.pop(url, None)
-        if previous is not None and previous.raw_digest == page_digest \
-                and previous.teaser_digests == bytes.fromhex("".join(contents)) \
-                and previous.teaser_contexts == bytes.fromhex("".join(contexts)):
-            return  # the same page as last time: its open interval simply continues
-        if previous is not None:
-            self.closed.append(previous.id)
-        self.opened.append({
-            "url": url, "page": page.get("page"), "status": page.get("status"),
-            "ok": bool(page.get("ok", False)), "error": page.get("error"),
-            "teasers": len(contents), "body_digest": page.get("digest"),
-            "raw_digest": page_digest, "teaser_digests": contents, "teaser_contexts": contexts,
-            "seq": self.seq, "from_run": self.run_id})
-
-    def flush(self) -> None:
-        digests = list(self.new_content)
-        missing: set[str] = set()
-        for batch in repo.batched(digests):
-            missing |= repo.missing_chunks(self.session, batch)
-        repo.insert_rows(self.session, RawChunk, [
-            {"digest": d, "size": len(self.new_content[d]),
-             "data": zlib.compress(self.new_content[d], COMPRESSION_LEVEL)} for d in digests if d in missing])
-        self.known.update(digests)
-        self.new_content.clear()
-        repo.close_rows(self.session, PageObservation, self.closed, self.run_id)
-        repo.insert_rows(self.session, PageObservation, self.opened)
-        self.closed, self.opened = [], []
-
-    def finish(self) -> None:
-        self.flush()
-        # Pages fetched before but not in this run: their intervals end here.
-        repo.close_rows(self.session, PageObservation,
-                        [p.id for p in self.open_pages.values()], self.run_id)

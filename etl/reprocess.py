@@ -8,7 +8,8 @@ reports, pledge by pledge, where the new rules changed the version history.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from etl import normalize as nz
 from etl.ingest import derive_run
+from etl.pages import ListedPage, read_page_list
 from etl.policy import ChangePolicy
 from etl.reader import PageChunk, RunMeta, chunk_lines
 from storage import queries, repo
@@ -60,7 +62,7 @@ def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = 
         runs = queries.ingested_runs(session)
         for run in runs:
             meta = RunMeta(**_meta_of(run))
-            derive_run(session, run, _stored_chunks(session, run.id, meta), meta,
+            derive_run(session, run, _stored_chunks(session, run, meta), meta,
                        policy or ChangePolicy())
             run.normalizer_version = nz.NORMALIZER_VERSION
         after = _histories(session)
@@ -92,32 +94,39 @@ def _meta_of(run: Run) -> dict:
     return {"crawl": stored.get("crawl"), "terms": list(stored.get("terms") or [])}
 
 
-def _stored_chunks(session: Session, run_id: int, meta: RunMeta) -> Iterator[PageChunk]:
+def _stored_chunks(session: Session, run: Run, meta: RunMeta) -> Iterator[PageChunk]:
     """The run's pages as read back from raw storage, teasers given back their places."""
-    return chunk_lines(enumerate(_stored_lines(session, run_id), start=1), meta)
+    pages = read_page_list(session, run.pages_digest) if run.pages_digest \
+        else _observed_pages(session, run.id)
+    return chunk_lines(enumerate(_stored_lines(session, pages), start=1), meta)
 
 
-def _stored_lines(session: Session, run_id: int) -> Iterator[bytes]:
+def _stored_lines(session: Session, pages: Iterable[ListedPage]) -> Iterator[bytes]:
     """The run's records as crawl-file lines, rebuilt from contents, contexts and pages."""
-    pages = list(session.execute(
-        select(PageObservation.url, PageObservation.raw_digest, PageObservation.teaser_digests,
-               PageObservation.teaser_contexts, PageObservation.body_digest)
-        .where(queries.valid_at(PageObservation, run_id))
-        .order_by(PageObservation.seq, PageObservation.id)))
-    for start in range(0, len(pages), 200):
-        batch = pages[start : start + 200]
-        raw = repo.load_raw(session, {d for _, page, contents, contexts, _ in batch
-                                      for d in [page, *contents, *(contexts or ())]})
-        for url, page_digest, contents, contexts, body_digest in batch:
-            page = orjson.loads(raw[page_digest])
+    pages = iter(pages)
+    while batch := list(itertools.islice(pages, 200)):
+        raw = repo.load_raw(session, {d for p in batch
+                                      for d in [p.page_digest, *p.contents, *p.contexts]})
+        for listed in batch:
+            page = orjson.loads(raw[listed.page_digest])
             number = page.get("page") if isinstance(page, dict) else None
-            place = {"listing_url": url, "page": number}
-            for position, digest in enumerate(contents):
+            place = {"listing_url": listed.url, "page": number}
+            for position, digest in enumerate(listed.contents):
                 place["position"] = position
-                if contexts is None:  # stored before the split: the digest is the whole record
+                if not listed.contexts:  # a page observed before the split: whole records
                     yield orjson.dumps({**orjson.loads(raw[digest]), **place})
                 else:
-                    yield raw[digest][:-1] + b"," + raw[contexts[position]][1:-1] \
+                    yield raw[digest][:-1] + b"," + raw[listed.contexts[position]][1:-1] \
                         + b"," + orjson.dumps(place)[1:]
             if page is not None:
-                yield orjson.dumps({**page, "digest": body_digest})
+                yield orjson.dumps({**page, "digest": listed.body_digest})
+
+
+def _observed_pages(session: Session, run_id: int) -> Iterator[ListedPage]:
+    """A run ingested before page lists: its pages, one observation row each."""
+    p = PageObservation
+    rows = session.execute(select(p.url, p.raw_digest, p.body_digest, p.ok, p.status, p.error,
+                                  p.teaser_digests)
+                           .where(queries.valid_at(p, run_id)).order_by(p.seq, p.id))
+    for url, page_digest, body, ok, status, error, teasers in rows:
+        yield ListedPage(url, page_digest, body, ok, status, error, teasers, [])

@@ -61,7 +61,8 @@ class Run(Base):
     pages_failed: Mapped[int] = mapped_column(default=0)
     teasers: Mapped[int] = mapped_column(default=0)
     pledges_seen: Mapped[int] = mapped_column(default=0)
-    crawl_meta: Mapped[dict[str, Any] | None]  # the crawl record and discovered terms, as read
+    crawl_meta: Mapped[dict[str, Any] | None]  # the crawl record, discovered terms, failed pages
+    pages_digest: Mapped[str | None] = mapped_column(String(64))  # raw chunk: the run's page list
     counts: Mapped[dict[str, Any] | None]  # changes found: {"new": n, "edited": n, ...}
     email_status: Mapped[str | None] = mapped_column(String(200))
     report_dir: Mapped[str | None] = mapped_column(String(1000))
@@ -82,7 +83,11 @@ class RawChunk(Base):
 
 
 class PageObservation(Base):
-    """A listing page as fetched, valid over the runs that fetched it identically."""
+    """A listing page as fetched, valid over the runs that fetched it identically.
+
+    Written by runs ingested before page lists (``Run.pages_digest``); kept so that those
+    runs can still be re-processed and reported on.
+    """
 
     __tablename__ = "page_observations"
     __table_args__ = (Index("ix_page_observations_open", "to_run", "url"),)
@@ -97,10 +102,7 @@ class PageObservation(Base):
     teasers: Mapped[int]
     body_digest: Mapped[str | None] = mapped_column(String(64))
     raw_digest: Mapped[str] = mapped_column(ForeignKey("raw_chunks.digest"))  # the page record
-    teaser_digests: Mapped[list[str]] = mapped_column(DigestList)  # its teasers' contents, in order
-    # Each teaser's context chunk (term, byline placement), parallel to teaser_digests. NULL on
-    # pages stored before contents and contexts were split: their teaser_digests are whole records.
-    teaser_contexts: Mapped[list[str] | None] = mapped_column(DigestList)
+    teaser_digests: Mapped[list[str]] = mapped_column(DigestList)  # its teasers' raw_chunks, in order
     seq: Mapped[int]  # order of the page in its run's input
     from_run: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
     to_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import LargeBinary, and_, func, insert, select, type_coerce, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
     Membership,
-    PageObservation,
     Pledge,
     PledgeVersion,
     Presence,
@@ -51,16 +50,6 @@ class OpenVersion:
     title: str
     author: str | None
     submitted: str | None
-
-
-@dataclass(slots=True)
-class OpenPage:
-    """A page's open observation, its digest lists kept packed: only compared, never read."""
-
-    id: int
-    raw_digest: str
-    teaser_digests: bytes
-    teaser_contexts: bytes | None
 
 
 def batched(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
@@ -110,17 +99,6 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
         rows = session.execute(select(RawChunk.digest, RawChunk.data).where(RawChunk.digest.in_(chunk)))
         found.update((digest, zlib.decompress(data)) for digest, data in rows)
     return found
-
-
-def load_open_pages(session: Session) -> dict[str, OpenPage]:
-    p = PageObservation
-    rows = session.execute(
-        select(p.url, p.id, p.raw_digest, type_coerce(p.teaser_digests, LargeBinary),
-               type_coerce(p.teaser_contexts, LargeBinary))
-        .where(p.to_run.is_(None))
-    )
-    return {row[0]: OpenPage(row[1], row[2], bytes(row[3]), None if row[4] is None else bytes(row[4]))
-            for row in rows}
 
 
 def load_terms(session: Session) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""split teasers into content and context; remember what each pledge's last sighting read
+"""split teasers into content and context; a page list per run; remember each pledge's last sighting
 
 Revision ID: 0002
 Revises: 0001
@@ -19,8 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('page_observations') as batch:
-        batch.add_column(sa.Column('teaser_contexts', storage.types.DigestList(), nullable=True))
+    with op.batch_alter_table('runs') as batch:
+        batch.add_column(sa.Column('pages_digest', sa.String(length=64), nullable=True))
     with op.batch_alter_table('pledges') as batch:
         batch.add_column(sa.Column('content_digests', storage.types.DigestList(), nullable=True))
         batch.add_column(sa.Column('seen_digest', sa.String(length=32), nullable=True))
@@ -30,5 +30,5 @@ def downgrade() -> None:
     with op.batch_alter_table('pledges') as batch:
         batch.drop_column('seen_digest')
         batch.drop_column('content_digests')
-    with op.batch_alter_table('page_observations') as batch:
-        batch.drop_column('teaser_contexts')
+    with op.batch_alter_table('runs') as batch:
+        batch.drop_column('pages_digest')

@@ -1,0 +1,125 @@
+"""A run's listing pages, stored as one de-duplicated raw chunk: the page list.
+
+Each listing page is a line of the list: its URL, its page record's digest, its
+body digest, whether it was fetched ok, and its teasers' content and context
+digests in order. Nearly every page changes from one run to the next on a busy
+site, since each new pledge pushes older teasers down a slot; one chunk per run
+costs one row where a row per page cost thousands. A run that saw the same
+pages in the same order has the same list, and stores nothing new.
+
+Teaser contents, contexts and page records are raw chunks of their own, written
+here as they first appear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from etl.reader import PageChunk
+from etl.runfile import digest_of, stored_page_form
+from storage import repo
+from storage.models import PageObservation, RawChunk, Run
+
+COMPRESSION_LEVEL = 6  # zlib's default: records are small and each is stored once
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPage:
+    url: str
+    page_digest: str
+    body_digest: str | None
+    ok: bool
+    status: int | None
+    error: str | None
+    contents: list[str]
+    contexts: list[str]
+
+
+class PageListWriter:
+    """Stores each distinct content, context and page record once, and the run's page list."""
+
+    def __init__(self, session: Session, run: Run, known: Mapping[str, str]) -> None:
+        self.session, self.run = session, run
+        self.known: set[str] = set(known)  # digests surely stored; others are looked up first
+        self.new_content: dict[str, bytes] = {}
+        self.failed: list[list[Any]] = []
+        self._hash, self._zip = hashlib.sha256(), zlib.compressobj(COMPRESSION_LEVEL)
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._separator = b"["
+
+    def add(self, chunk: PageChunk) -> None:
+        contents, contexts = [], []
+        known, new = self.known, self.new_content
+        for line in chunk.teasers:
+            digest, context = line.content_digest, line.context
+            if digest not in known:
+                new[digest] = line.content_data
+            if context.digest not in known:
+                new[context.digest] = context.data
+            contents.append(digest)
+            contexts.append(context.digest)
+        page = chunk.page or {}
+        page_data = stored_page_form(chunk.page) if chunk.page else b"null"
+        page_digest = digest_of(page_data)
+        if page_digest not in known:
+            new[page_digest] = page_data
+        ok = bool(page.get("ok", False))
+        url = chunk.listing_url[:2000]
+        if not ok:
+            self.failed.append([url, page.get("status"), page.get("error")])
+        self._append(orjson.dumps([url, page_digest, page.get("digest"), ok, page.get("status"),
+                                   page.get("error"), "".join(contents), "".join(contexts)]))
+        if len(new) >= 5000:
+            self.flush()
+
+    def _append(self, entry: bytes) -> None:
+        data = self._separator + entry
+        self._separator = b",\n"
+        self._hash.update(data)
+        self._parts.append(self._zip.compress(data))
+        self._size += len(data)
+
+    def flush(self) -> None:
+        digests = list(self.new_content)
+        missing: set[str] = set()
+        for batch in repo.batched(digests):
+            missing |= repo.missing_chunks(self.session, batch)
+        repo.insert_rows(self.session, RawChunk, [
+            {"digest": d, "size": len(self.new_content[d]),
+             "data": zlib.compress(self.new_content[d], COMPRESSION_LEVEL)}
+            for d in digests if d in missing])
+        self.known.update(digests)
+        self.new_content.clear()
+
+    def finish(self) -> None:
+        """Store the page list and point the run at it."""
+        self.flush()
+        closing = b"[]" if self._separator == b"[" else b"\n]"  # no page at all, or the end
+        self._hash.update(closing)
+        self._size += len(closing)
+        data = b"".join(self._parts) + self._zip.compress(closing) + self._zip.flush()
+        digest = self._hash.hexdigest()[:32]
+        if repo.missing_chunks(self.session, [digest]):
+            repo.insert_rows(self.session, RawChunk, [{"digest": digest, "size": self._size,
+                                                      "data": data}])
+        self.run.pages_digest = digest
+        # Pages observed one row each, before page lists: their intervals end here.
+        self.session.execute(update(PageObservation).where(PageObservation.to_run.is_(None))
+                             .values(to_run=self.run.id))
+
+
+def read_page_list(session: Session, digest: str) -> Iterator[ListedPage]:
+    data = repo.load_raw(session, [digest])[digest]
+    for url, page, body, ok, status, error, contents, contexts in orjson.loads(data):
+        yield ListedPage(url, page, body, ok, status, error,
+                         [contents[i : i + 32] for i in range(0, len(contents), 32)],
+                         [contexts[i : i + 32] for i in range(0, len(contexts), 32)])
