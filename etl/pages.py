@@ -1,7 +1,8 @@
 """A run's listing pages, stored as one de-duplicated raw chunk: the page list.
 
-Each listing page is a line of the list: its URL, its page record's digest, its
-body digest, whether it was fetched ok, and its teasers' content and context
+Each listing page is a line of the list: its URL, its page record's digest, the
+page fields that change without the page's own content changing (body digest,
+last page number), whether it was fetched ok, and its teasers' content and context
 digests in order. Nearly every page changes from one run to the next on a busy
 site, since each new pledge pushes older teasers down a slot; one chunk per run
 costs one row where a row per page cost thousands. A run that saw the same
@@ -35,7 +36,7 @@ COMPRESSION_LEVEL = 6  # zlib's default: records are small and each is stored on
 class ListedPage:
     url: str
     page_digest: str
-    body_digest: str | None
+    volatile: dict[str, Any]  # fields kept out of the page record, given back when re-read
     ok: bool
     status: int | None
     error: str | None
@@ -76,7 +77,8 @@ class PageListWriter:
         url = chunk.listing_url[:2000]
         if not ok:
             self.failed.append([url, page.get("status"), page.get("error")])
-        self._append(orjson.dumps([url, page_digest, page.get("digest"), ok, page.get("status"),
+        volatile = {"digest": page.get("digest"), "last_page": page.get("last_page")}
+        self._append(orjson.dumps([url, page_digest, volatile, ok, page.get("status"),
                                    page.get("error"), "".join(contents), "".join(contexts)]))
         if len(new) >= 5000:
             self.flush()
@@ -119,7 +121,7 @@ class PageListWriter:
 
 def read_page_list(session: Session, digest: str) -> Iterator[ListedPage]:
     data = repo.load_raw(session, [digest])[digest]
-    for url, page, body, ok, status, error, contents, contexts in orjson.loads(data):
-        yield ListedPage(url, page, body, ok, status, error,
+    for url, page, volatile, ok, status, error, contents, contexts in orjson.loads(data):
+        yield ListedPage(url, page, volatile, ok, status, error,
                          [contents[i : i + 32] for i in range(0, len(contents), 32)],
                          [contexts[i : i + 32] for i in range(0, len(contexts), 32)])

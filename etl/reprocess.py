@@ -119,7 +119,7 @@ def _stored_lines(session: Session, pages: Iterable[ListedPage]) -> Iterator[byt
                     yield raw[digest][:-1] + b"," + raw[listed.contexts[position]][1:-1] \
                         + b"," + orjson.dumps(place)[1:]
             if page is not None:
-                yield orjson.dumps({**page, "digest": listed.body_digest})
+                yield orjson.dumps({**page, **listed.volatile})
 
 
 def _observed_pages(session: Session, run_id: int) -> Iterator[ListedPage]:
@@ -129,4 +129,4 @@ def _observed_pages(session: Session, run_id: int) -> Iterator[ListedPage]:
                                   p.teaser_digests)
                            .where(queries.valid_at(p, run_id)).order_by(p.seq, p.id))
     for url, page_digest, body, ok, status, error, teasers in rows:
-        yield ListedPage(url, page_digest, body, ok, status, error, teasers, [])
+        yield ListedPage(url, page_digest, {"digest": body}, ok, status, error, teasers, [])

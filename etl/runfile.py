@@ -54,10 +54,11 @@ OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
     "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
 }
 MISSING = object()
-# Page fields that differ between fetches of a page that lists the same teasers: kept out of
-# the de-duplicated raw chunks. The body digest changes whenever teasers shift between pages;
-# it is kept in the page observation instead.
-VOLATILE_PAGE_FIELDS = frozenset({"fetched_at", "digest"})
+# Page fields kept out of the de-duplicated page records: the fetch time differs on every
+# fetch; the body digest changes whenever teasers shift between pages, and the last page
+# number on every page of a term whenever the term's count crosses a multiple of ten. The
+# run's page list keeps the digest and the last page instead (etl/pages.py).
+VOLATILE_PAGE_FIELDS = frozenset({"fetched_at", "digest", "last_page"})
 
 
 def file_digest(path: Path) -> str:

@@ -1,0 +1,39 @@
+"""The raw store gives back what the crawl wrote: a run re-read from storage is the run file,
+less the fetch times, whichever way its lines were written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from etl.ingest import ingest_run_file
+from etl.pages import read_page_list
+from etl.reprocess import _stored_lines
+from storage.models import Run
+from tests.support.runs import LINE_STYLES, P, listing, write_run
+
+PLEDGES = [P(14000 + i, f"Pledge {i}", f"Summary of pledge {i}.\n\nSecond paragraph.")
+           for i in range(23)]
+
+
+@pytest.mark.parametrize("style", LINE_STYLES)
+def test_a_run_read_back_from_storage_is_the_run_file(factory: sessionmaker[Session], tmp_path: Path,
+                                                      style: str) -> None:
+    records = listing("member-states", PLEDGES) + listing(
+        "subnational", PLEDGES[:5], vocabulary="geographical-relevance", failed_pages=[0])
+    for number, record in enumerate(r for r in records if r["type"] == "page"):
+        record.update(digest=f"{number:064x}", fetched_at="2026-03-01T06:00:00+00:00")
+    path = write_run(tmp_path / "run.jsonl", records, style=style)
+    ingest_run_file(factory, path)
+
+    with factory() as session:
+        run = session.scalar(select(Run))
+        stored = [json.loads(line) for line in
+                  _stored_lines(session, read_page_list(session, run.pages_digest))]
+
+    expected = [{k: v for k, v in r.items() if k != "fetched_at"} for r in records]
+    assert stored == expected
