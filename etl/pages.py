@@ -53,8 +53,9 @@ class PageListWriter:
         self.new_content: dict[str, bytes] = {}
         self.failed: list[list[Any]] = []
         self._hash, self._zip = hashlib.sha256(), zlib.compressobj(COMPRESSION_LEVEL)
-        self._parts: list[bytes] = []
-        self._size = 0
+        self._parts: list[bytes] = []  # compressed
+        self._pending: list[bytes] = []  # not yet: zlib is slow fed a line at a time
+        self._pending_size = self._size = 0
         self._separator = b"["
 
     def add(self, chunk: PageChunk) -> None:
@@ -87,8 +88,15 @@ class PageListWriter:
         data = self._separator + entry
         self._separator = b",\n"
         self._hash.update(data)
-        self._parts.append(self._zip.compress(data))
+        self._pending.append(data)
+        self._pending_size += len(data)
         self._size += len(data)
+        if self._pending_size >= 1 << 20:
+            self._compress_pending()
+
+    def _compress_pending(self) -> None:
+        self._parts.append(self._zip.compress(b"".join(self._pending)))
+        self._pending, self._pending_size = [], 0
 
     def flush(self) -> None:
         digests = list(self.new_content)
@@ -108,7 +116,9 @@ class PageListWriter:
         closing = b"[]" if self._separator == b"[" else b"\n]"  # no page at all, or the end
         self._hash.update(closing)
         self._size += len(closing)
-        data = b"".join(self._parts) + self._zip.compress(closing) + self._zip.flush()
+        self._pending.append(closing)
+        self._compress_pending()
+        data = b"".join(self._parts) + self._zip.flush()
         digest = self._hash.hexdigest()[:32]
         if repo.missing_chunks(self.session, [digest]):
             repo.insert_rows(self.session, RawChunk, [{"digest": digest, "size": self._size,
