@@ -79,12 +79,12 @@ def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sightin
     return result
 
 
-def _write_early(session: Session, writes: _Writes) -> None:
+def _write_early(session: Session, writes: _Writes, *, all_left: bool = False) -> None:
     """A first run makes a version and ~8 memberships per pledge: written as they come."""
-    if len(writes.memberships) >= 20_000:
+    if all_left or len(writes.memberships) >= 20_000:
         repo.insert_rows(session, Membership, writes.memberships)
         writes.memberships.clear()
-    if len(writes.versions) >= 5_000:
+    if all_left or len(writes.versions) >= 5_000:
         repo.insert_rows(session, PledgeVersion, writes.versions)
         writes.versions_written += len(writes.versions)
         writes.versions.clear()
@@ -266,10 +266,8 @@ def _write(session: Session, run_id: int, writes: _Writes) -> None:
     repo.close_rows(session, PledgeVersion, writes.closed_versions, run_id)
     for chunk in repo.batched(writes.raw_hashes, 5000):
         session.execute(update(PledgeVersion), list(chunk))
-    repo.insert_rows(session, PledgeVersion, writes.versions)
-    writes.versions_written += len(writes.versions)
     repo.close_rows(session, Membership, writes.closed_memberships, run_id)
-    repo.insert_rows(session, Membership, writes.memberships)
+    _write_early(session, writes, all_left=True)
     repo.insert_rows(session, Presence, writes.presences)
     repo.insert_rows(session, Absence, writes.absences)
     for chunk in repo.batched(writes.sightings, 5000):

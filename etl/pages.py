@@ -51,6 +51,8 @@ class PageListWriter:
         self.session, self.run = session, run
         self.known: set[str] = set(known)  # digests surely stored; others are looked up first
         self.new_content: dict[str, bytes] = {}
+        # Also in the list, but kept apart for the run's crawl_meta: a report then needs no
+        # pass over the whole list to name the few pages that failed.
         self.failed: list[list[Any]] = []
         self._hash, self._zip = hashlib.sha256(), zlib.compressobj(COMPRESSION_LEVEL)
         self._parts: list[bytes] = []  # compressed

@@ -70,21 +70,16 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
                 continue
             if kind == "teaser":
                 teaser = splitter.slow(record, line_number)
-        if teaser is not None:
-            if teaser.content is not None:
-                checked.add(teaser.content_digest)
-            listing = teaser.listing_url or "(unknown listing)"
-            if current is None or current.listing_url != listing or current.page is not None:
-                if current is not None:
-                    yield current
-                current = PageChunk(listing)
-            current.teasers.append(teaser)
-            continue
-        listing = record["url"] or "(unknown listing)"
+        if teaser is not None and teaser.content is not None:
+            checked.add(teaser.content_digest)
+        listing = (teaser.listing_url if teaser is not None else record["url"]) or "(unknown listing)"
         if current is None or current.listing_url != listing or current.page is not None:
             if current is not None:
                 yield current
             current = PageChunk(listing)
-        current.page = record
+        if teaser is not None:
+            current.teasers.append(teaser)
+        else:
+            current.page = record
     if current is not None:
         yield current
