@@ -22,7 +22,7 @@ check every field the ETL reads and name the line when one is wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -66,15 +66,14 @@ class TeaserContext:
     term_key: str | None  # the term's identity: its URL, or its folded name when no URL is known
 
 
-@dataclass(slots=True)
-class TeaserLine:
+class TeaserSplit(NamedTuple):
+    """A teaser line cut three ways. Its place is checked but not kept: the page list keeps the
+    order, and the position is a line's index on its page."""
+
     content_digest: str
     content_data: bytes
     context: TeaserContext
     listing_url: str | None
-    position: int
-    page: int | None
-    content: TeaserContent | None = None  # set when the slow path already parsed it
 
 
 class TeaserSplitter:
@@ -85,8 +84,9 @@ class TeaserSplitter:
         # Content bytes → digest: a pledge's text repeats on each of its term pages. Bounded,
         # since the keys are whole texts: a few thousand cover the pages a pledge spans.
         self._digests: dict[bytes, str] = {}
+        self.new_contexts: list[TeaserContext] = []  # first met in this run, not yet taken
 
-    def fast(self, raw: bytes, line_number: int) -> TeaserLine | None:
+    def fast(self, raw: bytes, line_number: int) -> TeaserSplit | None:
         """The split of a line in the crawl's own field order, or None to take the slow path.
 
         Three cuts, at the last ``,"term":``, ``,"listing_url":`` and ``,"vocabulary":``
@@ -118,12 +118,11 @@ class TeaserSplitter:
                 self._digests.clear()
             digest = self._digests[content_data] = digest_of(content_data)
         listing_url = place.get("listing_url", MISSING)
-        position = place.get("position", MISSING)
         page = place.get("page")
-        if type(position) is not int or type(listing_url) not in _OPTIONAL_STR \
+        if type(place.get("position")) is not int or type(listing_url) not in _OPTIONAL_STR \
                 or (page is not None and type(page) is not int):
-            listing_url, position, page = _place(place, line_number)  # names what is wrong
-        return TeaserLine(digest, content_data, context, listing_url, position, page)
+            listing_url = _place(place, line_number)  # names what is wrong
+        return TeaserSplit(digest, content_data, context, listing_url)
 
     def _new_context(self, raw: bytes, term: int, listing: int, vocabulary: int,
                      line_number: int) -> TeaserContext | None:
@@ -139,14 +138,19 @@ class TeaserSplitter:
         self._contexts[key] = context
         return context
 
-    def slow(self, record: dict[str, Any], line_number: int) -> TeaserLine:
-        """The split of a teaser record already parsed and checked by :func:`check_record`."""
+    def slow(self, record: dict[str, Any], line_number: int) -> tuple[TeaserSplit, TeaserContent]:
+        """The split of a teaser record already parsed and checked by :func:`check_record`,
+        with its content (parsed already)."""
         content = {name: record[name] for name in CONTENT_FIELDS}
         rest = {k: v for k, v in record.items() if k not in _CONTENT_SET}
-        listing_url, position, page = _place(rest, line_number)
+        listing_url = _place(rest, line_number)
         content_data = orjson.dumps(content)
-        return TeaserLine(digest_of(content_data), content_data, self._context(rest, line_number),
-                          listing_url, position, page, TeaserContent(**content))
+        return (TeaserSplit(digest_of(content_data), content_data, self._context(rest, line_number),
+                            listing_url), TeaserContent(**content))
+
+    def take_new_contexts(self) -> list[TeaserContext]:
+        taken, self.new_contexts = self.new_contexts, []
+        return taken
 
     def _context(self, rest: dict[str, Any], line_number: int) -> TeaserContext:
         data = orjson.dumps(rest)
@@ -157,6 +161,7 @@ class TeaserSplitter:
             context = TeaserContext(digest_of(data), data, term, term_url, rest.get("vocabulary"),
                                     term_key(term_url, term))
             self._contexts[data] = context
+            self.new_contexts.append(context)
         return context
 
 
@@ -188,8 +193,9 @@ def content_of(data: bytes) -> TeaserContent:
     return TeaserContent(**orjson.loads(data))
 
 
-def _place(rest: dict[str, Any], line_number: int) -> tuple[str | None, int, int | None]:
-    """Pops the positional fields (checking them): they are never part of what is stored."""
+def _place(rest: dict[str, Any], line_number: int) -> str | None:
+    """Pops the positional fields, checking them (they are never part of what is stored);
+    gives back the listing URL."""
     where = f"line {line_number}"
     listing_url = rest.pop("listing_url", MISSING)
     position = rest.pop("position", MISSING)
@@ -204,7 +210,7 @@ def _place(rest: dict[str, Any], line_number: int) -> tuple[str | None, int, int
         wrong_type(where, "position", (int,), position)
     if page is not None and type(page) is not int:
         wrong_type(where, "page", OPTIONAL["teaser"]["page"], page)
-    return listing_url, position, page
+    return listing_url
 
 
 def _check_context(rest: dict[str, Any], line_number: int) -> None:

@@ -12,18 +12,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from etl.lines import TeaserLine, TeaserSplitter, parse_content
+from etl.lines import TeaserContent, TeaserContext, TeaserSplitter, parse_content
 from etl.runfile import MAX_LINE_BYTES, parse_line
 from pledgewatch.errors import InputError
 
 
 @dataclass(slots=True)
 class PageChunk:
-    """One listing page's records: its teasers and (normally) its page record."""
+    """One listing page's records: its teasers, column by column, and (normally) its page record.
+
+    Columns rather than an object per teaser: a run has tens of thousands of lines, and the
+    stages after the reader only join or zip them.
+    """
 
     listing_url: str
-    teasers: list[TeaserLine] = field(default_factory=list)
+    contents: list[str] = field(default_factory=list)  # each teaser's content digest, in order
+    contexts: list[TeaserContext] = field(default_factory=list)  # each teaser's context
+    # Contents parsed on this page: those no earlier run read and this run had not met yet.
+    parsed: list[tuple[str, bytes, TeaserContent]] = field(default_factory=list)
+    new_contexts: list[TeaserContext] = field(default_factory=list)  # first met on this page
     page: dict[str, Any] | None = None
+
+    @property
+    def teasers(self) -> int:
+        return len(self.contents)
 
 
 @dataclass(slots=True)
@@ -44,20 +56,25 @@ def read_chunks(path: Path, meta: RunMeta, known: Container[str] = frozenset()) 
 
 def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
                 known: Container[str] = frozenset()) -> Iterator[PageChunk]:
-    """Group numbered raw lines into page chunks; shared by ingest and re-processing."""
+    """Group numbered raw lines into page chunks; shared by ingest and re-processing.
+
+    This loop runs once per line of every run: keep it flat.
+    """
     splitter = TeaserSplitter()
+    fast = splitter.fast
     checked: set[str] = set()  # content digests parsed and checked in this run
-    current: PageChunk | None = None
+    current = PageChunk("")
+    started = False
     for line_number, raw in lines:
         if len(raw) > MAX_LINE_BYTES:
             raise InputError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
-        teaser = splitter.fast(raw, line_number)
-        if teaser is not None and teaser.content_digest not in known \
-                and teaser.content_digest not in checked:
-            teaser.content = parse_content(teaser.content_data, line_number)
-            if teaser.content is None:
-                teaser = None  # not the plain content fields: read the whole line instead
-        if teaser is None:
+        split = fast(raw, line_number)
+        content = None
+        if split is not None and split[0] not in known and split[0] not in checked:
+            content = parse_content(split[1], line_number)
+            if content is None:
+                split = None  # not the plain content fields: read the whole line instead
+        if split is None:
             if not raw.strip():
                 continue
             record = parse_line(raw, line_number)
@@ -68,18 +85,26 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
             if kind == "term":
                 meta.terms.append(record)
                 continue
-            if kind == "teaser":
-                teaser = splitter.slow(record, line_number)
-        if teaser is not None and teaser.content is not None:
-            checked.add(teaser.content_digest)
-        listing = (teaser.listing_url if teaser is not None else record["url"]) or "(unknown listing)"
-        if current is None or current.listing_url != listing or current.page is not None:
-            if current is not None:
+            if kind != "teaser":  # a page record closes its page's chunk
+                listing = record["url"] or "(unknown listing)"
+                if not started or current.listing_url != listing or current.page is not None:
+                    if started:
+                        yield current
+                    current, started = PageChunk(listing), True
+                current.page = record
+                continue
+            split, content = splitter.slow(record, line_number)
+        listing = split[3] or "(unknown listing)"
+        if not started or current.listing_url != listing or current.page is not None:
+            if started:
                 yield current
-            current = PageChunk(listing)
-        if teaser is not None:
-            current.teasers.append(teaser)
-        else:
-            current.page = record
-    if current is not None:
+            current, started = PageChunk(listing), True
+        current.contents.append(split[0])
+        current.contexts.append(split[2])
+        if content is not None:
+            checked.add(split[0])
+            current.parsed.append((split[0], split[1], content))
+        if splitter.new_contexts:
+            current.new_contexts.extend(splitter.take_new_contexts())
+    if started:
         yield current

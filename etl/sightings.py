@@ -9,14 +9,15 @@ every pledge.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from etl import normalize as nz
-from etl.lines import TeaserContent, TeaserContext, TeaserLine, content_of
+from etl.lines import TeaserContent, TeaserContext, content_of
 from etl.merge import MergedPledge, merge_sighting, record_key
+from etl.reader import PageChunk
 from etl.runfile import digest_of
 from storage import repo
 from storage.repo import PledgeState
@@ -53,21 +54,27 @@ class SightingCollector:
         self.contexts: dict[str, TeaserContext] = {}
         self.new_contexts: list[TeaserContext] = []  # seen for the first time, not yet taken
 
-    def add(self, lines: Iterable[TeaserLine]) -> None:
-        known, sightings, contexts = self.known_keys, self.sightings, self.contexts
-        for line in lines:
-            digest = line.content_digest
-            key = known.get(digest) or self._key_of_new(line)
+    def add(self, chunk: PageChunk) -> None:
+        known, keys, parsed = self.known_keys, self.keys, self.parsed
+        for digest, _, content in chunk.parsed:
+            if digest not in known and digest not in keys:
+                parsed[digest] = content
+                keys[digest] = _key_of(content)
+        for context in chunk.new_contexts:
+            if context.digest not in self.contexts:
+                self.contexts[context.digest] = context
+                self.new_contexts.append(context)
+        sightings = self.sightings
+        for digest, context in zip(chunk.contents, chunk.contexts):
+            # Every content not known from the last run was parsed by the reader, on this
+            # page or an earlier one.
+            key = known.get(digest) or keys[digest]
             if key is None:
                 continue  # neither URL nor title: nothing to identify it by
             sighting = sightings.get(key)
             if sighting is None:
-                sighting = sightings[key] = Sighting(key, line.listing_url)
-            context = line.context
+                sighting = sightings[key] = Sighting(key, chunk.listing_url)
             sighting.pairs.append(digest + context.digest)
-            if context.digest not in contexts:
-                contexts[context.digest] = context
-                self.new_contexts.append(context)
 
     def take_new_contexts(self) -> list[TeaserContext]:
         taken, self.new_contexts = self.new_contexts, []
@@ -77,19 +84,13 @@ class SightingCollector:
         keys = (self.contexts[d].term_key for d in sighting.context_digests())
         return {key for key in keys if key}
 
-    def _key_of_new(self, line: TeaserLine) -> str | None:
-        digest = line.content_digest
-        if digest in self.keys:
-            return self.keys[digest]
-        content = line.content
-        assert content is not None, "the reader parses every content it has not seen checked"
-        self.parsed[digest] = content
-        key = record_key(content.url)
-        if key is None:
-            title = nz.clean_title(content.title)
-            key = nz.title_key(title) if title else None
-        self.keys[digest] = key
-        return key
+
+def _key_of(content: TeaserContent) -> str | None:
+    key = record_key(content.url)
+    if key is None:
+        title = nz.clean_title(content.title)
+        key = nz.title_key(title) if title else None
+    return key
 
 
 def changed_keys(sightings: Mapping[str, Sighting], states: Mapping[str, PledgeState]) -> set[str]:
