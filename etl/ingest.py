@@ -9,9 +9,7 @@ database believes, in :mod:`etl.apply`.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from etl import normalize as nz
 from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
+from etl.gcpause import cyclic_gc_paused
 from etl.pages import PageListWriter
 from etl.policy import ChangePolicy
+from etl.readahead import ReadAhead
 from etl.reader import PageChunk, RunMeta, read_chunks
 from etl.runfile import file_digest
 from etl.sightings import SightingCollector, merge_changed
@@ -49,35 +49,33 @@ class IngestResult:
 
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
-                    policy: ChangePolicy | None = None) -> IngestResult:
-    """Ingest in one transaction; any error leaves the database as it was."""
-    digest = file_digest(path)
-    with _cyclic_gc_paused(), factory.begin() as session:
+                    policy: ChangePolicy | None = None,
+                    readahead: ReadAhead | None = None) -> IngestResult:
+    """Ingest in one transaction; any error leaves the database as it was.
+
+    With ``readahead``, the file has been read (or is being read) by its child process.
+    """
+    digest = readahead.digest(path) if readahead else file_digest(path)
+    with cyclic_gc_paused(), factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
                                                     Run.status == "ingested"))
         if existing is not None:
+            if readahead:
+                readahead.skip()
             return _duplicate_result(existing)
         return ingest_stream(session, path, digest=digest, source=source or f"file:{path.name}",
-                             policy=policy or ChangePolicy())
+                             policy=policy or ChangePolicy(), readahead=readahead)
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """An ingest holds every pledge's state, a few objects each: millions at 50,000 pledges.
-    Python's cyclic collector walks all of them on each full pass, and an ingest makes a pass
-    every few hundred thousand allocations while freeing almost nothing (reference counting
-    frees what it drops). Pausing it cut a quiet run by a fifth (bench/ingest_phases.py)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def read_ahead(factory: sessionmaker[Session], paths: list[Path]) -> ReadAhead:
+    """A child process reading ``paths`` in order, keyed from what the database holds now."""
+    with factory() as session:
+        keys = known_contents(repo.load_pledges(session))
+    return ReadAhead(paths, keys)
 
 
 def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
-                  policy: ChangePolicy) -> IngestResult:
+                  policy: ChangePolicy, readahead: ReadAhead | None = None) -> IngestResult:
     run = Run(source=source[:500], status="ingesting", normalizer_version=nz.NORMALIZER_VERSION,
               input_digest=digest)
     session.add(run)
@@ -86,24 +84,27 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     states = repo.load_pledges(session)
     known = known_contents(states)
     pages = PageListWriter(session, run, known)
-    result = derive_run(session, run, read_chunks(path, meta, known), meta, policy, states=states,
-                        known=known, on_chunk=pages.add, before_apply=pages.finish)
+    chunks = readahead.chunks(meta) if readahead else read_chunks(path, meta, known)
+    result = derive_run(session, run, chunks, meta, policy, states=states,
+                        on_chunk=pages.add, before_apply=pages.finish)
     run.crawl_meta = {**(run.crawl_meta or {}), "failed_pages": pages.failed}
     return result
 
 
-def known_contents(states: dict[str, repo.PledgeState]) -> dict[str, str]:
-    """Content digest → pledge key, for the contents the last sighting of each pledge read."""
+def known_contents(states: dict[str, repo.PledgeState]) -> dict[str, str | None]:
+    """Content digest → pledge key, for the contents the last sighting of each pledge read.
+
+    The reader adds the contents it meets for the first time.
+    """
     return {digest: key for key, state in states.items() for digest in state.content_digests or ()}
 
 
 def derive_run(session: Session, run: Run, chunks: Iterable[PageChunk], meta: RunMeta,
                policy: ChangePolicy, *, states: dict[str, repo.PledgeState] | None = None,
-               known: dict[str, str] | None = None,
                on_chunk: Callable[[PageChunk], None] = lambda c: None,
                before_apply: Callable[[], None] = lambda: None) -> IngestResult:
     """Fold a run's chunks into sightings and apply them; shared by ingest and reprocess."""
-    collector = SightingCollector(known or {})
+    collector = SightingCollector()
     tallies: dict[str, TermTally] = {}
     counts = _Counts()
     for chunk in chunks:

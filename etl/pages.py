@@ -83,7 +83,7 @@ class PageListWriter:
         volatile = {"digest": page.get("digest"), "last_page": page.get("last_page")}
         self._append(orjson.dumps([url, page_digest, volatile, ok, page.get("status"),
                                    page.get("error"), "".join(chunk.contents),
-                                   "".join([context.digest for context in chunk.contexts])]))
+                                   "".join(chunk.contexts)]))
         if len(new) >= 5000:
             self.flush()
 

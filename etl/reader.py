@@ -7,12 +7,14 @@ turns up; ``known`` holds the content digests earlier runs already checked.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etl import normalize as nz
 from etl.lines import TeaserContent, TeaserContext, TeaserSplitter, parse_content
+from etl.merge import record_key
 from etl.runfile import MAX_LINE_BYTES, parse_line
 from pledgewatch.errors import InputError
 
@@ -26,8 +28,9 @@ class PageChunk:
     """
 
     listing_url: str
-    contents: list[str] = field(default_factory=list)  # each teaser's content digest, in order
-    contexts: list[TeaserContext] = field(default_factory=list)  # each teaser's context
+    keys: list[str | None] = field(default_factory=list)  # each teaser's pledge key, in order
+    contents: list[str] = field(default_factory=list)  # each teaser's content digest
+    contexts: list[str] = field(default_factory=list)  # each teaser's context digest
     # Contents parsed on this page: those no earlier run read and this run had not met yet.
     parsed: list[tuple[str, bytes, TeaserContent]] = field(default_factory=list)
     new_contexts: list[TeaserContext] = field(default_factory=list)  # first met on this page
@@ -46,23 +49,26 @@ class RunMeta:
     terms: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_chunks(path: Path, meta: RunMeta, known: Container[str] = frozenset()) -> Iterator[PageChunk]:
+def read_chunks(path: Path, meta: RunMeta, keys: dict[str, str | None]) -> Iterator[PageChunk]:
     """Yield one chunk per listing page, in file order; fill ``meta`` as run records pass by."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
     with path.open("rb") as handle:
-        yield from chunk_lines(enumerate(handle, start=1), meta, known)
+        yield from chunk_lines(enumerate(handle, start=1), meta, keys)
 
 
 def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
-                known: Container[str] = frozenset()) -> Iterator[PageChunk]:
+                keys: dict[str, str | None]) -> Iterator[PageChunk]:
     """Group numbered raw lines into page chunks; shared by ingest and re-processing.
+
+    ``keys`` maps each content digest already checked (by an earlier run, or earlier
+    in this one) to its pledge key. A digest not in it is parsed, checked, keyed and
+    added, and its content handed on in the chunk's ``parsed``.
 
     This loop runs once per line of every run: keep it flat.
     """
     splitter = TeaserSplitter()
     fast = splitter.fast
-    checked: set[str] = set()  # content digests parsed and checked in this run
     current = PageChunk("")
     started = False
     for line_number, raw in lines:
@@ -70,7 +76,7 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
             raise InputError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
         split = fast(raw, line_number)
         content = None
-        if split is not None and split[0] not in known and split[0] not in checked:
+        if split is not None and split[0] not in keys:
             content = parse_content(split[1], line_number)
             if content is None:
                 split = None  # not the plain content fields: read the whole line instead
@@ -99,12 +105,24 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
             if started:
                 yield current
             current, started = PageChunk(listing), True
-        current.contents.append(split[0])
-        current.contexts.append(split[2])
-        if content is not None:
-            checked.add(split[0])
-            current.parsed.append((split[0], split[1], content))
+        digest = split[0]
+        if content is not None and digest not in keys:
+            keys[digest] = pledge_key(content)
+            current.parsed.append((digest, split[1], content))
+        current.keys.append(keys[digest])
+        current.contents.append(digest)
+        current.contexts.append(split[2].digest)
         if splitter.new_contexts:
             current.new_contexts.extend(splitter.take_new_contexts())
     if started:
         yield current
+
+
+def pledge_key(content: TeaserContent) -> str | None:
+    """The canonical record URL's key; a title key only when the teaser has no URL (text
+    snapshots); None when it has neither."""
+    key = record_key(content.url)
+    if key is None:
+        title = nz.clean_title(content.title)
+        key = nz.title_key(title) if title else None
+    return key

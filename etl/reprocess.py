@@ -98,7 +98,7 @@ def _stored_chunks(session: Session, run: Run, meta: RunMeta) -> Iterator[PageCh
     """The run's pages as read back from raw storage, teasers given back their places."""
     pages = read_page_list(session, run.pages_digest) if run.pages_digest \
         else _observed_pages(session, run.id)
-    return chunk_lines(enumerate(_stored_lines(session, pages), start=1), meta)
+    return chunk_lines(enumerate(_stored_lines(session, pages), start=1), meta, {})
 
 
 def _stored_lines(session: Session, pages: Iterable[ListedPage]) -> Iterator[bytes]:

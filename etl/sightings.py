@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from etl import normalize as nz
 from etl.lines import TeaserContent, TeaserContext, content_of
-from etl.merge import MergedPledge, merge_sighting, record_key
+from etl.merge import MergedPledge, merge_sighting
 from etl.reader import PageChunk
 from etl.runfile import digest_of
 from storage import repo
@@ -46,35 +45,28 @@ class Sighting:
 class SightingCollector:
     """Folds teaser lines into sightings; keeps the contents and contexts this run parsed."""
 
-    def __init__(self, known_keys: Mapping[str, str]) -> None:
-        self.known_keys = known_keys  # content digest → pledge key, from the previous run
-        self.parsed: dict[str, TeaserContent] = {}
-        self.keys: dict[str, str | None] = {}  # this run's new content digests → pledge key
+    def __init__(self) -> None:
+        self.parsed: dict[str, TeaserContent] = {}  # contents no earlier run read
         self.sightings: dict[str, Sighting] = {}
         self.contexts: dict[str, TeaserContext] = {}
         self.new_contexts: list[TeaserContext] = []  # seen for the first time, not yet taken
 
     def add(self, chunk: PageChunk) -> None:
-        known, keys, parsed = self.known_keys, self.keys, self.parsed
+        parsed = self.parsed
         for digest, _, content in chunk.parsed:
-            if digest not in known and digest not in keys:
-                parsed[digest] = content
-                keys[digest] = _key_of(content)
+            parsed[digest] = content
         for context in chunk.new_contexts:
             if context.digest not in self.contexts:
                 self.contexts[context.digest] = context
                 self.new_contexts.append(context)
         sightings = self.sightings
-        for digest, context in zip(chunk.contents, chunk.contexts):
-            # Every content not known from the last run was parsed by the reader, on this
-            # page or an earlier one.
-            key = known.get(digest) or keys[digest]
+        for key, digest, context in zip(chunk.keys, chunk.contents, chunk.contexts):
             if key is None:
                 continue  # neither URL nor title: nothing to identify it by
             sighting = sightings.get(key)
             if sighting is None:
                 sighting = sightings[key] = Sighting(key, chunk.listing_url)
-            sighting.pairs.append(digest + context.digest)
+            sighting.pairs.append(digest + context)
 
     def take_new_contexts(self) -> list[TeaserContext]:
         taken, self.new_contexts = self.new_contexts, []
@@ -83,14 +75,6 @@ class SightingCollector:
     def term_keys(self, sighting: Sighting) -> set[str]:
         keys = (self.contexts[d].term_key for d in sighting.context_digests())
         return {key for key in keys if key}
-
-
-def _key_of(content: TeaserContent) -> str | None:
-    key = record_key(content.url)
-    if key is None:
-        title = nz.clean_title(content.title)
-        key = nz.title_key(title) if title else None
-    return key
 
 
 def changed_keys(sightings: Mapping[str, Sighting], states: Mapping[str, PledgeState]) -> set[str]:

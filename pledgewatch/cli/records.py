@@ -29,8 +29,13 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | 
 
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
+    Given several files, a second process reads the next file while this one
+    stores the current.
     """
-    from etl.ingest import ingest_run_file
+    from contextlib import nullcontext
+
+    from etl import readahead
+    from etl.ingest import ingest_run_file, read_ahead
     from storage.db import database
 
     for run_file in run_files:
@@ -39,16 +44,18 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | 
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
     with database(db_url) as factory:
-        for run_file in run_files:
-            try:
-                result = ingest_run_file(factory, run_file)
-            except InputError as error:
-                if len(run_files) == 1:
-                    raise
-                raise InputError(f"{run_file}: {error}") from None
-            _say_ingested(result)
-            if changes_dir is not None and not result.duplicate:
-                _write_changes(factory, result.run_id, changes_dir)
+        several = len(run_files) > 1 and readahead.available()
+        with read_ahead(factory, list(run_files)) if several else nullcontext() as reader:
+            for run_file in run_files:
+                try:
+                    result = ingest_run_file(factory, run_file, readahead=reader)
+                except InputError as error:
+                    if len(run_files) == 1:
+                        raise
+                    raise InputError(f"{run_file}: {error}") from None
+                _say_ingested(result)
+                if changes_dir is not None and not result.duplicate:
+                    _write_changes(factory, result.run_id, changes_dir)
 
 
 def _say_ingested(result: IngestResult) -> None:
@@ -65,12 +72,14 @@ def _say_ingested(result: IngestResult) -> None:
 
 def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) -> None:
     from etl.changes import changes_between
+    from etl.gcpause import cyclic_gc_paused
     from etl.report_json import write_changes_json
 
-    with factory() as session:
-        changes = changes_between(session, None, run_id)
-    with (folder / f"run-{run_id}.json").open("wb") as out:
-        write_changes_json(changes, out)
+    with cyclic_gc_paused():
+        with factory() as session:
+            changes = changes_between(session, None, run_id)
+        with (folder / f"run-{run_id}.json").open("wb") as out:
+            write_changes_json(changes, out)
 
 
 @main.command()

@@ -78,7 +78,7 @@ def test_another_term_is_another_context_with_the_same_content() -> None:
     b'"listing_url":"u","vocabulary":null,"type":"page"}',
 ])
 def test_lines_of_another_shape_are_read_as_if_parsed_whole(line: bytes) -> None:
-    chunks = list(chunk_lines([(1, line)], RunMeta()))
+    chunks = list(chunk_lines([(1, line)], RunMeta(), {}))
     record = check_record(orjson.loads(line), 1)
     if record["type"] == "page":
         assert chunks[0].page == record and chunks[0].contents == []
@@ -86,7 +86,7 @@ def test_lines_of_another_shape_are_read_as_if_parsed_whole(line: bytes) -> None
     [chunk] = chunks
     split, content = TeaserSplitter().slow(record, 1)
     assert chunk.contents == [split.content_digest]
-    assert [c.digest for c in chunk.contexts] == [split.context.digest]
+    assert chunk.contexts == [split.context.digest]
     assert chunk.parsed == [(split.content_digest, split.content_data, content)]
     assert chunk.listing_url == "(unknown listing)"
 

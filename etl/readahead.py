@@ -1,0 +1,142 @@
+"""Reading the next run files in a second process while this one stores the current run.
+
+``pledgewatch ingest RUN...`` spends about half of each run reading and splitting
+lines, work that needs nothing from the database, and half comparing and writing.
+On a machine with two cores the two halves can overlap: a child process reads the
+files in order, a little ahead, and hands this process each file's digest and
+page chunks as :func:`etl.reader.read_chunks` would have made them.
+
+The child keeps its own map of content digest → pledge key, started from the
+database's and grown with every content it parses. It therefore parses each
+distinct text once per command, not once per run, and a chunk's ``parsed`` holds
+only texts no earlier run of the command had; any other content a run needs is
+in raw storage already, where the merge reads it back.
+
+Memory stays bounded: the child works at most one file ahead of the one being
+stored, and holds at most :data:`BUFFERED_BATCHES` pickled batches of about
+:data:`BATCH_BYTES` each that this process has not taken yet.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import pickle
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from etl.reader import PageChunk, RunMeta, read_chunks
+from etl.runfile import file_digest
+from pledgewatch.errors import InputError
+
+BATCH_BYTES = 1 << 20
+BUFFERED_BATCHES = 48
+_LINE_COST = 120  # pickled bytes per teaser line, about, besides the texts parsed
+
+
+def available() -> bool:
+    """Forking is what makes the child cheap: it starts with every module loaded."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class ReadAhead:
+    """Run files read in a child process, taken in the order they were given."""
+
+    def __init__(self, paths: list[Path], keys: dict[str, str | None]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._paths = list(paths)
+        self._queue: Any = context.Queue()
+        self._slots: Any = context.Semaphore(BUFFERED_BATCHES)
+        # A turn per file the child may start: the first now, each next one once this process
+        # has begun the file before it.
+        self._turns: Any = context.Semaphore(1)
+        self._process = context.Process(
+            target=_read_files, args=(self._paths, keys, self._queue, self._slots, self._turns),
+            name="pledgewatch-readahead", daemon=True)
+        self._process.start()
+        self._next = 0
+
+    def digest(self, path: Path) -> str:
+        """The next file's digest; this process begins that file, so the child may read the
+        one after it."""
+        expected = self._paths[self._next]
+        if path != expected:
+            raise ValueError(f"files must be taken in order: expected {expected}, got {path}")
+        self._next += 1
+        self._turns.release()
+        return str(self._take("digest"))
+
+    def chunks(self, meta: RunMeta) -> Iterator[PageChunk]:
+        """The current file's page chunks; ``meta`` is filled when the last has been read."""
+        while True:
+            kind, payload = self._receive()
+            if kind == "end":
+                meta.crawl, meta.terms = payload.crawl, payload.terms
+                return
+            yield from pickle.loads(payload)
+
+    def skip(self) -> None:
+        """Pass over the current file's chunks (it was ingested before)."""
+        for _ in self.chunks(RunMeta()):
+            pass
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._queue.close()
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _take(self, wanted: str) -> Any:
+        kind, payload = self._receive()
+        if kind != wanted:
+            raise RuntimeError(f"read-ahead sent {kind!r} where {wanted!r} was due")
+        return payload
+
+    def _receive(self) -> tuple[str, Any]:
+        kind, payload = self._queue.get()
+        if kind == "chunks":
+            self._slots.release()
+        elif kind == "input-error":
+            raise InputError(payload)
+        elif kind == "crash":
+            raise RuntimeError(f"reading ahead failed:\n{payload}")
+        return kind, payload
+
+
+def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slots: Any,
+                turns: Any) -> None:
+    gc.disable()  # the reader makes no reference cycles; see etl.ingest
+    try:
+        for path in paths:
+            turns.acquire()
+            queue.put(("digest", file_digest(path)))
+            meta = RunMeta()
+            batch: list[PageChunk] = []
+            size = 0
+            for chunk in read_chunks(path, meta, keys):
+                batch.append(chunk)
+                size += _LINE_COST * len(chunk.contents) + sum(len(p[1]) * 2 for p in chunk.parsed)
+                if size >= BATCH_BYTES:
+                    _send(queue, slots, batch)
+                    batch, size = [], 0
+            _send(queue, slots, batch)
+            queue.put(("end", meta))
+    except InputError as error:
+        queue.put(("input-error", str(error)))
+    except Exception:  # the parent raises it where it waits, with the child's traceback
+        queue.put(("crash", traceback.format_exc()))
+    queue.close()
+    queue.join_thread()
+
+
+def _send(queue: Any, slots: Any, batch: list[PageChunk]) -> None:
+    slots.acquire()
+    queue.put(("chunks", pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)))
