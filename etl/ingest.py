@@ -21,7 +21,7 @@ from etl import normalize as nz
 from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
 from etl.gcpause import cyclic_gc_paused
-from etl.pages import PageListWriter
+from etl.pages import PageListWriter, describe_page
 from etl.policy import ChangePolicy
 from etl.readahead import ReadAhead
 from etl.reader import PageChunk, RunMeta, read_chunks
@@ -84,7 +84,8 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     states = repo.load_pledges(session)
     known = known_contents(states)
     pages = PageListWriter(session, run, known)
-    chunks = readahead.chunks(meta) if readahead else read_chunks(path, meta, known)
+    chunks = readahead.chunks(meta) if readahead \
+        else map(describe_page, read_chunks(path, meta, known))
     result = derive_run(session, run, chunks, meta, policy, states=states,
                         on_chunk=pages.add, before_apply=pages.finish)
     run.crawl_meta = {**(run.crawl_meta or {}), "failed_pages": pages.failed}

@@ -53,7 +53,8 @@ class PageListWriter:
     def __init__(self, session: Session, run: Run, known: Mapping[str, str]) -> None:
         self.session, self.run = session, run
         self.known: set[str] = set(known)  # digests surely stored; others are looked up first
-        self.new_content: dict[str, bytes] = {}
+        # Digest → (size, data, whether data is compressed already), until flushed.
+        self.new_content: dict[str, tuple[int, bytes, bool]] = {}
         # Also in the list, but kept apart for the run's crawl_meta: a report then needs no
         # pass over the whole list to name the few pages that failed.
         self.failed: list[list[Any]] = []
@@ -64,26 +65,21 @@ class PageListWriter:
         self._separator = b"["
 
     def add(self, chunk: PageChunk) -> None:
+        """Store what is new in a chunk that :func:`describe_page` has filled in."""
         known, new = self.known, self.new_content
-        for digest, data, _ in chunk.parsed:
+        for (digest, data, _), stored in zip(chunk.parsed, chunk.compressed, strict=True):
             if digest not in known:
-                new[digest] = data
+                new[digest] = (len(data), stored, True)
         for context in chunk.new_contexts:
             if context.digest not in known:
-                new[context.digest] = context.data
-        page = chunk.page or {}
-        page_data = stored_page_form(chunk.page) if chunk.page else b"null"
-        page_digest = digest_of(page_data)
-        if page_digest not in known:
-            new[page_digest] = page_data
-        ok = bool(page.get("ok", False))
-        url = chunk.listing_url[:2000]
-        if not ok:
-            self.failed.append([url, page.get("status"), page.get("error")])
-        volatile = {"digest": page.get("digest"), "last_page": page.get("last_page")}
-        self._append(orjson.dumps([url, page_digest, volatile, ok, page.get("status"),
-                                   page.get("error"), "".join(chunk.contents),
-                                   "".join(chunk.contexts)]))
+                new[context.digest] = (len(context.data), context.data, False)
+        if chunk.page_data and chunk.page_digest not in known:  # left out: stored already
+            new[chunk.page_digest] = (len(chunk.page_data), chunk.page_data, False)
+        page = chunk.page
+        if page is None or not page.get("ok", False):
+            page = page or {}
+            self.failed.append([chunk.listing_url[:2000], page.get("status"), page.get("error")])
+        self._append(chunk.entry)
         if len(new) >= 5000:
             self.flush()
 
@@ -106,10 +102,13 @@ class PageListWriter:
         missing: set[str] = set()
         for batch in repo.batched(digests):
             missing |= repo.missing_chunks(self.session, batch)
-        repo.insert_rows(self.session, RawChunk, [
-            {"digest": d, "size": len(self.new_content[d]),
-             "data": zlib.compress(self.new_content[d], COMPRESSION_LEVEL)}
-            for d in digests if d in missing])
+        rows = []
+        for digest in digests:
+            if digest in missing:
+                size, data, compressed = self.new_content[digest]
+                rows.append({"digest": digest, "size": size, "data": data if compressed
+                             else zlib.compress(data, COMPRESSION_LEVEL)})
+        repo.insert_rows(self.session, RawChunk, rows)
         self.known.update(digests)
         self.new_content.clear()
 
@@ -130,6 +129,23 @@ class PageListWriter:
         # Pages observed one row each, before page lists: their intervals end here.
         self.session.execute(update(PageObservation).where(PageObservation.to_run.is_(None))
                              .values(to_run=self.run.id))
+
+
+def describe_page(chunk: PageChunk) -> PageChunk:
+    """Fill in the chunk's page record as stored, its line of the page list, and its parsed
+    contents compressed as stored (nearly all are new: known ones are not parsed).
+
+    Needs nothing but the chunk, so it runs where the file is read (etl/readahead.py).
+    """
+    chunk.compressed = [zlib.compress(data, COMPRESSION_LEVEL) for _, data, _ in chunk.parsed]
+    page = chunk.page or {}
+    chunk.page_data = stored_page_form(chunk.page) if chunk.page else b"null"
+    chunk.page_digest = digest_of(chunk.page_data)
+    volatile = {"digest": page.get("digest"), "last_page": page.get("last_page")}
+    chunk.entry = orjson.dumps([chunk.listing_url[:2000], chunk.page_digest, volatile,
+                                bool(page.get("ok", False)), page.get("status"), page.get("error"),
+                                "".join(chunk.contents), "".join(chunk.contexts)])
+    return chunk
 
 
 def read_page_list(session: Session, digest: str) -> Iterator[ListedPage]:

@@ -4,7 +4,9 @@
 lines, work that needs nothing from the database, and half comparing and writing.
 On a machine with two cores the two halves can overlap: a child process reads the
 files in order, a little ahead, and hands this process each file's digest and
-page chunks as :func:`etl.reader.read_chunks` would have made them.
+page chunks as :func:`etl.reader.read_chunks` would have made them, already
+described for the page list (:func:`etl.pages.describe_page`). A page record it
+sent once is not sent again: the run it came with stored it.
 
 The child keeps its own map of content digest → pledge key, started from the
 database's and grown with every content it parses. It therefore parses each
@@ -27,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from etl.pages import describe_page
 from etl.reader import PageChunk, RunMeta, read_chunks
 from etl.runfile import file_digest
 from pledgewatch.errors import InputError
@@ -113,7 +116,8 @@ class ReadAhead:
 
 def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slots: Any,
                 turns: Any) -> None:
-    gc.disable()  # the reader makes no reference cycles; see etl.ingest
+    gc.disable()  # the reader makes no reference cycles; see etl.gcpause
+    pages_sent: set[str] = set()
     try:
         for path in paths:
             turns.acquire()
@@ -121,7 +125,11 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
             meta = RunMeta()
             batch: list[PageChunk] = []
             size = 0
-            for chunk in read_chunks(path, meta, keys):
+            for chunk in map(describe_page, read_chunks(path, meta, keys)):
+                if chunk.page_digest in pages_sent:
+                    chunk.page_data = b""  # stored with the run that sent it
+                else:
+                    pages_sent.add(chunk.page_digest)
                 batch.append(chunk)
                 size += _LINE_COST * len(chunk.contents) + sum(len(p[1]) * 2 for p in chunk.parsed)
                 if size >= BATCH_BYTES:

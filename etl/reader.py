@@ -35,10 +35,12 @@ class PageChunk:
     parsed: list[tuple[str, bytes, TeaserContent]] = field(default_factory=list)
     new_contexts: list[TeaserContext] = field(default_factory=list)  # first met on this page
     page: dict[str, Any] | None = None
-
-    @property
-    def teasers(self) -> int:
-        return len(self.contents)
+    teasers: int = 0  # set when the chunk is complete; kept when the columns are dropped
+    # The page's line in the run's page list, and its page record as stored (etl/pages.py).
+    page_digest: str = ""
+    page_data: bytes = b""
+    entry: bytes = b""
+    compressed: list[bytes] = field(default_factory=list)  # each parsed content, as stored
 
 
 @dataclass(slots=True)
@@ -95,6 +97,7 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
                 listing = record["url"] or "(unknown listing)"
                 if not started or current.listing_url != listing or current.page is not None:
                     if started:
+                        current.teasers = len(current.contents)
                         yield current
                     current, started = PageChunk(listing), True
                 current.page = record
@@ -103,6 +106,7 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
         listing = split[3] or "(unknown listing)"
         if not started or current.listing_url != listing or current.page is not None:
             if started:
+                current.teasers = len(current.contents)
                 yield current
             current, started = PageChunk(listing), True
         digest = split[0]
@@ -115,6 +119,7 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
         if splitter.new_contexts:
             current.new_contexts.extend(splitter.take_new_contexts())
     if started:
+        current.teasers = len(current.contents)
         yield current
 
 
