@@ -5,10 +5,11 @@ the finished child: the largest resident set of the child or of any descendant i
 waited for (git-history's ``git`` helpers, dbt's adapters), exact and free. The
 command runs under GNU ``time``, a tiny process, because a child forked straight
 from this (larger) Python process inherits the parent's resident-set high-water
-mark and would report it. The other is the sum of the resident sets of the whole
-process tree, sampled every :data:`SAMPLE_SECONDS`: a command that works in two
-processes at once (``pledgewatch ingest`` reading ahead) uses both at the same
-time. Pages the processes share count once per process, so the sum errs high.
+mark and would report it. The other is the memory of the whole process tree,
+sampled every :data:`SAMPLE_SECONDS`: a command that works in two processes at
+once (``pledgewatch ingest`` reading ahead) uses both at the same time. Each
+process counts its proportional set size (``Pss``): a page two processes share
+counts half in each, so a forked child's copy of its parent is not counted twice.
 """
 
 from __future__ import annotations
@@ -107,8 +108,18 @@ def _tree_hwm_kb(pid: int) -> int:
 
 
 def _tree_rss_kb(pid: int) -> int:
-    """The resident sets of a live process tree, summed (``time`` itself left out)."""
-    return sum(_status_kb(p, "VmRSS:") for p in _tree(pid) if p != pid or not GNU_TIME)
+    """The proportional resident sets of a live process tree, summed (``time`` left out)."""
+    return sum(_pss_kb(p) for p in _tree(pid) if p != pid or not GNU_TIME)
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return _status_kb(pid, "VmRSS:")  # no smaps_rollup (kernels before 4.14): errs high
 
 
 def _tree(pid: int) -> list[int]:

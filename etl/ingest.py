@@ -67,7 +67,7 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                              policy=policy or ChangePolicy(), readahead=readahead)
 
 
-def read_ahead(factory: sessionmaker[Session], paths: list[Path]) -> ReadAhead:
+def reading_ahead(factory: sessionmaker[Session], paths: list[Path]) -> ReadAhead:
     """A child process reading ``paths`` in order, keyed from what the database holds now."""
     with factory() as session:
         keys = known_contents(repo.load_pledges(session))

@@ -9,10 +9,10 @@ described for the page list (:func:`etl.pages.describe_page`). A page record it
 sent once is not sent again: the run it came with stored it.
 
 The child keeps its own map of content digest → pledge key, started from the
-database's and grown with every content it parses. It therefore parses each
-distinct text once per command, not once per run, and a chunk's ``parsed`` holds
-only texts no earlier run of the command had; any other content a run needs is
-in raw storage already, where the merge reads it back.
+database's, grown with every content it parses and cut back after each file to
+that file's contents. A chunk's ``parsed`` therefore holds only texts the run
+before did not have; any other content a run needs is in raw storage already,
+where the merge reads it back.
 
 Memory stays bounded: the child works at most one file ahead of the one being
 stored, and holds at most :data:`BUFFERED_BATCHES` pickled batches of about
@@ -35,8 +35,9 @@ from etl.runfile import file_digest
 from pledgewatch.errors import InputError
 
 BATCH_BYTES = 1 << 20
-BUFFERED_BATCHES = 48
-_LINE_COST = 120  # pickled bytes per teaser line, about, besides the texts parsed
+# Enough for a quiet 5,000-pledge run to be read whole while the run before is applied; at
+# 50,000 pledges memory comes first (the parent and the child together stay under 500 MB).
+BUFFERED_BATCHES = 8
 
 
 def available() -> bool:
@@ -123,6 +124,7 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
             turns.acquire()
             queue.put(("digest", file_digest(path)))
             meta = RunMeta()
+            this_run: dict[str, str | None] = {}
             batch: list[PageChunk] = []
             size = 0
             for chunk in map(describe_page, read_chunks(path, meta, keys)):
@@ -130,19 +132,30 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
                     chunk.page_data = b""  # stored with the run that sent it
                 else:
                     pages_sent.add(chunk.page_digest)
+                this_run.update(zip(chunk.contents, chunk.keys))
                 batch.append(chunk)
-                size += _LINE_COST * len(chunk.contents) + sum(len(p[1]) * 2 for p in chunk.parsed)
+                size += _pickled_size(chunk)
                 if size >= BATCH_BYTES:
                     _send(queue, slots, batch)
                     batch, size = [], 0
             _send(queue, slots, batch)
             queue.put(("end", meta))
+            # Keep the keys of this run's contents only, as the database keeps each pledge's
+            # last sighting: the map does not grow run after run. A text that comes back is
+            # parsed and sent again, and the parent finds it stored already.
+            keys = this_run
     except InputError as error:
         queue.put(("input-error", str(error)))
     except Exception:  # the parent raises it where it waits, with the child's traceback
         queue.put(("crash", traceback.format_exc()))
     queue.close()
     queue.join_thread()
+
+
+def _pickled_size(chunk: PageChunk) -> int:
+    """About what the chunk weighs pickled: its bytes, plus a little per teaser and field."""
+    return len(chunk.entry) + len(chunk.page_data) + 600 + 90 * chunk.teasers \
+        + sum(2 * len(data) for _, data, _ in chunk.parsed) + sum(map(len, chunk.compressed))
 
 
 def _send(queue: Any, slots: Any, batch: list[PageChunk]) -> None:

@@ -23,19 +23,24 @@ if TYPE_CHECKING:
               type=click.Path(path_type=Path, file_okay=False),
               help="After each run, write what it changed to DIR/run-ID.json "
                    "(the same JSON as `diff --format json`).")
+@click.option("--read-ahead/--no-read-ahead", default=True, show_default=True,
+              help="Given several files, read the next in a second process while this one "
+                   "stores the current: faster on two cores, and about 100 MB more memory at "
+                   "50,000 pledges.")
 @db_option
-def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | None) -> None:
+def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bool,
+           db_url: str | None) -> None:
     """Store crawls' JSON Lines as runs of versioned records.
 
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
     Given several files, a second process reads the next file while this one
-    stores the current.
+    stores the current (see --read-ahead).
     """
     from contextlib import nullcontext
 
     from etl import readahead
-    from etl.ingest import ingest_run_file, read_ahead
+    from etl.ingest import ingest_run_file, reading_ahead
     from storage.db import database
 
     for run_file in run_files:
@@ -44,8 +49,8 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | 
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
     with database(db_url) as factory:
-        several = len(run_files) > 1 and readahead.available()
-        with read_ahead(factory, list(run_files)) if several else nullcontext() as reader:
+        ahead = read_ahead and len(run_files) > 1 and readahead.available()
+        with reading_ahead(factory, list(run_files)) if ahead else nullcontext() as reader:
             for run_file in run_files:
                 try:
                     result = ingest_run_file(factory, run_file, readahead=reader)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.workload import ChangeMix, generate
 from etl import readahead
 from etl.changes import changes_between
-from etl.ingest import ingest_run_file, read_ahead
+from etl.ingest import ingest_run_file, reading_ahead
 from etl.pages import read_page_list
 from etl.report_json import write_changes_json
 from pledgewatch.errors import InputError
@@ -82,7 +82,7 @@ class _Sink:
 
 def test_runs_read_ahead_are_stored_as_runs_read_one_at_a_time(
         run_files: list[Path], factory: sessionmaker[Session], tmp_path: Path) -> None:
-    with read_ahead(factory, run_files) as reader:
+    with reading_ahead(factory, run_files) as reader:
         ahead = [ingest_run_file(factory, path, readahead=reader) for path in run_files]
     one_by_one = open_database(f"sqlite:///{tmp_path / 'one-by-one.db'}")
     singly = [ingest_run_file(one_by_one, path) for path in run_files]
@@ -101,7 +101,7 @@ def _counts(result: Any) -> tuple[Any, ...]:
 def test_reading_ahead_over_a_database_with_runs_keys_contents_it_does_not_parse(
         run_files: list[Path], factory: sessionmaker[Session], tmp_path: Path) -> None:
     ingest_run_file(factory, run_files[0])  # the child starts from these contents, unparsed
-    with read_ahead(factory, run_files[1:]) as reader:
+    with reading_ahead(factory, run_files[1:]) as reader:
         for path in run_files[1:]:
             ingest_run_file(factory, path, readahead=reader)
     one_by_one = open_database(f"sqlite:///{tmp_path / 'one-by-one.db'}")
@@ -116,7 +116,7 @@ def test_a_bad_line_read_ahead_is_named_and_the_runs_before_it_stay(
     good = write_run(tmp_path / "good.jsonl", listing("member-states", [P(13001, "A", "a")]))
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(good.read_bytes().replace(b'"position": 0', b'"position": "first"', 1))
-    with read_ahead(factory, [good, bad]) as reader:
+    with reading_ahead(factory, [good, bad]) as reader:
         ingest_run_file(factory, good, readahead=reader)
         with pytest.raises(InputError, match="line 1: field 'position' must be int"):
             ingest_run_file(factory, bad, readahead=reader)
@@ -135,7 +135,7 @@ def test_files_must_be_taken_in_the_order_given(factory: sessionmaker[Session],
                                                 tmp_path: Path) -> None:
     first = write_run(tmp_path / "1.jsonl", listing("member-states", [P(13001, "A", "a")]))
     second = write_run(tmp_path / "2.jsonl", listing("member-states", [P(13002, "B", "b")]))
-    with read_ahead(factory, [first, second]) as reader, pytest.raises(ValueError, match="order"):
+    with reading_ahead(factory, [first, second]) as reader, pytest.raises(ValueError, match="order"):
         ingest_run_file(factory, second, readahead=reader)
 
 
@@ -147,7 +147,7 @@ def test_a_text_that_comes_back_is_read_from_storage_not_parsed_again(
              write_run(tmp_path / "2.jsonl", listing("member-states", [edited])),
              write_run(tmp_path / "3.jsonl", listing("member-states", [said, gone_and_back]),
                        stamp="2026-03-15T06:00:00+00:00")]
-    with read_ahead(factory, paths) as reader:
+    with reading_ahead(factory, paths) as reader:
         results = [ingest_run_file(factory, path, readahead=reader) for path in paths]
     assert [(r.new_versions, r.removed, r.restored) for r in results] == \
         [(2, 0, 0), (1, 1, 0), (1, 0, 1)]
