@@ -35,9 +35,10 @@ from etl.runfile import file_digest
 from pledgewatch.errors import InputError
 
 BATCH_BYTES = 1 << 20
-# A quiet 5,000-pledge run is about 9 MB pickled, a 50,000-pledge one about 60 MB: 32 lets the
-# child read a run whole at 5,000 while the run before is applied, and most of one at 50,000
-# (at 8 it stalled there: 152 s against 115 s at 48, for 517 against about 550 MB in all).
+# A quiet run is about 10 MB pickled at 5,000 pledges and 100 MB at 50,000. 32 batches let the
+# child read a whole 5,000-pledge run while the run before is applied, and a third of a
+# 50,000-pledge one: there, 8 batches took 152 s and 517 MB in all, 32 took 136 s and 532 MB
+# (bench/ingest_bench.py, one repeat each on a noisy machine).
 BUFFERED_BATCHES = 32
 
 
