@@ -77,7 +77,9 @@ class Pledgewatch:
     A frozen commit keeps a long benchmark steady while the working tree changes under
     it: its files are exported to a temporary folder and run with site processing off
     (``-S``), so the editable install's import hook cannot send imports back to the
-    working tree; the venv's site-packages come after it on ``PYTHONPATH``.
+    working tree, and without the current directory on the path (``-P``), since the
+    benchmark runs from the repository's root; the venv's site-packages come after the
+    folder on ``PYTHONPATH``.
     """
 
     argv: tuple[str, ...]
@@ -92,6 +94,9 @@ def installed(exe: Path) -> Pledgewatch:
     return Pledgewatch((str(exe),))
 
 
+FROZEN_ENTRY = "from pledgewatch.cli import main; main()"
+
+
 def frozen(python: Path, repo: Path, rev: str, folder: Path) -> Pledgewatch:
     """``rev``'s tree exported under ``folder`` and run by ``python`` (the project venv's)."""
     commit = subprocess.run(["git", "-C", str(repo), "rev-parse", rev], check=True,
@@ -103,8 +108,7 @@ def frozen(python: Path, repo: Path, rev: str, folder: Path) -> Pledgewatch:
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, capture_output=True, text=True).stdout.strip()
     env = {**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{site}"}
-    return Pledgewatch((str(python), "-S", "-c", "from pledgewatch.cli import main; main()"),
-                       env, commit)
+    return Pledgewatch((str(python), "-S", "-P", "-c", FROZEN_ENTRY), env, commit)
 
 
 def command_status(pw: Pledgewatch) -> dict[str, bool]:
