@@ -23,12 +23,13 @@ if TYPE_CHECKING:
               type=click.Path(path_type=Path, file_okay=False),
               help="After each run, write what it changed to DIR/run-ID.json "
                    "(the same JSON as `diff --format json`).")
-@click.option("--read-ahead/--no-read-ahead", default=True, show_default=True,
+@click.option("--read-ahead/--no-read-ahead", default=None,
               help="Given several files, read the next in a second process while this one "
-                   "stores the current: faster on two cores, and about 100 MB more memory at "
-                   "50,000 pledges.")
+                   "stores the current: faster on two cores, at the cost of a second process's "
+                   "memory. Default: on when every file is under 256 MB (5,000 pledges make "
+                   "a 50 MB run).")
 @db_option
-def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bool,
+def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bool | None,
            db_url: str | None) -> None:
     """Store crawls' JSON Lines as runs of versioned records.
 
@@ -49,8 +50,10 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
     with database(db_url) as factory:
-        ahead = read_ahead and len(run_files) > 1 and readahead.available()
-        with reading_ahead(factory, list(run_files)) if ahead else nullcontext() as reader:
+        files = list(run_files)
+        ahead = readahead.worthwhile(files) if read_ahead is None \
+            else read_ahead and len(files) > 1 and readahead.available()
+        with reading_ahead(factory, files) if ahead else nullcontext() as reader:
             for run_file in run_files:
                 try:
                     result = ingest_run_file(factory, run_file, readahead=reader)
