@@ -43,10 +43,9 @@ BUFFERED_BATCHES = 32
 
 
 # Reading ahead pays at the size of the site (a 5,000-pledge run is a 50 MB file: 14.0 s → 9.3 s
-# for ten runs), much less for very large runs, where memory counts more: at 50,000 pledges
-# (500 MB files) it took 142 s instead of 164 s but 535 MB instead of 452 MB (one repeat each,
-# ten minutes apart), over the 500 MB the ingest is held to. Larger files are read in one
-# process unless asked otherwise.
+# for ten runs), not for very large runs: at 50,000 pledges (500 MB files) ten runs took 142 s
+# and 535 MB reading ahead, 138 s and 454 MB in one process (one repeat each), and 500 MB is
+# what the ingest is held to. Larger files are read in one process unless asked otherwise.
 LARGEST_FILE_BYTES = 256 << 20
 
 
