@@ -27,7 +27,7 @@ import pickle
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from etl.pages import describe_page
 from etl.reader import PageChunk, RunMeta, read_chunks
@@ -106,7 +106,7 @@ class ReadAhead:
         self._process.join()
         self._queue.close()
 
-    def __enter__(self) -> ReadAhead:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -160,7 +160,7 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
             keys = this_run
     except InputError as error:
         queue.put(("input-error", str(error)))
-    except Exception:  # the parent raises it where it waits, with the child's traceback
+    except Exception:  # noqa: BLE001 - the parent raises it where it waits, with this traceback
         queue.put(("crash", traceback.format_exc()))
     queue.close()
     queue.join_thread()
