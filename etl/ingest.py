@@ -111,7 +111,7 @@ def derive_run(session: Session, run: Run, chunks: Iterable[PageChunk], meta: Ru
     for chunk in chunks:
         on_chunk(chunk)
         collector.add(chunk)
-        for context in collector.take_new_contexts():
+        for context in chunk.new_contexts:  # each context is new on one chunk of the run
             if context.term_key and context.term_key not in tallies:
                 tallies[context.term_key] = TermTally(context.term_key, context.term,
                                                       context.term_url, context.vocabulary)

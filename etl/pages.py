@@ -75,9 +75,8 @@ class PageListWriter:
                 new[context.digest] = (len(context.data), context.data, False)
         if chunk.page_data and chunk.page_digest not in known:  # left out: stored already
             new[chunk.page_digest] = (len(chunk.page_data), chunk.page_data, False)
-        page = chunk.page
-        if page is None or not page.get("ok", False):
-            page = page or {}
+        page = chunk.page or {}
+        if not page.get("ok", False):
             self.failed.append([chunk.listing_url[:2000], page.get("status"), page.get("error")])
         self._append(chunk.entry)
         if len(new) >= 5000:

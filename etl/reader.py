@@ -35,12 +35,15 @@ class PageChunk:
     parsed: list[tuple[str, bytes, TeaserContent]] = field(default_factory=list)
     new_contexts: list[TeaserContext] = field(default_factory=list)  # first met on this page
     page: dict[str, Any] | None = None
-    teasers: int = 0  # set when the chunk is complete; kept when the columns are dropped
     # The page's line in the run's page list, and its page record as stored (etl/pages.py).
     page_digest: str = ""
     page_data: bytes = b""
     entry: bytes = b""
     compressed: list[bytes] = field(default_factory=list)  # each parsed content, as stored
+
+    @property
+    def teasers(self) -> int:
+        return len(self.contents)
 
 
 @dataclass(slots=True)
@@ -71,13 +74,12 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
     """
     splitter = TeaserSplitter()
     fast = splitter.fast
-    current = PageChunk("")
-    started = False
+    current: PageChunk | None = None
     for line_number, raw in lines:
         if len(raw) > MAX_LINE_BYTES:
             raise InputError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
         split = fast(raw, line_number)
-        content = None
+        content = page = None
         if split is not None and split[0] not in keys:
             content = parse_content(split[1], line_number)
             if content is None:
@@ -93,22 +95,18 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
             if kind == "term":
                 meta.terms.append(record)
                 continue
-            if kind != "teaser":  # a page record closes its page's chunk
-                listing = record["url"] or "(unknown listing)"
-                if not started or current.listing_url != listing or current.page is not None:
-                    if started:
-                        current.teasers = len(current.contents)
-                        yield current
-                    current, started = PageChunk(listing), True
-                current.page = record
-                continue
-            split, content = splitter.slow(record, line_number)
-        listing = split[3] or "(unknown listing)"
-        if not started or current.listing_url != listing or current.page is not None:
-            if started:
-                current.teasers = len(current.contents)
+            if kind == "teaser":
+                split, content = splitter.slow(record, line_number)
+            else:
+                page = record  # a page record closes its page's chunk
+        listing = (split[3] if page is None else page["url"]) or "(unknown listing)"
+        if current is None or current.listing_url != listing or current.page is not None:
+            if current is not None:
                 yield current
-            current, started = PageChunk(listing), True
+            current = PageChunk(listing)
+        if page is not None:
+            current.page = page
+            continue
         digest = split[0]
         if content is not None and digest not in keys:
             keys[digest] = pledge_key(content)
@@ -118,8 +116,7 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
         current.contexts.append(split[2].digest)
         if splitter.new_contexts:
             current.new_contexts.extend(splitter.take_new_contexts())
-    if started:
-        current.teasers = len(current.contents)
+    if current is not None:
         yield current
 
 

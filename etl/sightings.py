@@ -49,16 +49,13 @@ class SightingCollector:
         self.parsed: dict[str, TeaserContent] = {}  # contents no earlier run read
         self.sightings: dict[str, Sighting] = {}
         self.contexts: dict[str, TeaserContext] = {}
-        self.new_contexts: list[TeaserContext] = []  # seen for the first time, not yet taken
 
     def add(self, chunk: PageChunk) -> None:
         parsed = self.parsed
         for digest, _, content in chunk.parsed:
             parsed[digest] = content
         for context in chunk.new_contexts:
-            if context.digest not in self.contexts:
-                self.contexts[context.digest] = context
-                self.new_contexts.append(context)
+            self.contexts[context.digest] = context
         sightings = self.sightings
         for key, digest, context in zip(chunk.keys, chunk.contents, chunk.contexts):
             if key is None:
@@ -67,10 +64,6 @@ class SightingCollector:
             if sighting is None:
                 sighting = sightings[key] = Sighting(key, chunk.listing_url)
             sighting.pairs.append(digest + context)
-
-    def take_new_contexts(self) -> list[TeaserContext]:
-        taken, self.new_contexts = self.new_contexts, []
-        return taken
 
     def term_keys(self, sighting: Sighting) -> set[str]:
         keys = (self.contexts[d].term_key for d in sighting.context_digests())

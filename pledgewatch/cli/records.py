@@ -35,8 +35,8 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
 
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
-    Given several files, a second process reads the next file while this one
-    stores the current (see --read-ahead).
+    Given several files under 256 MB, a second process reads the next file
+    while this one stores the current (see --read-ahead).
     """
     from contextlib import nullcontext
 

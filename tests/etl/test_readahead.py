@@ -15,6 +15,7 @@ from etl.changes import changes_between
 from etl.ingest import ingest_run_file, reading_ahead
 from etl.pages import read_page_list
 from etl.report_json import write_changes_json
+from etl.runfile import file_digest
 from pledgewatch.errors import InputError
 from storage.db import open_database
 from storage.models import Membership, Pledge, PledgeVersion, Run, Term
@@ -122,13 +123,7 @@ def test_a_bad_line_read_ahead_is_named_and_the_runs_before_it_stay(
             ingest_run_file(factory, bad, readahead=reader)
     with factory() as session:
         assert [run.input_digest for run in session.scalars(select(Run))] == \
-            [ingest_digest(good)]
-
-
-def ingest_digest(path: Path) -> str:
-    from etl.runfile import file_digest
-
-    return file_digest(path)
+            [file_digest(good)]
 
 
 def test_files_must_be_taken_in_the_order_given(factory: sessionmaker[Session],
