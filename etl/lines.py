@@ -21,7 +21,9 @@ check every field the ETL reads and name the line when one is wrong.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from hashlib import sha256
 from typing import Any, NamedTuple
 
 import orjson
@@ -37,7 +39,10 @@ _TERM_MARK = b',"term":'
 _LISTING_MARK = b',"listing_url":'
 _VOCABULARY_MARK = b',"vocabulary":'
 _PLACE_SET = frozenset(PLACE_FIELDS)
-_OPTIONAL_STR = (str, type(None))
+# A place as the crawl writes it: a plain ASCII URL, then integers. Anything else (escapes,
+# null, spaces, another order) is parsed as JSON instead.
+_PLAIN_PLACE = re.compile(rb'"listing_url":"([\x20\x21\x23-\x5b\x5d-\x7e]*)",'
+                          rb'"position":-?(?:0|[1-9][0-9]*)(?:,"page":(?:-?(?:0|[1-9][0-9]*)|null))?')
 _DIGEST_CACHE = 8_000
 _CONTENT_TYPES = {name: SCHEMAS["teaser"][name] for name in CONTENT_FIELDS}
 _CONTEXT_REQUIRED = {name: SCHEMAS["teaser"][name] for name in ("term", "term_url")}
@@ -71,7 +76,7 @@ class TeaserSplit(NamedTuple):
     order, and the position is a line's index on its page."""
 
     content_digest: str
-    content_data: bytes
+    content_head: bytes  # the content's JSON object less its closing brace: no copy to cut it
     context: TeaserContext
     listing_url: str | None
 
@@ -92,8 +97,9 @@ class TeaserSplitter:
 
         Three cuts, at the last ``,"term":``, ``,"listing_url":`` and ``,"vocabulary":``
         (such a sequence cannot occur inside a JSON string, where quotes are escaped),
-        give the content, the place and the context. Only the short place part is parsed on every
-        line; content and context bytes repeat and are looked up. A cut inside a nested
+        give the content, the place and the context. Only the short place part is read on every
+        line, by a pattern that admits nothing but plain JSON (anything else is parsed and
+        checked); content and context bytes repeat and are looked up. A cut inside a nested
         value leaves a part that does not parse, and the line goes the slow way.
         """
         vocabulary = raw.rfind(_VOCABULARY_MARK)  # searched from the end: the tail is short
@@ -101,29 +107,28 @@ class TeaserSplitter:
         term = raw.rfind(_TERM_MARK, 0, listing) if listing > 0 else -1
         if term <= 0:
             return None
-        try:
-            place = orjson.loads(b"{" + raw[listing + 1 : vocabulary] + b"}")
-        except orjson.JSONDecodeError:
-            return None
-        if type(place) is not dict or not place.keys() <= _PLACE_SET:
-            return None
+        place = _PLAIN_PLACE.fullmatch(raw, listing + 1, vocabulary)
+        if place is None:
+            other_place = _parse_place(raw, listing, vocabulary)
+            if other_place is None:
+                return None
         context = self._contexts.get(raw[term + 1 : listing] + raw[vocabulary:])
         if context is None:
             context = self._new_context(raw, term, listing, vocabulary, line_number)
             if context is None:
                 return None
-        content_data = raw[:term] + b"}"
-        digest = self._digests.get(content_data)
+        # Checked once the line is known to be a teaser of this shape.
+        listing_url = place[1].decode("ascii") if place is not None \
+            else _place(other_place, line_number)
+        content = raw[:term]  # the content object, less its closing brace
+        digest = self._digests.get(content)
         if digest is None:
             if len(self._digests) >= _DIGEST_CACHE:
                 self._digests.clear()
-            digest = self._digests[content_data] = digest_of(content_data)
-        listing_url = place.get("listing_url", MISSING)
-        page = place.get("page")
-        if type(place.get("position")) is not int or type(listing_url) not in _OPTIONAL_STR \
-                or (page is not None and type(page) is not int):
-            listing_url = _place(place, line_number)  # names what is wrong
-        return TeaserSplit(digest, content_data, context, listing_url)
+            hashed = sha256(content)
+            hashed.update(b"}")
+            digest = self._digests[content] = hashed.hexdigest()[:32]
+        return TeaserSplit(digest, content, context, listing_url)
 
     def _new_context(self, raw: bytes, term: int, listing: int, vocabulary: int,
                      line_number: int) -> TeaserContext | None:
@@ -146,7 +151,8 @@ class TeaserSplitter:
         rest = {k: v for k, v in record.items() if k not in _CONTENT_SET}
         listing_url = _place(rest, line_number)
         content_data = orjson.dumps(content)
-        return (TeaserSplit(digest_of(content_data), content_data, self._context(rest, line_number),
+        return (TeaserSplit(digest_of(content_data), content_data[:-1],
+                            self._context(rest, line_number),
                             listing_url), TeaserContent(**content))
 
     def take_new_contexts(self) -> list[TeaserContext]:
@@ -192,6 +198,16 @@ def parse_content(data: bytes, line_number: int) -> TeaserContent | None:
 def content_of(data: bytes) -> TeaserContent:
     """Stored content read back (re-processing, or a known digest needed again)."""
     return TeaserContent(**orjson.loads(data))
+
+
+def _parse_place(raw: bytes, listing: int, vocabulary: int) -> dict[str, Any] | None:
+    """A place the plain pattern did not take (escapes, null, another order...), parsed;
+    None when the part is not a place at all."""
+    try:
+        place = orjson.loads(b"{" + raw[listing + 1 : vocabulary] + b"}")
+    except orjson.JSONDecodeError:
+        return None
+    return place if type(place) is dict and place.keys() <= _PLACE_SET else None
 
 
 def _place(rest: dict[str, Any], line_number: int) -> str | None:

@@ -74,14 +74,17 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
     """
     splitter = TeaserSplitter()
     fast = splitter.fast
-    current: PageChunk | None = None
+    current = PageChunk("")
+    current.page = {}  # a closed placeholder: the first line starts a chunk
+    started = False
     for line_number, raw in lines:
         if len(raw) > MAX_LINE_BYTES:
             raise InputError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
         split = fast(raw, line_number)
-        content = page = None
-        if split is not None and split[0] not in keys:
-            content = parse_content(split[1], line_number)
+        content = None
+        key = keys.get(split[0], _UNKNOWN) if split is not None else _UNKNOWN
+        if key is _UNKNOWN and split is not None:
+            content = parse_content(split[1] + b"}", line_number)
             if content is None:
                 split = None  # not the plain content fields: read the whole line instead
         if split is None:
@@ -95,29 +98,35 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
             if kind == "term":
                 meta.terms.append(record)
                 continue
-            if kind == "teaser":
-                split, content = splitter.slow(record, line_number)
-            else:
-                page = record  # a page record closes its page's chunk
-        listing = (split[3] if page is None else page["url"]) or "(unknown listing)"
-        if current is None or current.listing_url != listing or current.page is not None:
-            if current is not None:
+            if kind != "teaser":  # a page record closes its page's chunk
+                listing = record["url"] or "(unknown listing)"
+                if current.listing_url != listing or current.page is not None:
+                    if started:
+                        yield current
+                    current, started = PageChunk(listing), True
+                current.page = record
+                continue
+            split, content = splitter.slow(record, line_number)
+            key = keys.get(split[0], _UNKNOWN)
+        listing = split[3] or "(unknown listing)"
+        if current.listing_url != listing or current.page is not None:
+            if started:
                 yield current
-            current = PageChunk(listing)
-        if page is not None:
-            current.page = page
-            continue
+            current, started = PageChunk(listing), True
         digest = split[0]
-        if content is not None and digest not in keys:
-            keys[digest] = pledge_key(content)
-            current.parsed.append((digest, split[1], content))
-        current.keys.append(keys[digest])
+        if key is _UNKNOWN:
+            key = keys[digest] = pledge_key(content)
+            current.parsed.append((digest, split[1] + b"}", content))
+        current.keys.append(key)
         current.contents.append(digest)
         current.contexts.append(split[2].digest)
         if splitter.new_contexts:
             current.new_contexts.extend(splitter.take_new_contexts())
-    if current is not None:
+    if started:
         yield current
+
+
+_UNKNOWN = object()  # a content digest not in the keys (a key may be None)
 
 
 def pledge_key(content: TeaserContent) -> str | None:
