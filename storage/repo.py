@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from storage.bulk import insert_many
 from storage.models import (
     Membership,
     Pledge,
@@ -132,10 +133,9 @@ def missing_chunks(session: Session, digests: Sequence[str]) -> set[str]:
 
 
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """A Core executemany: the ORM's bulk insert costs several times more per row."""
-    connection, table = session.connection(), model.__table__
-    for chunk in batched(rows, 5000):
-        connection.execute(table.insert(), list(chunk))
+    """An executemany by the driver itself (storage/bulk.py): the ORM's bulk insert costs
+    several times more per row, and Core's too."""
+    insert_many(session.connection(), model.__table__, rows)
 
 
 def close_rows(session: Session, model: Any, ids: Sequence[int], run_id: int) -> None:
