@@ -264,11 +264,9 @@ def _remove(session: Session, run_id: int, removed: list[repo.PledgeState],
 
 def _write(session: Session, run_id: int, writes: _Writes) -> None:
     repo.close_rows(session, PledgeVersion, writes.closed_versions, run_id)
-    for chunk in repo.batched(writes.raw_hashes, 5000):
-        session.execute(update(PledgeVersion), list(chunk))
+    repo.update_rows(session, PledgeVersion, writes.raw_hashes)
     repo.close_rows(session, Membership, writes.closed_memberships, run_id)
     _write_early(session, writes, all_left=True)
     repo.insert_rows(session, Presence, writes.presences)
     repo.insert_rows(session, Absence, writes.absences)
-    for chunk in repo.batched(writes.sightings, 5000):
-        session.execute(update(Pledge), list(chunk))
+    repo.update_rows(session, Pledge, writes.sightings)

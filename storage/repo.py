@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.bulk import insert_many
+from storage.bulk import insert_many, update_many
 from storage.models import (
     Membership,
     Pledge,
@@ -136,6 +136,11 @@ def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
     """An executemany by the driver itself (storage/bulk.py): the ORM's bulk insert costs
     several times more per row, and Core's too."""
     insert_many(session.connection(), model.__table__, rows)
+
+
+def update_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Each row's columns set where the model's id is the row's ``id``, by the driver."""
+    update_many(session.connection(), model.__table__, rows)
 
 
 def close_rows(session: Session, model: Any, ids: Sequence[int], run_id: int) -> None:

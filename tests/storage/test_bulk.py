@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.bulk import insert_many
+from storage.bulk import insert_many, update_many
 from storage.models import Pledge, PledgeVersion, Run
 
 ROWS = 12_000  # over two of the driver calls
@@ -83,3 +83,20 @@ def test_a_computed_default_left_out_is_refused(factory: sessionmaker[Session]) 
     with pytest.raises(ValueError, match="computed default"), factory.begin() as session:
         insert_many(session.connection(), Run.__table__, [
             {"source": "x", "status": "ingested", "normalizer_version": "1", "input_digest": "e"}])
+
+
+def test_rows_are_updated_by_id_and_others_are_left_alone(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        run_id, pledges = _run_and_pledges(session)
+        update_many(session.connection(), Pledge.__table__, [
+            {"id": pledges[1], "content_digests": ["a" * 32], "seen_digest": "b" * 32}])
+    with factory() as session:
+        rows = dict(session.execute(select(Pledge.id, Pledge.content_digests).order_by(Pledge.id)).all())
+        seen = session.scalar(select(Pledge.seen_digest).where(Pledge.id == pledges[1]))
+    assert rows == {pledges[0]: None, pledges[1]: ["a" * 32]}
+    assert seen == "b" * 32
+
+
+def test_rows_to_update_without_an_id_are_refused(factory: sessionmaker[Session]) -> None:
+    with pytest.raises(ValueError, match="need an 'id'"), factory.begin() as session:
+        update_many(session.connection(), Pledge.__table__, [{"seen_digest": "b" * 32}])
