@@ -84,8 +84,8 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     states = repo.load_pledges(session)
     known = known_contents(states)
     pages = PageListWriter(session, run, known)
-    chunks = readahead.chunks(meta) if readahead \
-        else map(describe_page, read_chunks(path, meta, known))
+    chunks = map(describe_page, readahead.chunks(meta) if readahead
+                 else read_chunks(path, meta, known))
     result = derive_run(session, run, chunks, meta, policy, states=states,
                         on_chunk=pages.add, before_apply=pages.finish)
     run.crawl_meta = {**(run.crawl_meta or {}), "failed_pages": pages.failed}

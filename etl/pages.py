@@ -73,7 +73,7 @@ class PageListWriter:
         for context in chunk.new_contexts:
             if context.digest not in known:
                 new[context.digest] = (len(context.data), context.data, False)
-        if chunk.page_data and chunk.page_digest not in known:  # left out: stored already
+        if chunk.page_digest not in known:
             new[chunk.page_digest] = (len(chunk.page_data), chunk.page_data, False)
         page = chunk.page or {}
         if not page.get("ok", False):
@@ -130,13 +130,18 @@ class PageListWriter:
                              .values(to_run=self.run.id))
 
 
-def describe_page(chunk: PageChunk) -> PageChunk:
-    """Fill in the chunk's page record as stored, its line of the page list, and its parsed
-    contents compressed as stored (nearly all are new: known ones are not parsed).
-
-    Needs nothing but the chunk, so it runs where the file is read (etl/readahead.py).
-    """
+def compress_contents(chunk: PageChunk) -> PageChunk:
+    """Compress the chunk's parsed contents as stored (nearly all are new: known ones are not
+    parsed). Needs nothing but the chunk, so it runs where the file is read (etl/readahead.py)."""
     chunk.compressed = [zlib.compress(data, COMPRESSION_LEVEL) for _, data, _ in chunk.parsed]
+    return chunk
+
+
+def describe_page(chunk: PageChunk) -> PageChunk:
+    """Fill in the chunk's page record as stored and its line of the page list, and compress
+    its contents unless that was done where the file was read."""
+    if len(chunk.compressed) != len(chunk.parsed):
+        compress_contents(chunk)
     page = chunk.page or {}
     chunk.page_data = stored_page_form(chunk.page) if chunk.page else b"null"
     chunk.page_digest = digest_of(chunk.page_data)

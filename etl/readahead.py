@@ -4,9 +4,10 @@
 lines, work that needs nothing from the database, and half comparing and writing.
 On a machine with two cores the two halves can overlap: a child process reads the
 files in order, a little ahead, and hands this process each file's digest and
-page chunks as :func:`etl.reader.read_chunks` would have made them, already
-described for the page list (:func:`etl.pages.describe_page`). A page record it
-sent once is not sent again: the run it came with stored it.
+page chunks as :func:`etl.reader.read_chunks` would have made them, with their new
+contents already compressed (:func:`etl.pages.compress_contents`). Describing each
+page for the page list is left to this process: the child, which splits every
+line, is the busier of the two.
 
 The child keeps its own map of content digest → pledge key, started from the
 database's, grown with every content it parses and cut back after each file to
@@ -29,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
-from etl.pages import describe_page
+from etl.pages import compress_contents
 from etl.reader import PageChunk, RunMeta, read_chunks
 from etl.runfile import file_digest
 from pledgewatch.errors import InputError
@@ -132,7 +133,6 @@ class ReadAhead:
 def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slots: Any,
                 turns: Any) -> None:
     gc.disable()  # the reader makes no reference cycles; see etl.gcpause
-    pages_sent: set[str] = set()
     try:
         for path in paths:
             turns.acquire()
@@ -141,11 +141,7 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
             this_run: dict[str, str | None] = {}
             batch: list[PageChunk] = []
             size = 0
-            for chunk in map(describe_page, read_chunks(path, meta, keys)):
-                if chunk.page_digest in pages_sent:
-                    chunk.page_data = b""  # stored with the run that sent it
-                else:
-                    pages_sent.add(chunk.page_digest)
+            for chunk in map(compress_contents, read_chunks(path, meta, keys)):
                 this_run.update(zip(chunk.contents, chunk.keys))
                 batch.append(chunk)
                 size += _pickled_size(chunk)
@@ -168,7 +164,7 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
 
 def _pickled_size(chunk: PageChunk) -> int:
     """About what the chunk weighs pickled: its bytes, plus a little per teaser and field."""
-    return len(chunk.entry) + len(chunk.page_data) + 600 + 90 * chunk.teasers \
+    return 1200 + 90 * chunk.teasers \
         + sum(2 * len(data) for _, data, _ in chunk.parsed) + sum(map(len, chunk.compressed))
 
 
