@@ -22,24 +22,36 @@ from storage import repo
 from storage.repo import PledgeState
 
 
+_PAIR = 64  # characters of a (content digest, context digest) pair: two 128-bit hex digests
+
+
 @dataclass(slots=True)
 class Sighting:
     key: str
     first_listing_url: str | None
-    pairs: list[str] = field(default_factory=list)  # content + context digest, per line, in order
+    # Content + context digest of each line, in order, end to end: one string per pledge costs
+    # half what a list of pair strings does, and a first run at 50,000 pledges holds them all.
+    lines: str = ""
+
+    def pairs(self) -> list[str]:
+        lines = self.lines
+        return [lines[i : i + _PAIR] for i in range(0, len(lines), _PAIR)]
 
     def fingerprint(self) -> str:
-        return digest_of("".join(sorted(self.pairs)).encode())
+        return digest_of("".join(sorted(self.pairs())).encode())
 
     def contents(self) -> dict[str, int]:
         """Content digest → how many lines printed it, first seen first."""
         counts: dict[str, int] = {}
-        for pair in self.pairs:
-            counts[pair[:32]] = counts.get(pair[:32], 0) + 1
+        lines = self.lines
+        for i in range(0, len(lines), _PAIR):
+            digest = lines[i : i + 32]
+            counts[digest] = counts.get(digest, 0) + 1
         return counts
 
     def context_digests(self) -> set[str]:
-        return {pair[32:] for pair in self.pairs}
+        lines = self.lines
+        return {lines[i + 32 : i + _PAIR] for i in range(0, len(lines), _PAIR)}
 
 
 class SightingCollector:
@@ -63,7 +75,7 @@ class SightingCollector:
             sighting = sightings.get(key)
             if sighting is None:
                 sighting = sightings[key] = Sighting(key, chunk.listing_url)
-            sighting.pairs.append(digest + context)
+            sighting.lines += digest + context
 
     def term_keys(self, sighting: Sighting) -> set[str]:
         keys = (self.contexts[d].term_key for d in sighting.context_digests())
@@ -95,18 +107,22 @@ def changed_keys(sightings: Mapping[str, Sighting], states: Mapping[str, PledgeS
 
 def merge_changed(session: Session, collector: SightingCollector,
                   states: Mapping[str, PledgeState]) -> dict[str, MergedPledge]:
-    """Merged pledges for the changed sightings, reading back the contents this run skipped."""
+    """Merged pledges for the changed sightings, reading back the contents this run skipped.
+
+    Each content belongs to one pledge (its key comes from the content), so a pledge's
+    contents are let go as soon as it is merged: on a first run, where every text is new,
+    the merged pledges take the place of the parsed texts instead of joining them.
+    """
     keys = changed_keys(collector.sightings, states)
-    contents: dict[str, TeaserContent] = collector.parsed
+    contents = collector.parsed
     counts = {key: collector.sightings[key].contents() for key in keys}
     wanted = {d for key in keys for d in counts[key] if d not in contents}
     if wanted:
-        contents = dict(contents)
         contents.update((d, content_of(data)) for d, data in repo.load_raw(session, wanted).items())
     merged: dict[str, MergedPledge] = {}
     for key, sighting in collector.sightings.items():
         if key in keys:
             merged[key] = merge_sighting(
-                key, ((contents[d], n) for d, n in counts[key].items()),
+                key, ((contents.pop(d), n) for d, n in counts[key].items()),
                 collector.term_keys(sighting), sighting.first_listing_url)
     return merged
