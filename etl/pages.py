@@ -67,7 +67,7 @@ class PageListWriter:
     def add(self, chunk: PageChunk) -> None:
         """Store what is new in a chunk that :func:`describe_page` has filled in."""
         known, new = self.known, self.new_content
-        for (digest, data, _), stored in zip(chunk.parsed, chunk.compressed, strict=True):
+        for (digest, data), stored in zip(chunk.parsed, chunk.compressed, strict=True):
             if digest not in known:
                 new[digest] = (len(data), stored, True)
         for context in chunk.new_contexts:
@@ -133,7 +133,7 @@ class PageListWriter:
 def compress_contents(chunk: PageChunk) -> PageChunk:
     """Compress the chunk's parsed contents as stored (nearly all are new: known ones are not
     parsed). Needs nothing but the chunk, so it runs where the file is read (etl/readahead.py)."""
-    chunk.compressed = [zlib.compress(data, COMPRESSION_LEVEL) for _, data, _ in chunk.parsed]
+    chunk.compressed = [zlib.compress(data, COMPRESSION_LEVEL) for _, data in chunk.parsed]
     return chunk
 
 

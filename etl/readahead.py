@@ -165,7 +165,7 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
 def _pickled_size(chunk: PageChunk) -> int:
     """About what the chunk weighs pickled: its bytes, plus a little per teaser and field."""
     return 1200 + 90 * chunk.teasers \
-        + sum(2 * len(data) for _, data, _ in chunk.parsed) + sum(map(len, chunk.compressed))
+        + sum(len(data) for _, data in chunk.parsed) + sum(map(len, chunk.compressed))
 
 
 def _send(queue: Any, slots: Any, batch: list[PageChunk]) -> None:

@@ -31,8 +31,10 @@ class PageChunk:
     keys: list[str | None] = field(default_factory=list)  # each teaser's pledge key, in order
     contents: list[str] = field(default_factory=list)  # each teaser's content digest
     contexts: list[str] = field(default_factory=list)  # each teaser's context digest
-    # Contents parsed on this page: those no earlier run read and this run had not met yet.
-    parsed: list[tuple[str, bytes, TeaserContent]] = field(default_factory=list)
+    # Contents parsed (checked and keyed) on this page: those no earlier run read and this run
+    # had not met yet, as (digest, JSON). The text is read again where a merge needs it: a
+    # first run holds every one until the end, and bytes weigh less than parsed fields.
+    parsed: list[tuple[str, bytes]] = field(default_factory=list)
     new_contexts: list[TeaserContext] = field(default_factory=list)  # first met on this page
     page: dict[str, Any] | None = None
     # The page's line in the run's page list, and its page record as stored (etl/pages.py).
@@ -116,7 +118,7 @@ def chunk_lines(lines: Iterable[tuple[int, bytes]], meta: RunMeta,
         digest = split[0]
         if key is _UNKNOWN:
             key = keys[digest] = pledge_key(content)
-            current.parsed.append((digest, split[1] + b"}", content))
+            current.parsed.append((digest, split[1] + b"}"))
         current.keys.append(key)
         current.contents.append(digest)
         current.contexts.append(split[2].digest)

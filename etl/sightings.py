@@ -10,17 +10,16 @@ every pledge.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from etl.lines import TeaserContent, TeaserContext, content_of
+from etl.lines import TeaserContext, content_of
 from etl.merge import MergedPledge, merge_sighting
 from etl.reader import PageChunk
 from etl.runfile import digest_of
 from storage import repo
 from storage.repo import PledgeState
-
 
 _PAIR = 64  # characters of a (content digest, context digest) pair: two 128-bit hex digests
 
@@ -58,14 +57,14 @@ class SightingCollector:
     """Folds teaser lines into sightings; keeps the contents and contexts this run parsed."""
 
     def __init__(self) -> None:
-        self.parsed: dict[str, TeaserContent] = {}  # contents no earlier run read
+        self.parsed: dict[str, bytes] = {}  # contents no earlier run read, as JSON
         self.sightings: dict[str, Sighting] = {}
         self.contexts: dict[str, TeaserContext] = {}
 
     def add(self, chunk: PageChunk) -> None:
         parsed = self.parsed
-        for digest, _, content in chunk.parsed:
-            parsed[digest] = content
+        for digest, data in chunk.parsed:
+            parsed[digest] = data
         for context in chunk.new_contexts:
             self.contexts[context.digest] = context
         sightings = self.sightings
@@ -118,11 +117,11 @@ def merge_changed(session: Session, collector: SightingCollector,
     counts = {key: collector.sightings[key].contents() for key in keys}
     wanted = {d for key in keys for d in counts[key] if d not in contents}
     if wanted:
-        contents.update((d, content_of(data)) for d, data in repo.load_raw(session, wanted).items())
+        contents.update(repo.load_raw(session, wanted))
     merged: dict[str, MergedPledge] = {}
     for key, sighting in collector.sightings.items():
         if key in keys:
             merged[key] = merge_sighting(
-                key, ((contents.pop(d), n) for d, n in counts[key].items()),
+                key, ((content_of(contents.pop(d)), n) for d, n in counts[key].items()),
                 collector.term_keys(sighting), sighting.first_listing_url)
     return merged
