@@ -80,7 +80,8 @@ def apply_pledges(session: Session, run_id: int, sightings: Mapping[str, Sightin
 
 
 def _write_early(session: Session, writes: _Writes, *, all_left: bool = False) -> None:
-    """A first run makes a version and ~8 memberships per pledge: written as they come."""
+    """A first run makes a version, ~8 memberships and a sighting per pledge: written as they
+    come, so that what waits in memory stays small."""
     if all_left or len(writes.memberships) >= 20_000:
         repo.insert_rows(session, Membership, writes.memberships)
         writes.memberships.clear()
@@ -88,6 +89,9 @@ def _write_early(session: Session, writes: _Writes, *, all_left: bool = False) -
         repo.insert_rows(session, PledgeVersion, writes.versions)
         writes.versions_written += len(writes.versions)
         writes.versions.clear()
+    if all_left or len(writes.sightings) >= 5_000:
+        repo.update_rows(session, Pledge, writes.sightings)
+        writes.sightings.clear()
 
 
 def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.PledgeState]
@@ -110,7 +114,7 @@ def _fold_into_twins(merged: Mapping[str, MergedPledge], states: dict[str, repo.
         target = folded.get(twins[0]) or merged.get(twins[0])
         if target is None:
             target = MergedPledge(twins[0], None, pledge.title_key, title=pledge.title)
-        target.term_keys |= pledge.term_keys
+        target.term_keys = tuple(sorted({*target.term_keys, *pledge.term_keys}))
         target.raw_summaries.update(pledge.raw_summaries)
         target.author = target.author or pledge.author
         folded[twins[0]] = target
@@ -269,4 +273,3 @@ def _write(session: Session, run_id: int, writes: _Writes) -> None:
     _write_early(session, writes, all_left=True)
     repo.insert_rows(session, Presence, writes.presences)
     repo.insert_rows(session, Absence, writes.absences)
-    repo.update_rows(session, Pledge, writes.sightings)
