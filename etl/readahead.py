@@ -15,9 +15,14 @@ that file's contents. A chunk's ``parsed`` therefore holds only texts the run
 before did not have; any other content a run needs is in raw storage already,
 where the merge reads it back.
 
-Memory stays bounded: the child works at most one file ahead of the one being
-stored, and holds at most :data:`BUFFERED_BATCHES` pickled batches of about
-:data:`BATCH_BYTES` each that this process has not taken yet.
+The child never waits for this process within a file: it appends each batch of
+about :data:`BATCH_BYTES` of pickled chunks to a spool file of its own and sends
+only the batch's length, and this process reads the batches back in order. A run
+held in memory until it is taken would cost a hundred megabytes at 50,000
+pledges; a run that the child may not write ahead stalls it while this process
+merges and writes the run before, which at that size takes seconds. The spool is
+a temporary file per run file, removed once its run is stored: at most two exist,
+since the child works at most one file ahead of the one being stored.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import pickle
+import shutil
+import tempfile
 import traceback
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, BinaryIO, Self
 
 from etl.pages import compress_contents
 from etl.reader import PageChunk, RunMeta, read_chunks
@@ -36,11 +44,6 @@ from etl.runfile import file_digest
 from pledgewatch.errors import InputError
 
 BATCH_BYTES = 1 << 20
-# A quiet run is about 10 MB pickled at 5,000 pledges and 100 MB at 50,000. 32 batches let the
-# child read a whole 5,000-pledge run while the run before is applied, and a third of a
-# 50,000-pledge one: there, 8 batches took 152 s and 517 MB in all, 32 took 136 s and 532 MB
-# (bench/ingest_bench.py, one repeat each on a noisy machine).
-BUFFERED_BATCHES = 32
 
 
 # Reading ahead pays at the size of the site (a 5,000-pledge run is a 50 MB file: 14.0 s → 9.3 s
@@ -66,13 +69,13 @@ class ReadAhead:
     def __init__(self, paths: list[Path], keys: dict[str, str | None]) -> None:
         context = multiprocessing.get_context("fork")
         self._paths = list(paths)
+        self.spool_dir = Path(tempfile.mkdtemp(prefix="pledgewatch-readahead-"))  # see module doc
         self._queue: Any = context.Queue()
-        self._slots: Any = context.Semaphore(BUFFERED_BATCHES)
         # A turn per file the child may start: the first now, each next one once this process
         # has begun the file before it.
         self._turns: Any = context.Semaphore(1)
         self._process = context.Process(
-            target=_read_files, args=(self._paths, keys, self._queue, self._slots, self._turns),
+            target=_read_files, args=(self._paths, keys, self.spool_dir, self._queue, self._turns),
             name="pledgewatch-readahead", daemon=True)
         self._process.start()
         self._next = 0
@@ -89,23 +92,31 @@ class ReadAhead:
 
     def chunks(self, meta: RunMeta) -> Iterator[PageChunk]:
         """The current file's page chunks; ``meta`` is filled when the last has been read."""
-        while True:
-            kind, payload = self._receive()
-            if kind == "end":
-                meta.crawl, meta.terms = payload.crawl, payload.terms
-                return
-            yield from pickle.loads(payload)
+        spool = _spool_path(self.spool_dir, self._next - 1)
+        with ExitStack() as stack:
+            handle = None
+            while True:
+                kind, payload = self._receive()
+                if kind == "end":
+                    meta.crawl, meta.terms = payload.crawl, payload.terms
+                    break
+                if handle is None:
+                    handle = stack.enter_context(spool.open("rb"))
+                yield from pickle.loads(handle.read(payload))
+        spool.unlink(missing_ok=True)
 
     def skip(self) -> None:
         """Pass over the current file's chunks (it was ingested before)."""
-        for _ in self.chunks(RunMeta()):
+        while self._receive()[0] != "end":
             pass
+        _spool_path(self.spool_dir, self._next - 1).unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
         self._queue.close()
+        shutil.rmtree(self.spool_dir, ignore_errors=True)
 
     def __enter__(self) -> Self:
         return self
@@ -121,34 +132,37 @@ class ReadAhead:
 
     def _receive(self) -> tuple[str, Any]:
         kind, payload = self._queue.get()
-        if kind == "chunks":
-            self._slots.release()
-        elif kind == "input-error":
+        if kind == "input-error":
             raise InputError(payload)
         elif kind == "crash":
             raise RuntimeError(f"reading ahead failed:\n{payload}")
         return kind, payload
 
 
-def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slots: Any,
+def _spool_path(spool_dir: Path, index: int) -> Path:
+    return spool_dir / f"{index:06d}.chunks"
+
+
+def _read_files(paths: list[Path], keys: dict[str, str | None], spool_dir: Path, queue: Any,
                 turns: Any) -> None:
     gc.disable()  # the reader makes no reference cycles; see etl.gcpause
     try:
-        for path in paths:
+        for index, path in enumerate(paths):
             turns.acquire()
             queue.put(("digest", file_digest(path)))
             meta = RunMeta()
             this_run: dict[str, str | None] = {}
-            batch: list[PageChunk] = []
-            size = 0
-            for chunk in map(compress_contents, read_chunks(path, meta, keys)):
-                this_run.update(zip(chunk.contents, chunk.keys))
-                batch.append(chunk)
-                size += _pickled_size(chunk)
-                if size >= BATCH_BYTES:
-                    _send(queue, slots, batch)
-                    batch, size = [], 0
-            _send(queue, slots, batch)
+            with _spool_path(spool_dir, index).open("wb") as spool:
+                batch: list[PageChunk] = []
+                size = 0
+                for chunk in map(compress_contents, read_chunks(path, meta, keys)):
+                    this_run.update(zip(chunk.contents, chunk.keys))
+                    batch.append(chunk)
+                    size += _pickled_size(chunk)
+                    if size >= BATCH_BYTES:
+                        _send(spool, queue, batch)
+                        batch, size = [], 0
+                _send(spool, queue, batch)
             queue.put(("end", meta))
             # Keep the keys of this run's contents only, as the database keeps each pledge's
             # last sighting: the map does not grow run after run. A text that comes back is
@@ -163,11 +177,16 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], queue: Any, slot
 
 
 def _pickled_size(chunk: PageChunk) -> int:
-    """About what the chunk weighs pickled: its bytes, plus a little per teaser and field."""
+    """About what the chunk weighs pickled: a little per page and teaser, and its texts."""
     return 1200 + 90 * chunk.teasers \
         + sum(len(data) for _, data in chunk.parsed) + sum(map(len, chunk.compressed))
 
 
-def _send(queue: Any, slots: Any, batch: list[PageChunk]) -> None:
-    slots.acquire()
-    queue.put(("chunks", pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)))
+def _send(spool: BinaryIO, queue: Any, batch: list[PageChunk]) -> None:
+    """Append a batch to the spool, then say how long it is: the parent reads it after."""
+    if not batch:
+        return
+    payload = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
+    spool.write(payload)
+    spool.flush()
+    queue.put(("chunks", len(payload)))

@@ -94,6 +94,18 @@ def test_runs_read_ahead_are_stored_as_runs_read_one_at_a_time(
     one_by_one.kw["bind"].dispose()
 
 
+def test_the_spool_holds_at_most_the_run_being_stored_and_the_next_and_is_removed(
+        run_files: list[Path], factory: sessionmaker[Session]) -> None:
+    spooled = []
+    with reading_ahead(factory, run_files) as reader:
+        spool_dir = reader.spool_dir
+        for path in run_files:
+            ingest_run_file(factory, path, readahead=reader)
+            spooled.append(len(list(spool_dir.iterdir())))
+    assert max(spooled) <= 1, "after each run, only the next file may be spooled"
+    assert not spool_dir.exists()
+
+
 def _counts(result: Any) -> tuple[Any, ...]:
     return (result.duplicate, result.complete, result.pages_ok, result.teasers, result.pledges,
             result.new_pledges, result.new_versions, result.removed, result.restored)
