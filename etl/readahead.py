@@ -3,11 +3,11 @@
 ``pledgewatch ingest RUN...`` spends about half of each run reading and splitting
 lines, work that needs nothing from the database, and half comparing and writing.
 On a machine with two cores the two halves can overlap: a child process reads the
-files in order, a little ahead, and hands this process each file's digest and
-page chunks as :func:`etl.reader.read_chunks` would have made them, with their new
-contents already compressed (:func:`etl.pages.compress_contents`). Describing each
-page for the page list is left to this process: the child, which splits every
-line, is the busier of the two.
+files in order, a little ahead, and hands this process each file's page chunks as
+:func:`etl.reader.read_chunks` would have made them, with their new contents
+already compressed (:func:`etl.pages.compress_contents`). Describing each page
+for the page list, and each file's digest, are left to this process: the child,
+which splits every line, is the busier of the two.
 
 The child keeps its own map of content digest → pledge key, started from the
 database's, grown with every content it parses and cut back after each file to
@@ -34,6 +34,7 @@ import shutil
 import tempfile
 import traceback
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO, Self
@@ -78,6 +79,10 @@ class ReadAhead:
             target=_read_files, args=(self._paths, keys, self.spool_dir, self._queue, self._turns),
             name="pledgewatch-readahead", daemon=True)
         self._process.start()
+        # Digests are hashed here, by a thread (hashing lets go of the GIL): this process waits
+        # for the child more than the child waits for it.
+        self._hasher = ThreadPoolExecutor(1, thread_name_prefix="pledgewatch-digest")
+        self._digests = [self._hasher.submit(file_digest, path) for path in self._paths]
         self._next = 0
 
     def digest(self, path: Path) -> str:
@@ -88,7 +93,7 @@ class ReadAhead:
             raise ValueError(f"files must be taken in order: expected {expected}, got {path}")
         self._next += 1
         self._turns.release()
-        return str(self._take("digest"))
+        return self._digests[self._next - 1].result()
 
     def chunks(self, meta: RunMeta) -> Iterator[PageChunk]:
         """The current file's page chunks; ``meta`` is filled when the last has been read."""
@@ -116,6 +121,7 @@ class ReadAhead:
             self._process.terminate()
         self._process.join()
         self._queue.close()
+        self._hasher.shutdown(cancel_futures=True)
         shutil.rmtree(self.spool_dir, ignore_errors=True)
 
     def __enter__(self) -> Self:
@@ -123,12 +129,6 @@ class ReadAhead:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _take(self, wanted: str) -> Any:
-        kind, payload = self._receive()
-        if kind != wanted:
-            raise RuntimeError(f"read-ahead sent {kind!r} where {wanted!r} was due")
-        return payload
 
     def _receive(self) -> tuple[str, Any]:
         kind, payload = self._queue.get()
@@ -149,7 +149,6 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], spool_dir: Path,
     try:
         for index, path in enumerate(paths):
             turns.acquire()
-            queue.put(("digest", file_digest(path)))
             meta = RunMeta()
             this_run: dict[str, str | None] = {}
             with _spool_path(spool_dir, index).open("wb") as spool:
