@@ -68,11 +68,12 @@ class SightingCollector:
         for context in chunk.new_contexts:
             self.contexts[context.digest] = context
         sightings = self.sightings
+        get = sightings.get
         for key, digest, context in zip(chunk.keys, chunk.contents, chunk.contexts):
-            if key is None:
-                continue  # neither URL nor title: nothing to identify it by
-            sighting = sightings.get(key)
+            sighting = get(key)
             if sighting is None:
+                if key is None:
+                    continue  # neither URL nor title: nothing to identify it by
                 sighting = sightings[key] = Sighting(key, chunk.listing_url)
             sighting.lines += digest + context
 
