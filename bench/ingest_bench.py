@@ -103,7 +103,8 @@ def bench_size(args: argparse.Namespace, pledges: int) -> dict[str, Any]:
         for i in range(args.repeat):
             try:
                 if batch:
-                    result = pledgewatch_side.run_batch(files, pw, timeout=args.timeout)
+                    result = pledgewatch_side.run_batch(files, pw, timeout=args.timeout,
+                                                        flags=args.ingest_flag)
                 else:
                     result = pledgewatch_side.run_pledgewatch(files, pw, timeout=args.timeout,
                                                               with_diff=status["diff"])
@@ -161,6 +162,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "instead of one `ingest --changes-json` for all runs")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds one pledgewatch command gets")
+    parser.add_argument("--ingest-flag", action="append", default=[], metavar="FLAG",
+                        help="passed on to every batch `ingest` command, e.g. "
+                             "--ingest-flag=--no-read-ahead (repeatable)")
     parser.add_argument("--out", type=Path, default=Path("bench/out"))
     parser.add_argument("--peers-venv", type=Path, default=None,
                         help="the peers' own virtual environment (default: OUT/peers-venv)")

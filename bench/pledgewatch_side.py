@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,16 +137,20 @@ def supports_batch(pw: Pledgewatch) -> bool:
     return "--changes-json" in done.stdout
 
 
-def run_batch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float) -> PledgewatchResult:
-    """The measured runs in one ``ingest`` command, then the unchanged ones in another."""
-    result = PledgewatchResult(variant="ingest --changes-json, one command for all runs")
+def run_batch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float,
+              flags: Sequence[str] = ()) -> PledgewatchResult:
+    """The measured runs in one ``ingest`` command, then the unchanged ones in another;
+    ``flags`` go to both commands."""
+    result = PledgewatchResult(variant=" ".join(["ingest --changes-json", *flags])
+                               + ", one command for all runs")
     if pw.commit:
         result.variant += f" at {pw.commit[:10]}"
     work = Path(tempfile.mkdtemp(prefix="pledgewatch-bench-"))
     db_url = f"sqlite:///{work / 'pledgewatch.db'}"
     score = Score()
     try:
-        measured = _batch(pw, [f.crawl for f in files.runs], db_url, work / "changes", timeout)
+        measured = _batch(pw, [f.crawl for f in files.runs], db_url, work / "changes", timeout,
+                          flags)
         if measured is None:
             result.timed_out = True
             return result
@@ -162,7 +167,7 @@ def run_batch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float) -> Pledg
         result.peak_mb = measured.peak_mb
         result.score = score.as_dict()
         if files.unchanged:
-            quiet = _batch(pw, list(files.unchanged), db_url, work / "changes", timeout)
+            quiet = _batch(pw, list(files.unchanged), db_url, work / "changes", timeout, flags)
             if quiet is None:
                 result.timed_out = True
                 return result
@@ -175,9 +180,9 @@ def run_batch(files: WorkloadFiles, pw: Pledgewatch, *, timeout: float) -> Pledg
 
 
 def _batch(pw: Pledgewatch, paths: list[Path], db_url: str, changes: Path,
-           timeout: float) -> measure.Measured | None:
+           timeout: float, flags: Sequence[str] = ()) -> measure.Measured | None:
     done = measure.run(pw.cmd("ingest", *[p.resolve() for p in paths], "--db", db_url,
-                              "--changes-json", changes), timeout=timeout, env=pw.env)
+                              "--changes-json", changes, *flags), timeout=timeout, env=pw.env)
     if done.timed_out:
         return None
     done.check(f"pledgewatch ingest ({len(paths)} runs)")

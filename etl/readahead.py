@@ -47,21 +47,18 @@ from pledgewatch.errors import InputError
 BATCH_BYTES = 1 << 20
 
 
-# Reading ahead pays at the size of the site (a 5,000-pledge run is a 50 MB file: 14.0 s → 9.3 s
-# for ten runs), not for very large runs: at 50,000 pledges (500 MB files) ten runs took 142 s
-# and 535 MB reading ahead, 138 s and 454 MB in one process (one repeat each), and 500 MB is
-# what the ingest is held to. Larger files are read in one process unless asked otherwise.
-LARGEST_FILE_BYTES = 256 << 20
-
-
 def available() -> bool:
     """Forking is what makes the child cheap: it starts with every module loaded."""
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def worthwhile(paths: list[Path], largest: int = LARGEST_FILE_BYTES) -> bool:
-    """Whether reading ahead is the better default for these files."""
-    return len(paths) > 1 and available() and all(p.stat().st_size <= largest for p in paths)
+def worthwhile(paths: list[Path]) -> bool:
+    """Whether reading ahead is the better default: with several files, at any size.
+
+    Four 50,000-pledge runs (500 MB files) took 53–58 s and at most 455 MB reading ahead,
+    71–73 s and 402 MB in one process (python -m bench.readahead_split, and bench/README.md).
+    """
+    return len(paths) > 1 and available()
 
 
 class ReadAhead:

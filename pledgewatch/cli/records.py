@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 @click.option("--read-ahead/--no-read-ahead", default=None,
               help="Given several files, read the next in a second process while this one "
                    "stores the current: faster on two cores, at the cost of a second process's "
-                   "memory. Default: on when every file is under 256 MB (5,000 pledges make "
-                   "a 50 MB run).")
+                   "memory. Default: on (it needs a system that can fork).")
 @db_option
 def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bool | None,
            db_url: str | None) -> None:
@@ -35,8 +34,8 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
 
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
-    Given several files under 256 MB, a second process reads the next file
-    while this one stores the current (see --read-ahead).
+    Given several files, a second process reads the next file while this one
+    stores the current (see --read-ahead).
     """
     from contextlib import nullcontext
 

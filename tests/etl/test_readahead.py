@@ -165,10 +165,7 @@ def test_a_text_that_comes_back_is_read_from_storage_not_parsed_again(
     one_by_one.kw["bind"].dispose()
 
 
-def test_reading_ahead_is_the_default_for_several_files_of_a_sites_size(tmp_path: Path) -> None:
+def test_reading_ahead_is_the_default_for_several_files(tmp_path: Path) -> None:
     files = [tmp_path / "1.jsonl", tmp_path / "2.jsonl"]
-    for path in files:
-        path.write_bytes(b"x" * 100)
-    assert readahead.worthwhile(files, largest=100)
-    assert not readahead.worthwhile(files[:1], largest=100), "one file: nothing to read ahead"
-    assert not readahead.worthwhile(files, largest=99), "very large runs: memory comes first"
+    assert readahead.worthwhile(files)
+    assert not readahead.worthwhile(files[:1]), "one file: nothing to read ahead"
