@@ -21,7 +21,7 @@ from etl import normalize as nz
 from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
 from etl.gcpause import cyclic_gc_paused
-from etl.pages import PageListWriter, describe_page
+from etl.pages import PageListWriter, StoredRecords, describe_page
 from etl.policy import ChangePolicy
 from etl.readahead import ReadAhead
 from etl.reader import PageChunk, RunMeta, read_chunks
@@ -49,22 +49,32 @@ class IngestResult:
 
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
-                    policy: ChangePolicy | None = None,
-                    readahead: ReadAhead | None = None) -> IngestResult:
+                    policy: ChangePolicy | None = None, readahead: ReadAhead | None = None,
+                    stored: StoredRecords | None = None) -> IngestResult:
     """Ingest in one transaction; any error leaves the database as it was.
 
     With ``readahead``, the file has been read (or is being read) by its child process.
+    ``stored`` carries what earlier runs of the same command stored (etl/pages.py).
     """
     digest = readahead.digest(path) if readahead else file_digest(path)
-    with cyclic_gc_paused(), factory.begin() as session:
-        existing = session.scalar(select(Run).where(Run.input_digest == digest,
-                                                    Run.status == "ingested"))
-        if existing is not None:
-            if readahead:
-                readahead.skip()
-            return _duplicate_result(existing)
-        return ingest_stream(session, path, digest=digest, source=source or f"file:{path.name}",
-                             policy=policy or ChangePolicy(), readahead=readahead)
+    stored = stored if stored is not None else StoredRecords()
+    try:
+        with cyclic_gc_paused(), factory.begin() as session:
+            existing = session.scalar(select(Run).where(Run.input_digest == digest,
+                                                        Run.status == "ingested"))
+            if existing is not None:
+                if readahead:
+                    readahead.skip()
+                return _duplicate_result(existing)
+            result = ingest_stream(session, path, digest=digest,
+                                   source=source or f"file:{path.name}",
+                                   policy=policy or ChangePolicy(), readahead=readahead,
+                                   stored=stored)
+    except BaseException:
+        stored.forget()
+        raise
+    stored.keep()
+    return result
 
 
 def reading_ahead(factory: sessionmaker[Session], paths: list[Path]) -> ReadAhead:
@@ -75,7 +85,8 @@ def reading_ahead(factory: sessionmaker[Session], paths: list[Path]) -> ReadAhea
 
 
 def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
-                  policy: ChangePolicy, readahead: ReadAhead | None = None) -> IngestResult:
+                  policy: ChangePolicy, readahead: ReadAhead | None = None,
+                  stored: StoredRecords | None = None) -> IngestResult:
     run = Run(source=source[:500], status="ingesting", normalizer_version=nz.NORMALIZER_VERSION,
               input_digest=digest)
     session.add(run)
@@ -83,7 +94,7 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     meta = RunMeta()
     states = repo.load_pledges(session)
     known = known_contents(states)
-    pages = PageListWriter(session, run, known)
+    pages = PageListWriter(session, run, known, stored)
     chunks = map(describe_page, readahead.chunks(meta) if readahead
                  else read_chunks(path, meta, known))
     result = derive_run(session, run, chunks, meta, policy, states=states,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,12 +47,43 @@ class ListedPage:
     contexts: list[str]
 
 
+class StoredRecords:
+    """Page records and contexts known to be stored, carried from run to run by a command that
+    ingests several runs.
+
+    Page records repeat run after run (their volatile fields are kept apart), and each
+    run looked all of them up again: tens of queries a run at 50,000 pledges. What a run
+    stores is kept only once its transaction has committed.
+    """
+
+    def __init__(self) -> None:
+        self._kept: set[str] = set()
+        self._this_run: set[str] = set()
+
+    def __contains__(self, digest: str) -> bool:
+        return digest in self._kept or digest in self._this_run
+
+    def add(self, digests: Iterable[str]) -> None:
+        self._this_run.update(digests)
+
+    def keep(self) -> None:
+        """The run's transaction committed: what it stored is stored."""
+        self._kept |= self._this_run
+        self._this_run = set()
+
+    def forget(self) -> None:
+        """The run's transaction was rolled back."""
+        self._this_run = set()
+
+
 class PageListWriter:
     """Stores each distinct content, context and page record once, and the run's page list."""
 
-    def __init__(self, session: Session, run: Run, known: Mapping[str, str]) -> None:
+    def __init__(self, session: Session, run: Run, known: Mapping[str, str],
+                 stored: StoredRecords | None = None) -> None:
         self.session, self.run = session, run
         self.known: set[str] = set(known)  # digests surely stored; others are looked up first
+        self.stored = stored if stored is not None else StoredRecords()
         # Digest → (size, data, whether data is compressed already), until flushed.
         self.new_content: dict[str, tuple[int, bytes, bool]] = {}
         # Also in the list, but kept apart for the run's crawl_meta: a report then needs no
@@ -73,7 +104,7 @@ class PageListWriter:
         for context in chunk.new_contexts:
             if context.digest not in known:
                 new[context.digest] = (len(context.data), context.data, False)
-        if chunk.page_digest not in known:
+        if chunk.page_digest not in known and chunk.page_digest not in self.stored:
             new[chunk.page_digest] = (len(chunk.page_data), chunk.page_data, False)
         page = chunk.page or {}
         if not page.get("ok", False):
@@ -109,6 +140,7 @@ class PageListWriter:
                              else zlib.compress(data, COMPRESSION_LEVEL)})
         repo.insert_rows(self.session, RawChunk, rows)
         self.known.update(digests)
+        self.stored.add(d for d in digests if not self.new_content[d][2])  # pages and contexts
         self.new_content.clear()
 
     def finish(self) -> None:

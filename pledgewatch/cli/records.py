@@ -41,6 +41,7 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
 
     from etl import readahead
     from etl.ingest import ingest_run_file, reading_ahead
+    from etl.pages import StoredRecords
     from storage.db import database
 
     for run_file in run_files:
@@ -52,10 +53,11 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
         files = list(run_files)
         ahead = readahead.worthwhile(files) if read_ahead is None \
             else read_ahead and len(files) > 1 and readahead.available()
+        stored = StoredRecords()
         with reading_ahead(factory, files) if ahead else nullcontext() as reader:
             for run_file in run_files:
                 try:
-                    result = ingest_run_file(factory, run_file, readahead=reader)
+                    result = ingest_run_file(factory, run_file, readahead=reader, stored=stored)
                 except InputError as error:
                     if len(run_files) == 1:
                         raise
