@@ -66,12 +66,13 @@ def pledge_views(session: Session, run_id: int, pledge_ids: Collection[int] | No
     if listed_only:
         query = query.join(Presence, and_(Presence.pledge_id == Pledge.id, valid_at(Presence, run_id)))
     rows = []
+    connection = session.connection()  # plain rows: the ORM's row handling is not needed here
     for chunk in _chunks(pledge_ids):
         scoped = query if chunk is None else query.where(Pledge.id.in_(chunk))
-        rows.extend(session.execute(scoped))
+        rows.extend(connection.execute(scoped).all())
     terms = terms_of(session, run_id, [row[0] for row in rows])
     return {pid: PledgeView(key=key, url=url, title=title, author=author, submitted=submitted,
-                            summary=summary, terms=tuple(sorted(terms.get(pid, ()))),
+                            summary=summary, terms=tuple(sorted(terms.get(pid, ()), key=_by_key)),
                             version=number, first_seen_run=first)
             for pid, key, url, title, author, submitted, summary, number, first in rows}
 
@@ -83,11 +84,17 @@ def terms_of(session: Session, run_id: int, pledge_ids: Iterable[int]) -> dict[i
                                .outerjoin(Vocabulary, Vocabulary.id == Term.vocabulary_id))}
     found: dict[int, list[TermRef]] = defaultdict(list)
     query = select(Membership.pledge_id, Membership.term_id).where(valid_at(Membership, run_id))
+    connection = session.connection()
     for chunk in _chunks(list(pledge_ids)):
         scoped = query if chunk is None else query.where(Membership.pledge_id.in_(chunk))
-        for pledge_id, term_id in session.execute(scoped):
+        for pledge_id, term_id in connection.execute(scoped).all():
             found[pledge_id].append(refs[term_id])
     return found
+
+
+def _by_key(term: TermRef) -> str:
+    """Terms in their dataclass order: keys are unique, so the key alone decides it."""
+    return term.key
 
 
 def find_pledge(session: Session, key_or_url: str) -> Pledge | None:
