@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from storage.db import make_engine, open_database
+from storage.db import HEAD_REVISION, make_engine, open_database, schema_revision
 from storage.migrate import alembic_config
 
 
@@ -24,4 +25,18 @@ def test_upgrading_an_existing_database_again_changes_nothing(db_url: str) -> No
     before = sorted(inspect(engine).get_table_names())
     open_database(db_url).kw["bind"].dispose()
     assert sorted(inspect(engine).get_table_names()) == before
+    engine.dispose()
+
+
+def test_the_revision_a_database_is_opened_at_without_alembic_is_the_newest_migration() -> None:
+    assert HEAD_REVISION == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_database_one_migration_behind_is_upgraded_when_opened(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    assert schema_revision(engine) == "0001"
+    open_database(db_url).kw["bind"].dispose()
+    assert schema_revision(engine) == HEAD_REVISION
     engine.dispose()
