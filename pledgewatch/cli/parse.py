@@ -9,8 +9,9 @@ import click
 
 from pledgewatch.cli import main
 from pledgewatch.errors import InputError, UnreadableInput
-from scraper.items import to_json_line
-from scraper.parsing.limits import MAX_BODY_BYTES
+
+# The parser (lxml and the scraper package) is imported when this command runs, not by every
+# command's start: it was a sixth of `pledgewatch`'s start-up.
 
 
 @main.command("parse")
@@ -37,10 +38,11 @@ def parse_command(file: Path, url: str | None, format_: str) -> None:
     (a page with no teasers and no "no content" message is reported as not ok). Unreadable
     input (empty, binary, wrong encoding) exits with status 2.
     """
+    from scraper.items import to_json_line
+    from scraper.parsing import parse_listing
+
     body = _read(file)
     try:
-        from scraper.parsing import parse_listing
-
         listing = parse_listing(body, url=url, format=format_)  # type: ignore[arg-type]
     except UnreadableInput as error:
         raise UnreadableInput(f"{file}: {error}") from error
@@ -51,6 +53,8 @@ def parse_command(file: Path, url: str | None, format_: str) -> None:
 
 
 def _read(file: Path) -> bytes:
+    from scraper.parsing.limits import MAX_BODY_BYTES
+
     try:
         if file.stat().st_size > MAX_BODY_BYTES:
             raise InputError(f"{file}: larger than {MAX_BODY_BYTES // 2**20} MB, not a listing page")
