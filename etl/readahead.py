@@ -76,8 +76,8 @@ class ReadAhead:
             target=_read_files, args=(self._paths, keys, self.spool_dir, self._queue, self._turns),
             name="pledgewatch-readahead", daemon=True)
         self._process.start()
-        # Digests are hashed here, by a thread (hashing lets go of the GIL): this process waits
-        # for the child more than the child waits for it.
+        # Digests are hashed here, by a thread (hashing lets go of the GIL), so the child's
+        # time goes to splitting lines: it was the busier of the two.
         self._hasher = ThreadPoolExecutor(1, thread_name_prefix="pledgewatch-digest")
         self._digests = [self._hasher.submit(file_digest, path) for path in self._paths]
         self._next = 0
