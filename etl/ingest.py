@@ -21,7 +21,7 @@ from etl import normalize as nz
 from etl.apply import ApplyResult, apply_pledges
 from etl.completeness import TermTally, page_term_key
 from etl.gcpause import cyclic_gc_paused
-from etl.pages import PageListWriter, StoredRecords, describe_page
+from etl.pages import PageListWriter, StoredRecords, compress_contents, describe_page
 from etl.policy import ChangePolicy
 from etl.readahead import ReadAhead
 from etl.reader import PageChunk, RunMeta, read_chunks
@@ -85,8 +85,8 @@ def reading_ahead(factory: sessionmaker[Session], paths: list[Path]) -> ReadAhea
 
 
 def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
-                  policy: ChangePolicy, readahead: ReadAhead | None = None,
-                  stored: StoredRecords | None = None) -> IngestResult:
+                  policy: ChangePolicy, readahead: ReadAhead | None,
+                  stored: StoredRecords) -> IngestResult:
     run = Run(source=source[:500], status="ingesting", normalizer_version=nz.NORMALIZER_VERSION,
               input_digest=digest)
     session.add(run)
@@ -95,8 +95,9 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     states = repo.load_pledges(session)
     known = known_contents(states)
     pages = PageListWriter(session, run, known, stored)
+    # Reading ahead, the child has compressed the new contents already.
     chunks = map(describe_page, readahead.chunks(meta) if readahead
-                 else read_chunks(path, meta, known))
+                 else map(compress_contents, read_chunks(path, meta, known)))
     result = derive_run(session, run, chunks, meta, policy, states=states,
                         on_chunk=pages.add, before_apply=pages.finish)
     run.crawl_meta = {**(run.crawl_meta or {}), "failed_pages": pages.failed}

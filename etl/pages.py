@@ -80,10 +80,10 @@ class PageListWriter:
     """Stores each distinct content, context and page record once, and the run's page list."""
 
     def __init__(self, session: Session, run: Run, known: Mapping[str, str],
-                 stored: StoredRecords | None = None) -> None:
+                 stored: StoredRecords) -> None:
         self.session, self.run = session, run
         self.known: set[str] = set(known)  # digests surely stored; others are looked up first
-        self.stored = stored if stored is not None else StoredRecords()
+        self.stored = stored
         # Digest → (size, data, whether data is compressed already), until flushed.
         self.new_content: dict[str, tuple[int, bytes, bool]] = {}
         # Also in the list, but kept apart for the run's crawl_meta: a report then needs no
@@ -96,7 +96,8 @@ class PageListWriter:
         self._separator = b"["
 
     def add(self, chunk: PageChunk) -> None:
-        """Store what is new in a chunk that :func:`describe_page` has filled in."""
+        """Store what is new in a chunk that :func:`compress_contents` and
+        :func:`describe_page` have filled in."""
         known, new = self.known, self.new_content
         for (digest, data), stored in zip(chunk.parsed, chunk.compressed, strict=True):
             if digest not in known:
@@ -170,10 +171,7 @@ def compress_contents(chunk: PageChunk) -> PageChunk:
 
 
 def describe_page(chunk: PageChunk) -> PageChunk:
-    """Fill in the chunk's page record as stored and its line of the page list, and compress
-    its contents unless that was done where the file was read."""
-    if len(chunk.compressed) != len(chunk.parsed):
-        compress_contents(chunk)
+    """Fill in the chunk's page record as stored and its line of the page list."""
     page = chunk.page or {}
     chunk.page_data = stored_page_form(chunk.page) if chunk.page else b"null"
     chunk.page_digest = digest_of(chunk.page_data)

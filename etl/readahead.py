@@ -55,8 +55,8 @@ def available() -> bool:
 def worthwhile(paths: list[Path]) -> bool:
     """Whether reading ahead is the better default: with several files, at any size.
 
-    Four 50,000-pledge runs (500 MB files) took 53–58 s and at most 455 MB reading ahead,
-    71–73 s and 402 MB in one process (python -m bench.readahead_split, and bench/README.md).
+    At 50,000 pledges (500 MB files) ten runs took 102.7 s and 468 MB reading ahead, 145.7 s
+    and 407 MB in one process (bench.ingest_bench, figures in bench/README.md).
     """
     return len(paths) > 1 and available()
 

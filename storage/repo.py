@@ -63,7 +63,7 @@ def load_pledges(session: Session) -> dict[str, PledgeState]:
     rows = session.connection().execute(
         select(Pledge.id, Pledge.key, Pledge.present, Pledge.absent_runs, Pledge.title_key,
                Pledge.twin_id, Pledge.content_digests, Pledge.seen_digest)
-    )
+    ).all()  # fetched at once: a Core result read row by row costs more
     return {row[1]: PledgeState(*row) for row in rows}
 
 
