@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> None:
           "records and the run's page list (etl/pages.py), of which 'raw rows' is inserting raw "
           "chunks; collect: gathering sightings; load: the pledges' state; merge: merging changed "
           "pledges; apply: versions, memberships, presences; other: the rest of the ingest (file "
-          "digest, describing each page for the page list, terms, commit); diff: the change set "
+          "digest, compressing new texts, describing each page for the page list, terms, commit); "
+          "diff: the change set "
           "and its JSON.")
 
 
