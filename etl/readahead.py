@@ -39,6 +39,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO, Self
 
+from etl.heap import give_back_freed_memory
 from etl.pages import compress_contents
 from etl.reader import PageChunk, RunMeta, read_chunks
 from etl.runfile import file_digest
@@ -164,6 +165,7 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], spool_dir: Path,
             # last sighting: the map does not grow run after run. A text that comes back is
             # parsed and sent again, and the parent finds it stored already.
             keys = this_run
+            give_back_freed_memory()
     except InputError as error:
         queue.put(("input-error", str(error)))
     except Exception:  # noqa: BLE001 - the parent raises it where it waits, with this traceback

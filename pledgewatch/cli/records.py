@@ -40,6 +40,7 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
     from contextlib import nullcontext
 
     from etl import readahead
+    from etl.heap import give_back_freed_memory
     from etl.ingest import ingest_run_file, reading_ahead
     from etl.pages import StoredRecords
     from storage.db import database
@@ -63,6 +64,7 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
                         raise
                     raise InputError(f"{run_file}: {error}") from None
                 _say_ingested(result)
+                give_back_freed_memory()
                 if changes_dir is not None and not result.duplicate:
                     _write_changes(factory, result.run_id, changes_dir)
 
