@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from bench.workload import ChangeMix, generate
 from etl import readahead
 from etl.changes import changes_between
 from etl.ingest import ingest_run_file, reading_ahead
-from etl.pages import read_page_list
+from etl.pages import compress_contents, describe_page, read_page_list
+from etl.reader import PageChunk, RunMeta, read_chunks
 from etl.report_json import write_changes_json
 from etl.runfile import file_digest
 from pledgewatch.errors import InputError
@@ -169,3 +171,16 @@ def test_reading_ahead_is_the_default_for_several_files(tmp_path: Path) -> None:
     files = [tmp_path / "1.jsonl", tmp_path / "2.jsonl"]
     assert readahead.worthwhile(files)
     assert not readahead.worthwhile(files[:1]), "one file: nothing to read ahead"
+
+
+def test_a_page_chunk_crosses_to_the_storing_process_whole(run_files: list[Path]) -> None:
+    # Every field filled in, as the child sends them: teasers, parsed texts, compressed texts,
+    # new contexts and the page record, plus the page-list fields the parent fills in.
+    chunks = [describe_page(compress_contents(chunk))
+              for chunk in read_chunks(run_files[0], RunMeta(), {})]
+    first = next(chunk for chunk in chunks if chunk.parsed and chunk.new_contexts)
+    for chunk in (first, chunks[-1]):
+        again = pickle.loads(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+        assert again == chunk
+        assert [getattr(again, name) for name in PageChunk.__slots__] \
+            == [getattr(chunk, name) for name in PageChunk.__slots__]
