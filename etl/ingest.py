@@ -96,8 +96,8 @@ def ingest_stream(session: Session, path: Path, *, digest: str, source: str,
     known = known_contents(states)
     pages = PageListWriter(session, run, known, stored)
     # Reading ahead, the child has compressed the new contents already.
-    chunks = readahead.chunks(meta) if readahead \
-        else map(describe_page, map(compress_contents, read_chunks(path, meta, known)))
+    chunks = map(describe_page, readahead.chunks(meta) if readahead
+                 else map(compress_contents, read_chunks(path, meta, known)))
     result = derive_run(session, run, chunks, meta, policy, states=states,
                         on_chunk=pages.add, before_apply=pages.finish)
     run.crawl_meta = {**(run.crawl_meta or {}), "failed_pages": pages.failed}

@@ -3,11 +3,11 @@
 ``pledgewatch ingest RUN...`` spends about half of each run reading and splitting
 lines, work that needs nothing from the database, and half comparing and writing.
 On a machine with two cores the two halves can overlap: a child process reads the
-files in order, up to :data:`FILES_AHEAD` ahead, and hands this process each file's
-page chunks as :func:`etl.reader.read_chunks` would have made them, with their new
-contents already compressed and each page described for the page list
-(:func:`etl.pages.compress_contents`, :func:`etl.pages.describe_page`). Each
-file's digest is hashed here, by a thread.
+files in order, a little ahead, and hands this process each file's page chunks as
+:func:`etl.reader.read_chunks` would have made them, with their new contents
+already compressed (:func:`etl.pages.compress_contents`). Describing each page
+for the page list, and each file's digest, are left to this process: the child,
+which splits every line, is the busier of the two.
 
 The child keeps its own map of content digest → pledge key, started from the
 database's, grown with every content it parses and cut back after each file to
@@ -21,13 +21,8 @@ only the batch's length, and this process reads the batches back in order. A run
 held in memory until it is taken would cost a hundred megabytes at 50,000
 pledges; a run that the child may not write ahead stalls it while this process
 merges and writes the run before, which at that size takes seconds. The spool is
-a temporary file per run file, removed once its run is stored.
-
-Two files ahead rather than one: a first run keeps this process busy for seconds
-longer than the child (every pledge merged, normalized and written), and a child
-held to one file then idles, time it cannot make up later. Each spool is about a
-tenth of its run file, and at most :data:`FILES_AHEAD` wait besides the one being
-stored.
+a temporary file per run file, removed once its run is stored: at most two exist,
+since the child works at most one file ahead of the one being stored.
 """
 
 from __future__ import annotations
@@ -45,13 +40,12 @@ from pathlib import Path
 from typing import Any, BinaryIO, Self
 
 from etl.heap import give_back_freed_memory
-from etl.pages import compress_contents, describe_page
+from etl.pages import compress_contents
 from etl.reader import PageChunk, RunMeta, read_chunks
 from etl.runfile import file_digest
 from pledgewatch.errors import InputError
 
 BATCH_BYTES = 1 << 20
-FILES_AHEAD = 2  # files the child may read beyond the one being stored; see the module doc
 
 
 def available() -> bool:
@@ -76,22 +70,22 @@ class ReadAhead:
         self._paths = list(paths)
         self.spool_dir = Path(tempfile.mkdtemp(prefix="pledgewatch-readahead-"))  # see module doc
         self._queue: Any = context.Queue()
-        # A turn per file the child may start: FILES_AHEAD now, each next one once this
-        # process begins a file.
-        self._turns: Any = context.Semaphore(FILES_AHEAD)
+        # A turn per file the child may start: the first now, each next one once this process
+        # has begun the file before it.
+        self._turns: Any = context.Semaphore(1)
         self._process = context.Process(
             target=_read_files, args=(self._paths, keys, self.spool_dir, self._queue, self._turns),
             name="pledgewatch-readahead", daemon=True)
         self._process.start()
         # Digests are hashed here, by a thread (hashing lets go of the GIL), so the child's
-        # time goes to splitting lines.
+        # time goes to splitting lines: it was the busier of the two.
         self._hasher = ThreadPoolExecutor(1, thread_name_prefix="pledgewatch-digest")
         self._digests = [self._hasher.submit(file_digest, path) for path in self._paths]
         self._next = 0
 
     def digest(self, path: Path) -> str:
-        """The next file's digest; this process begins that file, so the child may start one
-        more."""
+        """The next file's digest; this process begins that file, so the child may read the
+        one after it."""
         expected = self._paths[self._next]
         if path != expected:
             raise ValueError(f"files must be taken in order: expected {expected}, got {path}")
@@ -158,7 +152,7 @@ def _read_files(paths: list[Path], keys: dict[str, str | None], spool_dir: Path,
             with _spool_path(spool_dir, index).open("wb") as spool:
                 batch: list[PageChunk] = []
                 size = 0
-                for chunk in map(describe_page, map(compress_contents, read_chunks(path, meta, keys))):
+                for chunk in map(compress_contents, read_chunks(path, meta, keys)):
                     this_run.update(zip(chunk.contents, chunk.keys))
                     batch.append(chunk)
                     size += _pickled_size(chunk)
