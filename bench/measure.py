@@ -11,7 +11,8 @@ once (``pledgewatch ingest`` reading ahead) uses both at the same time. Each
 process counts its proportional set size (``Pss``): a page two processes share
 counts half in each, so a forked child's copy of its parent is not counted twice.
 
-Reading ``Pss`` walks the page tables: about 5 ms for a 400 MB process. Sampled
+Reading ``Pss`` walks the page tables: about 5 ms for a 400 MB process
+(``python -m bench.measure`` prints it). Sampled
 every 50 ms that would take a sixth of a core from a command that keeps both
 cores busy, so the interval grows with the cost of a sample
 (:data:`SAMPLE_SHARE`), and the sampler never takes more than 2 % of a core.
@@ -161,3 +162,27 @@ def tree_size(*paths: Path) -> int:
         elif path.is_dir():
             total += sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     return total
+
+
+def sample_cost_ms(megabytes: int, samples: int = 50) -> float:
+    """Milliseconds one ``Pss`` reading takes for a process holding ``megabytes`` of its own."""
+    import sys
+
+    hold = (f"block = bytearray({megabytes} << 20)\n"
+            "for i in range(0, len(block), 4096): block[i] = 1\n"
+            "print(flush=True)\nimport sys; sys.stdin.read()")
+    with subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stdin is not None
+        proc.stdout.readline()  # the memory is touched
+        started = time.perf_counter()
+        for _ in range(samples):
+            _pss_kb(proc.pid)
+        took = (time.perf_counter() - started) / samples
+        proc.stdin.close()
+    return took * 1000
+
+
+if __name__ == "__main__":
+    for size in (100, 400):
+        print(f"reading Pss of a process holding {size} MB: {sample_cost_ms(size):.1f} ms")
