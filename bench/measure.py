@@ -6,16 +6,16 @@ waited for (git-history's ``git`` helpers, dbt's adapters), exact and free. The
 command runs under GNU ``time``, a tiny process, because a child forked straight
 from this (larger) Python process inherits the parent's resident-set high-water
 mark and would report it. The other is the memory of the whole process tree,
-sampled every :data:`SAMPLE_SECONDS` or more: a command that works in two processes at
-once (``pledgewatch ingest`` reading ahead) uses both at the same time. Each
+sampled every :data:`SAMPLE_SECONDS` or more: a command that works in two
+processes at once (``pledgewatch ingest`` reading ahead) uses both at the same time. Each
 process counts its proportional set size (``Pss``): a page two processes share
 counts half in each, so a forked child's copy of its parent is not counted twice.
 
 Reading ``Pss`` walks the page tables: about 5 ms for a 400 MB process
-(``python -m bench.measure`` prints it). Sampled
-every 50 ms that would take about an eighth of a core from a command that keeps both
-cores busy, so the interval grows with the cost of a sample
-(:data:`SAMPLE_SHARE`), and the sampler never takes more than 2 % of a core.
+(``python -m bench.measure`` prints it). Sampled every 50 ms that would take
+about an eighth of a core from a command that keeps both cores busy, so the
+interval grows with the cost of a sample (:data:`SAMPLE_SHARE`), and the sampler
+never takes more than 2 % of a core.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -166,8 +167,6 @@ def tree_size(*paths: Path) -> int:
 
 def sample_cost_ms(megabytes: int, samples: int = 50) -> float:
     """Milliseconds one ``Pss`` reading takes for a process holding ``megabytes`` of its own."""
-    import sys
-
     hold = (f"block = bytearray({megabytes} << 20)\n"
             "for i in range(0, len(block), 4096): block[i] = 1\n"
             "print(flush=True)\nimport sys; sys.stdin.read()")

@@ -64,9 +64,9 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
                         raise
                     raise InputError(f"{run_file}: {error}") from None
                 _say_ingested(result)
-                give_back_freed_memory()
                 if changes_dir is not None and not result.duplicate:
                     _write_changes(factory, result.run_id, changes_dir)
+                give_back_freed_memory()  # the run and its change JSON are done with
 
 
 def _say_ingested(result: IngestResult) -> None:
