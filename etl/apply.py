@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from etl import normalize as nz
-from etl.merge import MergedPledge
-from etl.policy import ChangePolicy
-from etl.sightings import Sighting
-from storage import repo
-from storage.models import Absence, Membership, Pledge, PledgeVersion, Presence
+from pledgewatch.etl import normalize as nz
+from pledgewatch.etl.merge import MergedPledge
+from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.etl.sightings import Sighting
+from pledgewatch.storage import repo
+from pledgewatch.storage.models import Absence, Membership, Pledge, PledgeVersion, Presence
 
 
 @dataclass(slots=True)

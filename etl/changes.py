@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from etl.normalize import comparison_form
-from etl.records import (
+from pledgewatch.etl.normalize import comparison_form
+from pledgewatch.etl.records import (
     TEXT_FIELDS,
     ChangeSet,
     CrawlHealth,
@@ -24,9 +24,9 @@ from etl.records import (
     Reclassified,
     TermRef,
 )
-from pledgewatch.errors import InputError
-from storage import queries
-from storage.models import Absence, PageObservation, Pledge, Run, Term, TermCrawl
+from pledgewatch.core.errors import InputError
+from pledgewatch.storage import queries
+from pledgewatch.storage.models import Absence, PageObservation, Pledge, Run, Term, TermCrawl
 
 
 def changes_between(session: Session, from_run: int | None = None,

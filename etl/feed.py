@@ -16,10 +16,10 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
-from etl.records import ChangeSet
-from etl.report import environment
-from etl.report_safety import clean_line, site_hosts
-from etl.report_view import Entry, ReportViewBuilder
+from pledgewatch.etl.records import ChangeSet
+from pledgewatch.etl.report import environment
+from pledgewatch.etl.report_safety import clean_line, site_hosts
+from pledgewatch.etl.report_view import Entry, ReportViewBuilder
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)

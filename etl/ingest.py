@@ -17,19 +17,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from etl import normalize as nz
-from etl.apply import ApplyResult, apply_pledges
-from etl.completeness import TermTally, page_term_key
-from etl.gcpause import cyclic_gc_paused
-from etl.pages import PageListWriter, StoredRecords, compress_contents, describe_page
-from etl.policy import ChangePolicy
-from etl.readahead import ReadAhead
-from etl.reader import PageChunk, RunMeta, read_chunks
-from etl.runfile import file_digest
-from etl.sightings import SightingCollector, merge_changed
-from storage import repo
-from storage.models import Run, TermCrawl
-from storage.types import utcnow
+from pledgewatch.etl import normalize as nz
+from pledgewatch.etl.apply import ApplyResult, apply_pledges
+from pledgewatch.etl.completeness import TermTally, page_term_key
+from pledgewatch.etl.gcpause import cyclic_gc_paused
+from pledgewatch.etl.pages import PageListWriter, StoredRecords, compress_contents, describe_page
+from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.etl.readahead import ReadAhead
+from pledgewatch.etl.reader import PageChunk, RunMeta, read_chunks
+from pledgewatch.etl.runfile import file_digest
+from pledgewatch.etl.sightings import SightingCollector, merge_changed
+from pledgewatch.storage import repo
+from pledgewatch.storage.models import Run, TermCrawl
+from pledgewatch.storage.types import utcnow
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,9 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from etl import normalize as nz
-from etl.runfile import MISSING, OPTIONAL, SCHEMAS, digest_of, wrong_type
-from pledgewatch.errors import InputError
+from pledgewatch.etl import normalize as nz
+from pledgewatch.etl.runfile import MISSING, OPTIONAL, SCHEMAS, digest_of, wrong_type
+from pledgewatch.core.errors import InputError
 
 CONTENT_FIELDS = ("url", "title", "author", "submitted", "summary")
 PLACE_FIELDS = ("listing_url", "position", "page")

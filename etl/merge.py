@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from etl import normalize as nz
-from etl.lines import TeaserContent
+from pledgewatch.etl import normalize as nz
+from pledgewatch.etl.lines import TeaserContent
 
 RECORD_PREFIX = "/pfp/ppd/"
 

@@ -24,10 +24,10 @@ import orjson
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from etl.reader import PageChunk
-from etl.runfile import digest_of, stored_page_form
-from storage import repo
-from storage.models import PageObservation, RawChunk, Run
+from pledgewatch.etl.reader import PageChunk
+from pledgewatch.etl.runfile import digest_of, stored_page_form
+from pledgewatch.storage import repo
+from pledgewatch.storage.models import PageObservation, RawChunk, Run
 
 COMPRESSION_LEVEL = 6  # zlib's default: records are small and each is stored once
 # The page list is mostly hex digests, which any level packs to about half: level 6 took

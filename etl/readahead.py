@@ -39,11 +39,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO, Self
 
-from etl.heap import give_back_freed_memory
-from etl.pages import compress_contents
-from etl.reader import PageChunk, RunMeta, read_chunks
-from etl.runfile import file_digest
-from pledgewatch.errors import InputError
+from pledgewatch.etl.heap import give_back_freed_memory
+from pledgewatch.etl.pages import compress_contents
+from pledgewatch.etl.reader import PageChunk, RunMeta, read_chunks
+from pledgewatch.etl.runfile import file_digest
+from pledgewatch.core.errors import InputError
 
 BATCH_BYTES = 1 << 20
 

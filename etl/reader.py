@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from etl import normalize as nz
-from etl.lines import TeaserContent, TeaserContext, TeaserSplitter, parse_content
-from etl.merge import record_key
-from etl.runfile import MAX_LINE_BYTES, parse_line
-from pledgewatch.errors import InputError
+from pledgewatch.etl import normalize as nz
+from pledgewatch.etl.lines import TeaserContent, TeaserContext, TeaserSplitter, parse_content
+from pledgewatch.etl.merge import record_key
+from pledgewatch.etl.runfile import MAX_LINE_BYTES, parse_line
+from pledgewatch.core.errors import InputError
 
 
 @dataclass(slots=True)

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from etl.records import ChangeSet, CrawlHealth
-from etl.report_filter import ReportFilter
-from etl.report_json import changes_to_json
-from etl.report_safety import clean_line, site_hosts
-from etl.report_view import ReportViewBuilder
-from etl.textdiff import DELETE, INSERT, DiffOp
+from pledgewatch.etl.records import ChangeSet, CrawlHealth
+from pledgewatch.etl.report_filter import ReportFilter
+from pledgewatch.etl.report_json import changes_to_json
+from pledgewatch.etl.report_safety import clean_line, site_hosts
+from pledgewatch.etl.report_view import ReportViewBuilder
+from pledgewatch.etl.textdiff import DELETE, INSERT, DiffOp
 
 SECTION_HEADINGS = {
     "new": "New pledges",
@@ -46,7 +46,7 @@ class Report:
 def environment() -> Environment:
     """The template environment; autoescape is on unless a template is plain text."""
     env = Environment(
-        loader=PackageLoader("etl", "templates"),
+        loader=PackageLoader("pledgewatch.etl", "templates"),
         autoescape=select_autoescape(disabled_extensions=("txt.j2",), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

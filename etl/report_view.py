@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.records import ChangeSet, Edited, FieldChange, NotSeen, PledgeView, Reclassified, TermRef
-from etl.report_safety import clean_block, clean_line, clip, safe_url, strip_controls
-from etl.textdiff import EQUAL, DiffOp, word_diff
+from pledgewatch.etl.records import ChangeSet, Edited, FieldChange, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.etl.report_safety import clean_block, clean_line, clip, safe_url, strip_controls
+from pledgewatch.etl.textdiff import EQUAL, DiffOp, word_diff
 
 TITLE_CHARS = 300
 SUMMARY_CHARS = 1_200

@@ -16,13 +16,13 @@ import orjson
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from etl import normalize as nz
-from etl.ingest import derive_run
-from etl.pages import ListedPage, read_page_list
-from etl.policy import ChangePolicy
-from etl.reader import PageChunk, RunMeta, chunk_lines
-from storage import queries, repo
-from storage.models import (
+from pledgewatch.etl import normalize as nz
+from pledgewatch.etl.ingest import derive_run
+from pledgewatch.etl.pages import ListedPage, read_page_list
+from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.etl.reader import PageChunk, RunMeta, chunk_lines
+from pledgewatch.storage import queries, repo
+from pledgewatch.storage.models import (
     Absence,
     Membership,
     PageObservation,

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from pledgewatch.errors import InputError
+from pledgewatch.core.errors import InputError
 
 MAX_LINE_BYTES = 4 * 1024 * 1024
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from etl.lines import TeaserContext, content_of
-from etl.merge import MergedPledge, merge_sighting
-from etl.reader import PageChunk
-from etl.runfile import digest_of
-from storage import repo
-from storage.repo import PledgeState
+from pledgewatch.etl.lines import TeaserContext, content_of
+from pledgewatch.etl.merge import MergedPledge, merge_sighting
+from pledgewatch.etl.reader import PageChunk
+from pledgewatch.etl.runfile import digest_of
+from pledgewatch.storage import repo
+from pledgewatch.storage.repo import PledgeState
 
 _PAIR = 64  # characters of a (content digest, context digest) pair: two 128-bit hex digests
 

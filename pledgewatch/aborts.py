@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch import delivery, health, lock
 from pledgewatch.config import Config
-from pledgewatch.errors import InputError, PledgewatchError
-from storage import runlog
+from pledgewatch.core.errors import InputError, PledgewatchError
+from pledgewatch.storage import runlog
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from etl.policy import ChangePolicy
+from pledgewatch.etl.policy import ChangePolicy
 from pledgewatch.config_parse import build_config, read_toml
-from pledgewatch.errors import ConfigError
-from storage.db import DEFAULT_DB_URL
+from pledgewatch.core.errors import ConfigError
+from pledgewatch.storage.db import DEFAULT_DB_URL
 
 ENV_PREFIX = "PLEDGEWATCH_"
 PASSWORD_ENV = "PLEDGEWATCH_SMTP_PASSWORD"

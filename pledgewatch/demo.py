@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pledgewatch.config import Config, CrawlConfig, DatabaseConfig, MailConfig, ReportConfig
-from pledgewatch.errors import PledgewatchError
+from pledgewatch.core.errors import PledgewatchError
 from pledgewatch.pipeline import RunOutcome, run_once
 from pledgewatch.progress import Progress
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storage.models import State
-from storage.types import utcnow
+from pledgewatch.storage.models import State
+from pledgewatch.storage.types import utcnow
 
 STATE_KEY = "source.health"
 OK, BROKEN = "ok", "broken"

@@ -28,9 +28,9 @@ from typing import Any, Self, cast
 from sqlalchemy import CursorResult, Executable, delete, exc, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pledgewatch.errors import RunLocked
-from storage.models import RunLock
-from storage.types import utcnow
+from pledgewatch.core.errors import RunLocked
+from pledgewatch.storage.models import RunLock
+from pledgewatch.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
-from etl.report import Report
-from etl.report_filter import ReportFilter
-from pledgewatch.errors import ConfigError
+from pledgewatch.etl.report import Report
+from pledgewatch.etl.report_filter import ReportFilter
+from pledgewatch.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from pledgewatch.config import MailConfig

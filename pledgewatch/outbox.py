@@ -25,9 +25,9 @@ from email.parser import BytesHeaderParser
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
-from etl.records import ChangeSet
-from etl.report import render_report
-from pledgewatch.errors import PledgewatchError
+from pledgewatch.etl.records import ChangeSet
+from pledgewatch.etl.report import render_report
+from pledgewatch.core.errors import PledgewatchError
 from pledgewatch.mail import Recipient, SmtpSettings, address_digest, build_message, connect, message_id
 
 # Errors that concern one message; anything else ends the connection for the rest.

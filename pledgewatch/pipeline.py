@@ -22,15 +22,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from etl.records import ChangeSet
+from pledgewatch.etl.records import ChangeSet
 from pledgewatch import aborts, delivery, health, lock
 from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
-from pledgewatch.errors import InputError, PledgewatchError
+from pledgewatch.core.errors import InputError, PledgewatchError
 from pledgewatch.progress import CrawlWatcher, Progress
-from storage import runlog
-from storage.db import open_database
-from storage.types import utcnow
+from pledgewatch.storage import runlog
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -133,13 +133,13 @@ def _check_replay(replay: Path | None) -> None:
     """A bad ``--replay`` folder is the user's input error: refuse it before writing anything."""
     if replay is None:
         return
-    from scraper.fixture_site import load_site
+    from pledgewatch.scraper.fixture_site import load_site
 
     load_site(replay)
 
 
 def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
-    from etl.ingest import ingest_run_file
+    from pledgewatch.etl.ingest import ingest_run_file
 
     config = attempt.config
     attempt.stage = "crawl"
@@ -179,7 +179,7 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
 
 
 def _crawl(attempt: _Attempt) -> Path:
-    from scraper.crawl import run_crawl
+    from pledgewatch.scraper.crawl import run_crawl
 
     config = attempt.config
     out = config.crawl.runs_dir / f"crawl-{utcnow():%Y%m%dT%H%M%S%fZ}.jsonl"
@@ -200,7 +200,7 @@ def changes_since_last_report(session: Session, run_id: int) -> ChangeSet:
     (the process died after its ingest), go back to the last reported complete
     run so the changes it found are not lost.
     """
-    from etl.changes import changes_between
+    from pledgewatch.etl.changes import changes_between
 
     changes = changes_between(session, None, run_id)
     if changes.from_run is None or runlog.is_reported(session, changes.from_run):
@@ -213,13 +213,13 @@ def changes_since_last_report(session: Session, run_id: int) -> ChangeSet:
 
 
 def _write_report(config: Config, changes: ChangeSet) -> Path:
-    from etl.report import render_report, write_report_files
+    from pledgewatch.etl.report import render_report, write_report_files
 
     directory = config.report.dir / f"run-{changes.to_run}"
     report = render_report(changes, site_name=config.report.site_name)
     write_report_files(report, changes, directory)
     if config.report.feed is not None:
-        from etl.feed import update_feed
+        from pledgewatch.etl.feed import update_feed
 
         update_feed(config.report.feed, changes, site_name=config.report.site_name)
     return directory

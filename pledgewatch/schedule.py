@@ -44,10 +44,10 @@ from sqlalchemy import Engine, column, inspect, select, table
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.config import Config
-from pledgewatch.errors import PledgewatchError, RunLocked
+from pledgewatch.core.errors import PledgewatchError, RunLocked
 from pledgewatch.progress import LogProgress
-from storage.db import open_database
-from storage.models import State
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import State
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from pledgewatch import health, lock
 from pledgewatch.config import Config
-from storage import runlog
-from storage.db import open_database
-from storage.types import utcnow
+from pledgewatch.storage import runlog
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.types import utcnow
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,9 @@ from typing import Any, NoReturn
 
 import orjson
 
-from pledgewatch.errors import InputError, PledgewatchError
-from scraper import settings as _project_settings
-from scraper.fixture_site import FixtureServer, load_site
+from pledgewatch.core.errors import InputError, PledgewatchError
+from pledgewatch.scraper import settings as _project_settings
+from pledgewatch.scraper.fixture_site import FixtureServer, load_site
 
 REPLAY_SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -118,7 +118,7 @@ class _Spec:
 
     def to_argv(self) -> list[str]:
         spec = {"out": self.out, "spider_args": self.spider_args, "settings": self.settings}
-        return [sys.executable, "-m", "scraper.crawl", json.dumps(spec)]
+        return [sys.executable, "-m", "pledgewatch.scraper.crawl", json.dumps(spec)]
 
 
 def run_crawl(
@@ -140,7 +140,7 @@ def run_crawl(
     """
     spider_args: dict[str, Any] = {"discover": "1" if discover else "0"}
     if terms_file is not None:
-        from scraper.terms import load_terms_file
+        from pledgewatch.scraper.terms import load_terms_file
 
         load_terms_file(terms_file)  # fail early, in this process, with the file's line number
         spider_args["terms_file"] = str(terms_file)
@@ -204,7 +204,7 @@ def _child(argv: list[str]) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from scraper.spiders.listings import ListingsSpider
+    from pledgewatch.scraper.spiders.listings import ListingsSpider
 
     if len(argv) != 1:
         print("usage: python -m scraper.crawl SPEC_JSON", file=sys.stderr)
@@ -212,7 +212,7 @@ def _child(argv: list[str]) -> int:
     _die_with_parent()
     spec = json.loads(argv[0])
     settings = Settings()
-    settings.setmodule("scraper.settings", priority="project")
+    settings.setmodule("pledgewatch.scraper.settings", priority="project")
     settings.update({**spec["settings"], "PLEDGEWATCH_OUT": spec["out"]}, priority="cmdline")
     try:
         process = CrawlerProcess(settings)

@@ -18,7 +18,7 @@ import orjson
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from scraper.items import CrawlRecord, PageRecord, Record, TeaserRecord, TermRecord, to_json_line
+from pledgewatch.scraper.items import CrawlRecord, PageRecord, Record, TeaserRecord, TermRecord, to_json_line
 
 if TYPE_CHECKING:
     from scrapy import Spider

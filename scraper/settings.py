@@ -13,8 +13,8 @@ import os
 from scrapy.settings import default_settings as _scrapy
 
 BOT_NAME = "pledgewatch"  # default "scrapybot"
-SPIDER_MODULES = ["scraper.spiders"]  # default []
-NEWSPIDER_MODULE = "scraper.spiders"  # default ""
+SPIDER_MODULES = ["pledgewatch.scraper.spiders"]  # default []
+NEWSPIDER_MODULE = "pledgewatch.scraper.spiders"  # default ""
 
 # Who we are and how to reach us; site admins should never have to guess.
 PLEDGEWATCH_CONTACT_URL = os.environ.get(
@@ -55,7 +55,7 @@ DOWNLOADER_MIDDLEWARES_BASE = {  # default: Scrapy's, with the cookies middlewar
 }
 DOWNLOADER_MIDDLEWARES = {  # default {}
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "scraper.extensions.BackoffRetryMiddleware": 550,
+    "pledgewatch.scraper.extensions.BackoffRetryMiddleware": 550,
 }
 DOWNLOAD_TIMEOUT = 30  # default 180
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024  # default 1 GiB; a listing page is ~30 kB
@@ -64,8 +64,8 @@ DOWNLOAD_WARNSIZE = 1024 * 1024  # default 32 MiB
 REDIRECT_MAX_TIMES = 5  # default 20
 
 # Output: JSON Lines written by our own pipeline, flushed per record.
-ITEM_PIPELINES = {"scraper.pipelines.JsonLinesPipeline": 300}  # default {}
-EXTENSIONS = {"scraper.fixture_site.RecorderExtension": 500}  # default {}; on with PLEDGEWATCH_RECORD_DIR
+ITEM_PIPELINES = {"pledgewatch.scraper.pipelines.JsonLinesPipeline": 300}  # default {}
+EXTENSIONS = {"pledgewatch.scraper.fixture_site.RecorderExtension": 500}  # default {}; on with PLEDGEWATCH_RECORD_DIR
 FEED_EXPORT_ENCODING = "utf-8"  # default None (ASCII escapes)
 PLEDGEWATCH_OUT = None  # pledgewatch: path of the JSON Lines run file
 PLEDGEWATCH_SOURCE = "live"  # pledgewatch: "live" or "replay:<dir>", copied to the crawl record

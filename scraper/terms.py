@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from pledgewatch.errors import InputError
+from pledgewatch.core.errors import InputError
 
 SITE = "https://gfmd.org"
 SITE_HOST = "gfmd.org"

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from pledgewatch.errors import DatabaseError
+from pledgewatch.core.errors import DatabaseError
 
 DEFAULT_DB_URL = "sqlite:///var/pledgewatch.db"
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -90,7 +90,7 @@ def open_database(url: str | None, *, upgrade: bool = True) -> sessionmaker[Sess
     engine = make_engine(resolve_db_url(url))
     check_connection(engine)
     if upgrade and schema_revision(engine) != HEAD_REVISION:
-        from storage.migrate import upgrade_to_head
+        from pledgewatch.storage.migrate import upgrade_to_head
 
         upgrade_to_head(engine)
     return sessionmaker(engine, expire_on_commit=False)

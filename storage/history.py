@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledgewatch.errors import InputError
-from storage import queries
-from storage.models import Membership, Pledge, PledgeVersion, Presence, Run, Term, Vocabulary
+from pledgewatch.core.errors import InputError
+from pledgewatch.storage import queries
+from pledgewatch.storage.models import Membership, Pledge, PledgeVersion, Presence, Run, Term, Vocabulary
 
 
 @dataclass(frozen=True, slots=True)

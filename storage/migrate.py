@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-SCRIPT_LOCATION = "storage:migrations"
+SCRIPT_LOCATION = "pledgewatch.storage:migrations"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

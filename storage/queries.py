@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from etl.records import PledgeView, TermRef
-from storage.models import (
+from pledgewatch.etl.records import PledgeView, TermRef
+from pledgewatch.storage.models import (
     Membership,
     Pledge,
     PledgeVersion,

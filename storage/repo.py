@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.bulk import insert_many, update_many
-from storage.models import (
+from pledgewatch.storage.bulk import insert_many, update_many
+from pledgewatch.storage.models import (
     Membership,
     Pledge,
     PledgeVersion,

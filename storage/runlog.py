@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Run
-from storage.types import utcnow
+from pledgewatch.storage.models import Run
+from pledgewatch.storage.types import utcnow
 
 INGESTED, FAILED, INTERRUPTED = "ingested", "failed", "interrupted"
 UNKNOWN_SOURCE = "unknown"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.db import open_database
+from pledgewatch.storage.db import open_database
 from tests.support.postgres import create_database, running_postgres
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from etl.records import (
+from pledgewatch.etl.records import (
     ChangeSet,
     CrawlHealth,
     Edited,
@@ -23,7 +23,7 @@ from etl.records import (
     Reclassified,
     TermRef,
 )
-from etl.report import render_report
+from pledgewatch.etl.report import render_report
 
 SITE = "https://gfmd.org"
 DOCS = Path(__file__).resolve().parents[1]

@@ -23,7 +23,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from pledgewatch import __version__
-from pledgewatch.errors import PledgewatchError
+from pledgewatch.core.errors import PledgewatchError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 

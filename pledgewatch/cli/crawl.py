@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import click
 
 from pledgewatch.cli import main
-from pledgewatch.errors import InputError
+from pledgewatch.core.errors import InputError
 
 if TYPE_CHECKING:  # Scrapy loads only when a crawl command runs: other commands start fast
-    from scraper.crawl import CrawlSummary
+    from pledgewatch.scraper.crawl import CrawlSummary
 
 _terms_file = click.option(
     "--terms-file",
@@ -87,10 +87,10 @@ def crawl_command(
     if replay is not None and live:
         raise InputError("choose one of --replay DIR and --live")
     if replay is not None:
-        from scraper.fixture_site import load_site
+        from pledgewatch.scraper.fixture_site import load_site
 
         load_site(replay)  # a bad fixture site is bad input: exit 2 before anything starts
-    from scraper.crawl import run_crawl
+    from pledgewatch.scraper.crawl import run_crawl
 
     summary = run_crawl(
         out, replay=replay, start_urls=list(terms) or None, discover=discover, terms_file=terms_file
@@ -126,7 +126,7 @@ def record_command(
     """
     if out.exists() and any(out.iterdir()):
         raise InputError(f"{out} is not empty; record into a new directory")
-    from scraper.crawl import run_crawl
+    from pledgewatch.scraper.crawl import run_crawl
 
     summary = run_crawl(
         run or out / "run.jsonl",
@@ -154,7 +154,7 @@ def serve_fixtures_command(site_dir: Path, port: int) -> None:
     Answers the recorded responses (with their faults), 404 for anything else. Point a
     crawl at it with `scrapy crawl listings -a base_url=http://127.0.0.1:PORT`.
     """
-    from scraper.fixture_site import FixtureServer, load_site
+    from pledgewatch.scraper.fixture_site import FixtureServer, load_site
 
     site = load_site(site_dir)
     with FixtureServer(site, port) as server:

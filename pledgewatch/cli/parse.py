@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pledgewatch.cli import main
-from pledgewatch.errors import InputError, UnreadableInput
+from pledgewatch.core.errors import InputError, UnreadableInput
 
 # The parser (lxml and the scraper package) is imported when this command runs, not by every
 # command's start: it was a sixth of `pledgewatch`'s start-up.
@@ -38,8 +38,8 @@ def parse_command(file: Path, url: str | None, format_: str) -> None:
     (a page with no teasers and no "no content" message is reported as not ok). Unreadable
     input (empty, binary, wrong encoding) exits with status 2.
     """
-    from scraper.items import to_json_line
-    from scraper.parsing import parse_listing
+    from pledgewatch.scraper.items import to_json_line
+    from pledgewatch.scraper.parsing import parse_listing
 
     body = _read(file)
     try:
@@ -53,7 +53,7 @@ def parse_command(file: Path, url: str | None, format_: str) -> None:
 
 
 def _read(file: Path) -> bytes:
-    from scraper.parsing.limits import MAX_BODY_BYTES
+    from pledgewatch.scraper.parsing.limits import MAX_BODY_BYTES
 
     try:
         if file.stat().st_size > MAX_BODY_BYTES:

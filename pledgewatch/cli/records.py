@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import click
 
 from pledgewatch.cli import db_option, main
-from pledgewatch.errors import InputError
+from pledgewatch.core.errors import InputError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from etl.ingest import IngestResult
+    from pledgewatch.etl.ingest import IngestResult
 
 
 @main.command()
@@ -39,11 +39,11 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
     """
     from contextlib import nullcontext
 
-    from etl import readahead
-    from etl.heap import give_back_freed_memory
-    from etl.ingest import ingest_run_file, reading_ahead
-    from etl.pages import StoredRecords
-    from storage.db import database
+    from pledgewatch.etl import readahead
+    from pledgewatch.etl.heap import give_back_freed_memory
+    from pledgewatch.etl.ingest import ingest_run_file, reading_ahead
+    from pledgewatch.etl.pages import StoredRecords
+    from pledgewatch.storage.db import database
 
     for run_file in run_files:
         if not run_file.is_file():
@@ -82,9 +82,9 @@ def _say_ingested(result: IngestResult) -> None:
 
 
 def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) -> None:
-    from etl.changes import changes_between
-    from etl.gcpause import cyclic_gc_paused
-    from etl.report_json import write_changes_json
+    from pledgewatch.etl.changes import changes_between
+    from pledgewatch.etl.gcpause import cyclic_gc_paused
+    from pledgewatch.etl.report_json import write_changes_json
 
     with cyclic_gc_paused():
         with factory() as session:
@@ -98,9 +98,9 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
 @db_option
 def history(key_or_url: str, db_url: str | None) -> None:
     """Every version of a pledge, with what changed between them."""
-    from etl.textdiff import word_diff
-    from storage import history as h
-    from storage.db import open_session
+    from pledgewatch.etl.textdiff import word_diff
+    from pledgewatch.storage import history as h
+    from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:
         pledge = h.get_pledge(session, key_or_url)
@@ -132,9 +132,9 @@ def history(key_or_url: str, db_url: str | None) -> None:
 @db_option
 def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
     """A pledge as it was at a run or date, with its terms."""
-    from storage import history as h
-    from storage import queries
-    from storage.db import open_session
+    from pledgewatch.storage import history as h
+    from pledgewatch.storage import queries
+    from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:
         pledge = h.get_pledge(session, key_or_url)
@@ -159,8 +159,8 @@ def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
 @db_option
 def terms(at: str | None, db_url: str | None) -> None:
     """Term listings as they were at a run or date."""
-    from storage import history as h
-    from storage.db import open_session
+    from pledgewatch.storage import history as h
+    from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:
         run = h.resolve_run(session, at)
@@ -175,8 +175,8 @@ def terms(at: str | None, db_url: str | None) -> None:
 @db_option
 def reprocess(db_url: str | None) -> None:
     """Re-derive all versions from the stored raw input with the current normalization rules."""
-    from etl.reprocess import reprocess_all
-    from storage.db import database
+    from pledgewatch.etl.reprocess import reprocess_all
+    from pledgewatch.storage.db import database
 
     with database(db_url) as factory:
         summary = reprocess_all(factory)
@@ -192,7 +192,7 @@ def db() -> None:
 @db_option
 def db_upgrade(db_url: str | None) -> None:
     """Create or upgrade the schema to the latest migration."""
-    from storage.db import database, resolve_db_url
+    from pledgewatch.storage.db import database, resolve_db_url
 
     with database(db_url):
         pass

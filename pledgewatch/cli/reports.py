@@ -31,11 +31,11 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
          vocabularies: tuple[str, ...], terms: tuple[str, ...], site_name: str,
          db_url: str | None) -> None:
     """Show what changed between two runs: new, edited, removed, re-classified pledges."""
-    from etl.changes import changes_between
-    from etl.report import render_report, write_report_files
-    from etl.report_filter import ReportFilter
-    from etl.report_json import changes_to_json, write_changes_json
-    from storage.db import open_session
+    from pledgewatch.etl.changes import changes_between
+    from pledgewatch.etl.report import render_report, write_report_files
+    from pledgewatch.etl.report_filter import ReportFilter
+    from pledgewatch.etl.report_json import changes_to_json, write_changes_json
+    from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:
         changes = ReportFilter(vocabularies, terms).apply(changes_between(session, from_run, to_run))

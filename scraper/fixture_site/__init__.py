@@ -10,7 +10,7 @@ Layout of a fixture site directory::
 See ``fixtures/README.md`` for the manifest fields.
 """
 
-from scraper.fixture_site.manifest import (
+from pledgewatch.scraper.fixture_site.manifest import (
     DEFAULT_ORIGIN,
     MANIFEST,
     Entry,
@@ -20,8 +20,8 @@ from scraper.fixture_site.manifest import (
     lookup_key,
     write_manifest,
 )
-from scraper.fixture_site.recorder import RECORD_SETTING, RecorderExtension, SiteRecorder
-from scraper.fixture_site.server import LOOPBACK, FixtureServer
+from pledgewatch.scraper.fixture_site.recorder import RECORD_SETTING, RecorderExtension, SiteRecorder
+from pledgewatch.scraper.fixture_site.server import LOOPBACK, FixtureServer
 
 __all__ = [
     "DEFAULT_ORIGIN",

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from pledgewatch.errors import InputError
-from scraper.terms import canonical_url, is_listing_url
+from pledgewatch.core.errors import InputError
+from pledgewatch.scraper.terms import canonical_url, is_listing_url
 
 MANIFEST = "site.json"
 FORMAT = 1

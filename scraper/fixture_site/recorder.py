@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from scraper.fixture_site.manifest import DEFAULT_ORIGIN, Entry, body_path, write_manifest
+from pledgewatch.scraper.fixture_site.manifest import DEFAULT_ORIGIN, Entry, body_path, write_manifest
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
-from scraper.fixture_site.manifest import Entry, FixtureSite, load_site
+from pledgewatch.scraper.fixture_site.manifest import Entry, FixtureSite, load_site
 
 LOOPBACK = "127.0.0.1"
 _POLL_SECONDS = 0.02

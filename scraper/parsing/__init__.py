@@ -6,9 +6,9 @@ record page. Selectors live in :mod:`scraper.parsing.selectors`.
 
 from __future__ import annotations
 
-from scraper.parsing.api import parse_listing
-from scraper.parsing.model import NO_TEASERS_ERROR, Listing, Teaser
-from scraper.parsing.record_page import parse_record_page
+from pledgewatch.scraper.parsing.api import parse_listing
+from pledgewatch.scraper.parsing.model import NO_TEASERS_ERROR, Listing, Teaser
+from pledgewatch.scraper.parsing.record_page import parse_record_page
 
 # Bumped whenever parsing output can change for the same input; written into each crawl record.
 PARSER_VERSION = "1.0.0"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pledgewatch.errors import InputError
-from scraper.parsing.decode import detect_format, to_text_and_utf8
-from scraper.parsing.html import parse_html
-from scraper.parsing.model import Listing
-from scraper.parsing.text import parse_text
+from pledgewatch.core.errors import InputError
+from pledgewatch.scraper.parsing.decode import detect_format, to_text_and_utf8
+from pledgewatch.scraper.parsing.html import parse_html
+from pledgewatch.scraper.parsing.model import Listing
+from pledgewatch.scraper.parsing.text import parse_text
 
 Format = Literal["auto", "html", "text"]
 
@@ -18,7 +18,7 @@ def parse_listing(body: bytes | str, url: str | None = None, format: Format = "a
 
     ``url`` is where the page was fetched (or would have been); it gives text snapshots their
     term URL and page number, and resolves relative links in HTML. Raises
-    :class:`~pledgewatch.errors.UnreadableInput` for empty, binary or undecodable input.
+    :class:`~pledgewatch.core.errors.UnreadableInput` for empty, binary or undecodable input.
     """
     if format not in ("auto", "html", "text"):
         raise InputError(f"unknown format {format!r}: use auto, html or text")

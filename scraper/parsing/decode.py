@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
-from pledgewatch.errors import UnreadableInput
-from scraper.parsing.limits import MAX_BODY_BYTES
+from pledgewatch.core.errors import UnreadableInput
+from pledgewatch.scraper.parsing.limits import MAX_BODY_BYTES
 
 _HTML_TAG = re.compile(
     r"<(?:!doctype|html|head|body|div|p|span|a|h[1-6]|ul|ol|li|meta|link|table|br|section|article)\b",

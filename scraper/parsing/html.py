@@ -16,14 +16,14 @@ from functools import lru_cache
 
 from lxml import etree
 
-from scraper.parsing import selectors as css
-from scraper.parsing.html_body import body_summary
-from scraper.parsing.limits import (
+from pledgewatch.scraper.parsing import selectors as css
+from pledgewatch.scraper.parsing.html_body import body_summary
+from pledgewatch.scraper.parsing.limits import (
     MAX_AUTHOR_CHARS, MAX_SUMMARY_CHARS, MAX_TEASERS, MAX_TITLE_CHARS, cap,
 )
-from scraper.parsing.model import Listing, Teaser
-from scraper.parsing.text_utils import collapse, is_truncated_name
-from scraper.terms import SITE, canonical_url, is_record_url, page_number, tid_of, with_page
+from pledgewatch.scraper.parsing.model import Listing, Teaser
+from pledgewatch.scraper.parsing.text_utils import collapse, is_truncated_name
+from pledgewatch.scraper.terms import SITE, canonical_url, is_record_url, page_number, tid_of, with_page
 
 _Element = etree._Element
 # A canonical record URL: canonical_url returns it unchanged and is_record_url is True for it.

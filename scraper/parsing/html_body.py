@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from scraper.parsing.selectors import SKIPPED_IN_BODY
-from scraper.parsing.text_utils import clean_line, is_blank, one_space_runs
+from pledgewatch.scraper.parsing.selectors import SKIPPED_IN_BODY
+from pledgewatch.scraper.parsing.text_utils import clean_line, is_blank, one_space_runs
 
 PARAGRAPH_TAGS = frozenset(
     {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "pre",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scraper.items import BylinePosition, PageRecord, TeaserRecord
-from scraper.terms import vocabulary_of
+from pledgewatch.scraper.items import BylinePosition, PageRecord, TeaserRecord
+from pledgewatch.scraper.terms import vocabulary_of
 
 NO_TEASERS_ERROR = "no teasers found: layout changed?"
 

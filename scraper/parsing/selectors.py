@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
-from scraper.render import EMPTY_TERM_TEXT
+from pledgewatch.scraper.render import EMPTY_TERM_TEXT
 
 _HAS_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.parsing.limits import (
+from pledgewatch.scraper.parsing.limits import (
     MAX_AUTHOR_CHARS, MAX_SUMMARY_CHARS, MAX_TEASERS, MAX_TITLE_CHARS, cap,
 )
-from scraper.parsing.model import Listing, Teaser
-from scraper.parsing.text_blocks import Block, mark_names, split_blocks, strip_footer
-from scraper.parsing.text_utils import clean_line, is_truncated_name, join_paragraphs
-from scraper.render import EMPTY_TERM_TEXT
-from scraper.terms import canonical_url, page_number, tid_of, with_page
+from pledgewatch.scraper.parsing.model import Listing, Teaser
+from pledgewatch.scraper.parsing.text_blocks import Block, mark_names, split_blocks, strip_footer
+from pledgewatch.scraper.parsing.text_utils import clean_line, is_truncated_name, join_paragraphs
+from pledgewatch.scraper.render import EMPTY_TERM_TEXT
+from pledgewatch.scraper.terms import canonical_url, page_number, tid_of, with_page
 
 MAX_TITLE_GUESS = 300  # longest title seen: 219 characters
 _SENTENCE_END = (".", ":", ";", ",", "!", "?")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.parsing.text_utils import clean_line, is_blank
+from pledgewatch.scraper.parsing.text_utils import clean_line, is_blank
 
 _BYLINES = (
     re.compile(r"^Submitted by\s+(?P<name>.+?)\s+on$"),

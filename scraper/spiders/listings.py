@@ -21,12 +21,12 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from pledgewatch.errors import InputError
-from scraper.items import PageRecord, TermRecord
-from scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
-from scraper.pipelines import PageItems, utc_now
-from scraper.spiders.failures import describe_failure
-from scraper.terms import (
+from pledgewatch.core.errors import InputError
+from pledgewatch.scraper.items import PageRecord, TermRecord
+from pledgewatch.scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
+from pledgewatch.scraper.pipelines import PageItems, utc_now
+from pledgewatch.scraper.spiders.failures import describe_failure
+from pledgewatch.scraper.terms import (
     KNOWN_TERMS,
     SITE,
     canonical_url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from storage.models import Base
+from pledgewatch.storage.models import Base
 
 # Tables other libraries own in the same database (APScheduler's job store).
 FOREIGN_TABLES = {"apscheduler_jobs"}

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pledgewatch import lock
 from pledgewatch.cli import main
-from storage.db import open_database
+from pledgewatch.storage.db import open_database
 
 pytestmark = pytest.mark.slow
 

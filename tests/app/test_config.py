@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pledgewatch.config import Config, RecipientConfig, load_config
-from pledgewatch.errors import ConfigError
+from pledgewatch.core.errors import ConfigError
 
 EXAMPLE = Path(__file__).parents[2] / "pledgewatch.example.toml"
 

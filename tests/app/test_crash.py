@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from etl.changes import changes_between
+from pledgewatch.etl.changes import changes_between
 from pledgewatch.pipeline import run_once
-from storage.db import open_database
-from storage.models import PledgeVersion, Run, RunLock
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import PledgeVersion, Run, RunLock
 from tests.app.conftest import app_config, mail_to
 from tests.support.smtp_sink import SmtpSink
 

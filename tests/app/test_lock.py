@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch import lock
-from pledgewatch.errors import RunLocked
-from storage.models import RunLock
-from storage.types import utcnow
+from pledgewatch.core.errors import RunLocked
+from pledgewatch.storage.models import RunLock
+from pledgewatch.storage.types import utcnow
 
 STALE = timedelta(minutes=15)
 BEAT = timedelta(seconds=30)
@@ -116,8 +116,8 @@ RACER = textwrap.dedent("""
     import sys, time
     from datetime import timedelta
     from pledgewatch import lock
-    from pledgewatch.errors import RunLocked
-    from storage.db import open_database
+    from pledgewatch.core.errors import RunLocked
+    from pledgewatch.storage.db import open_database
     factory = open_database(sys.argv[1])
     while time.time() < float(sys.argv[2]):
         time.sleep(0.001)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.records import ChangeSet
-from pledgewatch.errors import ConfigError
+from pledgewatch.etl.records import ChangeSet
+from pledgewatch.core.errors import ConfigError
 from pledgewatch.mail import Recipient, SmtpSettings
 from pledgewatch.outbox import DeliveryError, flush, pending_messages, queue
 from tests.support.sample_changes import M4SD, OBJECTIVE_16, WELCOMING, sample_changes

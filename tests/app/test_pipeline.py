@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from etl.ingest import ingest_run_file
+from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch import lock
 from pledgewatch.config import CrawlConfig, MailConfig
-from pledgewatch.errors import InputError, PledgewatchError, RunLocked
+from pledgewatch.core.errors import InputError, PledgewatchError, RunLocked
 from pledgewatch.pipeline import RunInterrupted, run_once
-from scraper.crawl import run_crawl
-from storage.db import open_database
-from storage.models import Run, RunLock
+from pledgewatch.scraper.crawl import run_crawl
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import Run, RunLock
 from tests.app.conftest import app_config, mail_to
 from tests.support.smtp_sink import SmtpSink, free_port
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from storage.db import open_database
-from storage.models import Run, RunLock
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import Run, RunLock
 
 pytestmark = pytest.mark.slow
 

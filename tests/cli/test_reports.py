@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from etl.ingest import ingest_run_file
+from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch.cli import main
-from storage.db import open_database
+from pledgewatch.storage.db import open_database
 from tests.support.runs import P, listing, write_run
 
 ALPHA = P(13001, "Welcoming San José", "The City of San José commits to welcoming newcomers.")

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from etl.feed import ATOM, update_feed
-from etl.records import ChangeSet
+from pledgewatch.etl.feed import ATOM, update_feed
+from pledgewatch.etl.records import ChangeSet
 from tests.support.sample_changes import M4SD, SFAX, WELCOMING, sample_changes
 
 NS = {"a": ATOM}

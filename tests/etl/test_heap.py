@@ -11,7 +11,7 @@ import pytest
 HOLD_THEN_FREE = """
 import sys
 from pathlib import Path
-from etl.heap import give_back_freed_memory
+from pledgewatch.etl.heap import give_back_freed_memory
 
 def rss_mb():
     for line in Path("/proc/self/status").read_text().splitlines():

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from etl.changes import changes_between
-from etl.ingest import IngestResult, ingest_run_file
-from etl.policy import ChangePolicy
-from etl.records import ChangeSet
-from storage.models import Membership, Pledge, PledgeVersion
+from pledgewatch.etl.changes import changes_between
+from pledgewatch.etl.ingest import IngestResult, ingest_run_file
+from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.etl.records import ChangeSet
+from pledgewatch.storage.models import Membership, Pledge, PledgeVersion
 from tests.support.runs import LINE_STYLES, P, listing, write_run
 
 ALPHA = P(13001, "Automatic Electoral Registry for Migrants", "In 2022, the General Directorate\n"
@@ -210,12 +210,12 @@ def test_typos_and_mojibake_are_kept_as_published(ingest, factory):
 
 def test_an_ingest_that_fails_half_way_leaves_the_previous_state(ingest, factory, monkeypatch):
     ingest(listing("member-states", [ALPHA, BETA]))
-    import etl.apply
+    import pledgewatch.etl.apply
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("killed mid-run")
 
-    monkeypatch.setattr(etl.apply.repo, "insert_rows", explode)
+    monkeypatch.setattr(pledgewatch.etl.apply.repo, "insert_rows", explode)
     with pytest.raises(RuntimeError):
         ingest(listing("member-states", [ALPHA, P(BETA.nid, "Edited", "Edited.")]))
     monkeypatch.undo()

@@ -1,4 +1,4 @@
-"""The raw store gives back what the crawl wrote: a run re-read from storage is the run file,
+"""The raw store gives back what the crawl wrote: a run re-read from pledgewatch.storage is the run file,
 less the fetch times, whichever way its lines were written."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from etl.ingest import ingest_run_file
-from etl.pages import read_page_list
-from etl.reprocess import _stored_lines
-from storage.models import Run
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.etl.pages import read_page_list
+from pledgewatch.etl.reprocess import _stored_lines
+from pledgewatch.storage.models import Run
 from tests.support.runs import LINE_STYLES, P, listing, write_run
 
 PLEDGES = [P(14000 + i, f"Pledge {i}", f"Summary of pledge {i}.\n\nSecond paragraph.")

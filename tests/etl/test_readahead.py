@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench.workload import ChangeMix, generate
-from etl import readahead
-from etl.changes import changes_between
-from etl.ingest import ingest_run_file, reading_ahead
-from etl.pages import compress_contents, describe_page, read_page_list
-from etl.reader import PageChunk, RunMeta, read_chunks
-from etl.report_json import write_changes_json
-from etl.runfile import file_digest
-from pledgewatch.errors import InputError
-from storage.db import open_database
-from storage.models import Membership, Pledge, PledgeVersion, Run, Term
+from tools.bench.workload import ChangeMix, generate
+from pledgewatch.etl import readahead
+from pledgewatch.etl.changes import changes_between
+from pledgewatch.etl.ingest import ingest_run_file, reading_ahead
+from pledgewatch.etl.pages import compress_contents, describe_page, read_page_list
+from pledgewatch.etl.reader import PageChunk, RunMeta, read_chunks
+from pledgewatch.etl.report_json import write_changes_json
+from pledgewatch.etl.runfile import file_digest
+from pledgewatch.core.errors import InputError
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import Membership, Pledge, PledgeVersion, Run, Term
 from tests.support.runs import P, listing, write_run
 
 pytestmark = pytest.mark.skipif(not readahead.available(), reason="needs fork")

@@ -16,9 +16,9 @@ from tests.support.sample_changes import (
     sample_changes,
 )
 
-from etl.records import ChangeSet, CrawlHealth
-from etl.report import render_report, report_subject, write_report_files
-from etl.report_filter import ReportFilter
+from pledgewatch.etl.records import ChangeSet, CrawlHealth
+from pledgewatch.etl.report import render_report, report_subject, write_report_files
+from pledgewatch.etl.report_filter import ReportFilter
 
 
 def test_subject_counts_changes_by_kind():

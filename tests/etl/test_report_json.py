@@ -6,8 +6,8 @@ import io
 import json
 from dataclasses import replace
 
-from etl.records import ChangeSet, NotSeen
-from etl.report_json import changes_to_json, write_changes_json
+from pledgewatch.etl.records import ChangeSet, NotSeen
+from pledgewatch.etl.report_json import changes_to_json, write_changes_json
 from tests.support.sample_changes import M4SD, SFAX, SUBNATIONAL, WELCOMING, edited, sample_changes
 
 

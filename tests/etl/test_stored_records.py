@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from etl import ingest
-from etl.ingest import ingest_run_file
-from etl.pages import StoredRecords, read_page_list
-from storage import repo
-from storage.models import RawChunk, Run
+from pledgewatch.etl import ingest
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.etl.pages import StoredRecords, read_page_list
+from pledgewatch.storage import repo
+from pledgewatch.storage.models import RawChunk, Run
 from tests.support.runs import P, listing, write_run
 
 A, B, C = P(13001, "Alpha", "a"), P(13002, "Beta", "b"), P(13003, "Gamma", "c")

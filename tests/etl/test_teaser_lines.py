@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.lines import TeaserSplitter, content_of
-from etl.reader import RunMeta, chunk_lines
-from etl.runfile import check_record
-from pledgewatch.errors import InputError
+from pledgewatch.etl.lines import TeaserSplitter, content_of
+from pledgewatch.etl.reader import RunMeta, chunk_lines
+from pledgewatch.etl.runfile import check_record
+from pledgewatch.core.errors import InputError
 from tests.support.runs import json_line
 
 TEASER = {"url": "https://gfmd.org/pfp/ppd/13001", "title": "Automatic Electoral Registry",

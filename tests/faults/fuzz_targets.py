@@ -9,8 +9,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pledgewatch.errors import InputError
-from scraper.parsing import parse_listing
+from pledgewatch.core.errors import InputError
+from pledgewatch.scraper.parsing import parse_listing
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "fixtures" / "seeds"
@@ -31,8 +31,8 @@ def parse_any(data: bytes | str, format: str = "auto") -> None:
 
 
 def ingest_bytes(data: bytes, db_url: str) -> None:
-    from etl.ingest import ingest_run_file
-    from storage.db import open_database
+    from pledgewatch.etl.ingest import ingest_run_file
+    from pledgewatch.storage.db import open_database
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "run.jsonl"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from scraper.crawl import CrawlSummary, run_crawl
+from pledgewatch.scraper.crawl import CrawlSummary, run_crawl
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "fixtures" / "sites" / "small"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.ingest import ingest_run_file
-from storage.db import open_database
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.storage.db import open_database
 from tests.faults.procs import env, pledgewatch
 from tests.support.runs import P, listing, write_run
 

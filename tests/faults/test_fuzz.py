@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.ingest import ingest_run_file
-from etl.runfile import SCHEMAS
-from pledgewatch.errors import InputError
-from storage.db import open_database
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.etl.runfile import SCHEMAS
+from pledgewatch.core.errors import InputError
+from pledgewatch.storage.db import open_database
 from tests.faults.fuzz_targets import ingest_bytes, parse_any, seed_pages
 from tests.faults.procs import env
 from tests.support.runs import P, crawl_end, listing

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from etl.changes import changes_between
-from etl.feed import update_feed
-from etl.ingest import ingest_run_file
-from etl.report import render_report
-from scraper.render import RenderTeaser, render_listing
-from storage.db import open_database
-from storage.models import PledgeVersion
+from pledgewatch.etl.changes import changes_between
+from pledgewatch.etl.feed import update_feed
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.etl.report import render_report
+from pledgewatch.scraper.render import RenderTeaser, render_listing
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import PledgeVersion
 from tests.faults.sites import HEALTH, SITE, crawl, faulty_site, page_record
 
 pytestmark = pytest.mark.timeout(180)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from etl.changes import changes_between
-from etl.ingest import ingest_run_file
-from storage.db import open_database
-from storage.models import Pledge, Run, RunLock
+from pledgewatch.etl.changes import changes_between
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import Pledge, Run, RunLock
 from tests.faults.app import write_config
 from tests.faults.procs import (
     PLEDGEWATCH,

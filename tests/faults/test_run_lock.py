@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, event, select, text
 
-from storage.db import open_database
-from storage.migrate import upgrade_to_head
-from storage.models import Run, RunLock
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.migrate import upgrade_to_head
+from pledgewatch.storage.models import Run, RunLock
 from tests.faults.app import write_config
 from tests.faults.procs import PLEDGEWATCH, kill_group, pledgewatch, start, writer_busy
 from tests.faults.sites import HEALTH, faulty_site, wait_for

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from etl.changes import changes_between
-from etl.ingest import ingest_run_file
-from storage.db import open_database
+from pledgewatch.etl.changes import changes_between
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.storage.db import open_database
 from tests.faults.sites import (
     HEALTH,
     MAYORS,

@@ -25,7 +25,7 @@ def _crawl_children(marker: str) -> list[int]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "scraper.crawl" in cmdline and marker in cmdline:
+        if "pledgewatch.scraper.crawl" in cmdline and marker in cmdline:
             found.append(int(entry.name))
     return found
 

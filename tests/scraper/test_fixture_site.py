@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.errors import InputError
-from scraper.fixture_site import Entry, FixtureServer, SiteRecorder, load_site, lookup_key
+from pledgewatch.core.errors import InputError
+from pledgewatch.scraper.fixture_site import Entry, FixtureServer, SiteRecorder, load_site, lookup_key
 
 SMALL = Path(__file__).resolve().parents[2] / "fixtures" / "sites" / "small"
 

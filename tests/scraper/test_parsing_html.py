@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scraper.parsing import NO_TEASERS_ERROR, parse_listing
-from scraper.render import RenderTeaser, render_listing
+from pledgewatch.scraper.parsing import NO_TEASERS_ERROR, parse_listing
+from pledgewatch.scraper.render import RenderTeaser, render_listing
 
 TERM_URL = "https://gfmd.org/contributors/member-states"
 REPLAY = "http://127.0.0.1:8765/contributors/member-states?page=3"

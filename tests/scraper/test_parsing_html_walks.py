@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from parsel.selector import create_root_node
 
-from scraper.parsing import selectors as css
-from scraper.parsing.html import _PageParts, _TeaserParts, _tree
-from scraper.render import RenderTeaser, render_listing
+from pledgewatch.scraper.parsing import selectors as css
+from pledgewatch.scraper.parsing.html import _PageParts, _TeaserParts, _tree
+from pledgewatch.scraper.render import RenderTeaser, render_listing
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.parsing import parse_record_page
+from pledgewatch.scraper.parsing import parse_record_page
 
 RECORD = "https://gfmd.org/pfp/ppd/13001"
 PAGE = """<html><body>

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pledgewatch.errors import UnreadableInput
-from scraper.parsing import Listing, parse_listing, parse_record_page
-from scraper.parsing.limits import MAX_BODY_BYTES
+from pledgewatch.core.errors import UnreadableInput
+from pledgewatch.scraper.parsing import Listing, parse_listing, parse_record_page
+from pledgewatch.scraper.parsing.limits import MAX_BODY_BYTES
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PIECES = st.sampled_from([

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.parsing import parse_listing
+from pledgewatch.scraper.parsing import parse_listing
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
 EXPECTED = SEEDS.parent / "expected"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.parsing import NO_TEASERS_ERROR, parse_listing
+from pledgewatch.scraper.parsing import NO_TEASERS_ERROR, parse_listing
 
 FOOTER = "Subscribe to Migration and Family"
 URL = "http://www.gfmd.org/pfp/ppd/migration-and-family?page=2"

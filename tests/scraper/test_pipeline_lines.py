@@ -9,8 +9,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.items import CrawlRecord, PageRecord, TeaserRecord, TermRecord, to_json_line
-from scraper.pipelines import json_line
+from pledgewatch.scraper.items import CrawlRecord, PageRecord, TeaserRecord, TermRecord, to_json_line
+from pledgewatch.scraper.pipelines import json_line
 
 TEXT = st.text() | st.sampled_from(
     ["", "\u00a0", "\n\n", '"\\', "\x00\x1f\x7f", "\u2028\u2029", "é…"]

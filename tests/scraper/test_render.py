@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from scraper.render import EMPTY_TERM_TEXT, RenderTeaser, render_listing
+from pledgewatch.scraper.render import EMPTY_TERM_TEXT, RenderTeaser, render_listing
 
 PATH = "/geographical-relevance/subnational"
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scraper.crawl import run_crawl
-from scraper.fixture_site import Entry, write_manifest
-from scraper.render import RenderTeaser, render_listing
+from pledgewatch.scraper.crawl import run_crawl
+from pledgewatch.scraper.fixture_site import Entry, write_manifest
+from pledgewatch.scraper.render import RenderTeaser, render_listing
 
 SITE = "https://gfmd.org"
 MEMBER_STATES = "/contributors/member-states"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from scraper.crawl import run_crawl
-from scraper.fixture_site import Entry, write_manifest
-from scraper.render import RenderTeaser, render_listing
+from pledgewatch.scraper.crawl import run_crawl
+from pledgewatch.scraper.fixture_site import Entry, write_manifest
+from pledgewatch.scraper.render import RenderTeaser, render_listing
 
 SITE = "https://gfmd.org"
 FAST = {  # short timeouts and retries keep the test quick; behaviour is the same

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scraper.crawl import run_crawl, summarize
+from pledgewatch.scraper.crawl import run_crawl, summarize
 
 SMALL = Path(__file__).resolve().parents[2] / "fixtures" / "sites" / "small"
 SITE = "https://gfmd.org"

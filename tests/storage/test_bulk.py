@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.bulk import insert_many, update_many
-from storage.models import Pledge, PledgeVersion, Run
+from pledgewatch.storage.bulk import insert_many, update_many
+from pledgewatch.storage.models import Pledge, PledgeVersion, Run
 
 ROWS = 12_000  # over two of the driver calls
 

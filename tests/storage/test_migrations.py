@@ -6,8 +6,8 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from storage.db import HEAD_REVISION, make_engine, open_database, schema_revision
-from storage.migrate import alembic_config
+from pledgewatch.storage.db import HEAD_REVISION, make_engine, open_database, schema_revision
+from pledgewatch.storage.migrate import alembic_config
 
 
 def test_migrations_build_the_schema_the_models_describe(db_url: str) -> None:

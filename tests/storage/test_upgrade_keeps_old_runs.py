@@ -14,11 +14,11 @@ import orjson
 from alembic import command
 from sqlalchemy import insert, select
 
-from etl.reprocess import reprocess_all
-from etl.runfile import digest_of
-from storage.db import make_engine, open_database
-from storage.migrate import alembic_config
-from storage.models import Membership, PageObservation, Pledge, PledgeVersion, RawChunk, Run, Term
+from pledgewatch.etl.reprocess import reprocess_all
+from pledgewatch.etl.runfile import digest_of
+from pledgewatch.storage.db import make_engine, open_database
+from pledgewatch.storage.migrate import alembic_config
+from pledgewatch.storage.models import Membership, PageObservation, Pledge, PledgeVersion, RawChunk, Run, Term
 
 TERM = "https://gfmd.org/contributors/member-states"
 TEASER = {"author": "Ms. Anqi ZHANG", "submitted": None, "summary": "Legazpi City commits.",

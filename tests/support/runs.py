@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from scraper.items import TeaserRecord
+from pledgewatch.scraper.items import TeaserRecord
 
 SITE = "https://gfmd.org"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from etl.records import (
+from pledgewatch.etl.records import (
     ChangeSet,
     CrawlHealth,
     Edited,

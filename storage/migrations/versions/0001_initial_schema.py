@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import pledgewatch.storage.types
 
 
 revision = '0001'
@@ -31,15 +31,15 @@ def upgrade() -> None:
     sa.Column('owner', sa.String(length=200), nullable=False),
     sa.Column('host', sa.String(length=200), nullable=False),
     sa.Column('pid', sa.BigInteger(), nullable=False),
-    sa.Column('acquired_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('heartbeat_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acquired_at', pledgewatch.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('heartbeat_at', pledgewatch.storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_run_locks'))
     )
     op.create_table('runs',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('started_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', storage.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ingested_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', pledgewatch.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', pledgewatch.storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ingested_at', pledgewatch.storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('source', sa.String(length=500), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('crawl_reason', sa.String(length=100), nullable=True),
@@ -65,7 +65,7 @@ def upgrade() -> None:
     op.create_table('state',
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
-    sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', pledgewatch.storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_state'))
     )
     op.create_table('vocabularies',
@@ -142,7 +142,7 @@ def upgrade() -> None:
     sa.Column('teasers', sa.Integer(), nullable=False),
     sa.Column('body_digest', sa.String(length=64), nullable=True),
     sa.Column('raw_digest', sa.String(length=64), nullable=False),
-    sa.Column('teaser_digests', storage.types.DigestList(), nullable=False),
+    sa.Column('teaser_digests', pledgewatch.storage.types.DigestList(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('from_run', sa.Integer(), nullable=False),
     sa.Column('to_run', sa.Integer(), nullable=True),

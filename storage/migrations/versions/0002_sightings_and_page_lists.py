@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import pledgewatch.storage.types
 
 revision = '0002'
 down_revision = '0001'
@@ -22,7 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table('runs') as batch:
         batch.add_column(sa.Column('pages_digest', sa.String(length=64), nullable=True))
     with op.batch_alter_table('pledges') as batch:
-        batch.add_column(sa.Column('content_digests', storage.types.DigestList(), nullable=True))
+        batch.add_column(sa.Column('content_digests', pledgewatch.storage.types.DigestList(), nullable=True))
         batch.add_column(sa.Column('seen_digest', sa.String(length=32), nullable=True))
 
 

@@ -55,9 +55,9 @@ class Timers:
 
 
 def instrument(timers: Timers) -> None:
-    from etl import ingest
-    from storage import repo
-    from storage.models import RawChunk
+    from pledgewatch.etl import ingest
+    from pledgewatch.storage import repo
+    from pledgewatch.storage.models import RawChunk
 
     timers.wrap_generator(ingest, "read_chunks", "read")
     timers.wrap(ingest.PageListWriter, "add", "pages")
@@ -80,10 +80,10 @@ def instrument(timers: Timers) -> None:
 def run(workload: Path, runs: int) -> list[dict[str, Any]]:
     timers = Timers()
     instrument(timers)
-    from etl.changes import changes_between
-    from etl.ingest import ingest_run_file
-    from etl.report_json import write_changes_json
-    from storage.db import open_database
+    from pledgewatch.etl.changes import changes_between
+    from pledgewatch.etl.ingest import ingest_run_file
+    from pledgewatch.etl.report_json import write_changes_json
+    from pledgewatch.storage.db import open_database
 
     figures = []
     with tempfile.TemporaryDirectory(prefix="pledgewatch-phases-") as tmp:

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from bench import textgen
-from bench.workload import WorkloadFiles, generate, load_truth
-from scraper.items import CrawlRecord, PageRecord, TeaserRecord
+from tools.bench import textgen
+from tools.bench.workload import WorkloadFiles, generate, load_truth
+from pledgewatch.scraper.items import CrawlRecord, PageRecord, TeaserRecord
 
 PLEDGES, RUNS, UNCHANGED = 400, 4, 2
 FIELDS = {kind: [f.name for f in dataclasses.fields(cls)]

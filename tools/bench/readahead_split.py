@@ -29,9 +29,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args(argv)
 
-    from etl import readahead
-    from etl.ingest import ingest_run_file, reading_ahead
-    from storage.db import open_database
+    from pledgewatch.etl import readahead
+    from pledgewatch.etl.ingest import ingest_run_file, reading_ahead
+    from pledgewatch.storage.db import open_database
 
     waited = [0.0]
     receive = readahead.ReadAhead._receive

@@ -33,10 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scraper.crawl import run_crawl  # noqa: E402
-from scraper.fixture_site import Entry, body_path, write_manifest  # noqa: E402
-from scraper.parsing import parse_listing  # noqa: E402
-from scraper.render import RenderTeaser, render_listing  # noqa: E402
+from pledgewatch.scraper.crawl import run_crawl  # noqa: E402
+from pledgewatch.scraper.fixture_site import Entry, body_path, write_manifest  # noqa: E402
+from pledgewatch.scraper.parsing import parse_listing  # noqa: E402
+from pledgewatch.scraper.render import RenderTeaser, render_listing  # noqa: E402
 
 SITE = "https://gfmd.org"
 PAGES_PER_TERM = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench.measure import run
+from tools.bench.measure import run
 
 HOLD = """
 import os, time

@@ -30,9 +30,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import measure
-from bench.score import Reported, Score
-from bench.workload import WorkloadFiles, load_truth
+from tools.bench import measure
+from tools.bench.score import Reported, Score
+from tools.bench.workload import WorkloadFiles, load_truth
 
 PEER_PACKAGES = ("git-history==0.8", "dbt-core>=1.10,<1.12", "dbt-duckdb>=1.9,<1.12")
 # dbt-core 1.12 builds need a binary download at install time, which a machine that

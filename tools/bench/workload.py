@@ -33,8 +33,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import textgen
-from bench.terms import SITE, Term, TermGroups, build_terms, pick_terms, term_groups
+from tools.bench import textgen
+from tools.bench.terms import SITE, Term, TermGroups, build_terms, pick_terms, term_groups
 
 GENERATOR_VERSION = "1"
 PAGE_SIZE = 10

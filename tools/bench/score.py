@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bench.workload import Truth
+from tools.bench.workload import Truth
 
 
 @dataclass(slots=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bench.score import Reported, Score
-from bench.workload import Truth
+from tools.bench.score import Reported, Score
+from tools.bench.workload import Truth
 
 
 def test_false_changes_noise_and_missed_removals() -> None:

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import measure
-from bench.score import Reported, Score
-from bench.workload import Truth, WorkloadFiles, load_truth
+from tools.bench import measure
+from tools.bench.score import Reported, Score
+from tools.bench.workload import Truth, WorkloadFiles, load_truth
 
 CHANGED_KINDS = ("new", "edited", "reclassified", "restored")
 

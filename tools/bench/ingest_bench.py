@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import peers, pledgewatch_side
-from bench.workload import generate
+from tools.bench import peers, pledgewatch_side
+from tools.bench.workload import generate
 
 PEER_CHOICES = ("git-history-default", "git-history-best", "dbt")
 TARGETS = {5000: {"seconds": 7.0}, 50000: {"seconds": 75.0, "peak_mb": 500.0}}

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import pledgewatch_side
+from tools.bench import pledgewatch_side
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_a_frozen_commit_imports_its_own_files_even_from_the_repository_root(tmp_path: Path) -> None:
     pw = pledgewatch_side.frozen(Path(sys.executable), REPO, "HEAD", tmp_path / "code")
     probe = [arg if arg != pledgewatch_side.FROZEN_ENTRY else
-             "import etl.ingest, pledgewatch.cli; print(etl.ingest.__file__); "
+             "import pledgewatch.etl.ingest, pledgewatch.cli; print(etl.ingest.__file__); "
              "print(pledgewatch.cli.__file__)" for arg in pw.argv]
     done = subprocess.run(probe, cwd=REPO, env=pw.env, capture_output=True, text=True, check=True)
     files = [Path(line) for line in done.stdout.split()]
