@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from pledgewatch.etl import normalize as nz
+from pledgewatch.core import text as nz
 from pledgewatch.etl.merge import MergedPledge
-from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl.sightings import Sighting
 from pledgewatch.storage import repo
 from pledgewatch.storage.models import Absence, Membership, Pledge, PledgeVersion, Presence

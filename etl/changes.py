@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgewatch.etl.normalize import comparison_form
-from pledgewatch.etl.records import (
+from pledgewatch.core.text import comparison_form
+from pledgewatch.core.values import (
     TEXT_FIELDS,
     ChangeSet,
     CrawlHealth,

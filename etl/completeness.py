@@ -64,7 +64,7 @@ def page_term_key(page: dict[str, Any]) -> str:
     if page.get("term_url"):
         return str(page["term_url"])
     if page.get("term"):
-        from pledgewatch.etl.normalize import comparison_form
+        from pledgewatch.core.text import comparison_form
 
         return "name:" + comparison_form(str(page["term"]))
     return _first_page_url(str(page["url"]))

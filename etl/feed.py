@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pledgewatch.etl.records import ChangeSet
+from pledgewatch.core.values import ChangeSet
 from pledgewatch.etl.report import environment
 from pledgewatch.etl.report_safety import clean_line, site_hosts
 from pledgewatch.etl.report_view import Entry, ReportViewBuilder

@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pledgewatch.etl import normalize as nz
+from pledgewatch.core import text as nz
 from pledgewatch.etl.apply import ApplyResult, apply_pledges
 from pledgewatch.etl.completeness import TermTally, page_term_key
 from pledgewatch.etl.gcpause import cyclic_gc_paused
 from pledgewatch.etl.pages import PageListWriter, StoredRecords, compress_contents, describe_page
-from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl.readahead import ReadAhead
 from pledgewatch.etl.reader import PageChunk, RunMeta, read_chunks
 from pledgewatch.etl.runfile import file_digest

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from pledgewatch.etl import normalize as nz
+from pledgewatch.core import text as nz
 from pledgewatch.etl.runfile import MISSING, OPTIONAL, SCHEMAS, digest_of, wrong_type
 from pledgewatch.core.errors import InputError
 

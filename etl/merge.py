@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from pledgewatch.etl import normalize as nz
+from pledgewatch.core import text as nz
 from pledgewatch.etl.lines import TeaserContent
 
 RECORD_PREFIX = "/pfp/ppd/"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from pledgewatch.etl import normalize as nz
+from pledgewatch.core import text as nz
 from pledgewatch.etl.lines import TeaserContent, TeaserContext, TeaserSplitter, parse_content
 from pledgewatch.etl.merge import record_key
 from pledgewatch.etl.runfile import MAX_LINE_BYTES, parse_line

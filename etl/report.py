@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from pledgewatch.etl.records import ChangeSet, CrawlHealth
+from pledgewatch.core.values import ChangeSet, CrawlHealth
 from pledgewatch.etl.report_filter import ReportFilter
 from pledgewatch.etl.report_json import changes_to_json
 from pledgewatch.etl.report_safety import clean_line, site_hosts

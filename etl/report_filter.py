@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pledgewatch.etl.records import ChangeSet, Edited, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.core.values import ChangeSet, Edited, NotSeen, PledgeView, Reclassified, TermRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from pledgewatch.etl.records import ChangeSet, CrawlHealth, Edited, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.core.values import ChangeSet, CrawlHealth, Edited, NotSeen, PledgeView, Reclassified, TermRef
 
 JSON_FORMAT_VERSION = 1
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pledgewatch.etl.records import ChangeSet, Edited, FieldChange, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.core.values import ChangeSet, Edited, FieldChange, NotSeen, PledgeView, Reclassified, TermRef
 from pledgewatch.etl.report_safety import clean_block, clean_line, clip, safe_url, strip_controls
 from pledgewatch.etl.textdiff import EQUAL, DiffOp, word_diff
 

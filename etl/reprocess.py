@@ -16,10 +16,10 @@ import orjson
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pledgewatch.etl import normalize as nz
+from pledgewatch.core import text as nz
 from pledgewatch.etl.ingest import derive_run
 from pledgewatch.etl.pages import ListedPage, read_page_list
-from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl.reader import PageChunk, RunMeta, chunk_lines
 from pledgewatch.storage import queries, repo
 from pledgewatch.storage.models import (

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pledgewatch.etl.policy import ChangePolicy
+from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.config_parse import build_config, read_toml
 from pledgewatch.core.errors import ConfigError
 from pledgewatch.storage.db import DEFAULT_DB_URL

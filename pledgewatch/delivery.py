@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
 
-from pledgewatch.etl.records import ChangeSet
+from pledgewatch.core.values import ChangeSet
 from pledgewatch import health
 from pledgewatch.config import Config, MailConfig
 from pledgewatch.mail import Recipient, SmtpSettings, address_digest

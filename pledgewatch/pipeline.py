@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from pledgewatch.etl.records import ChangeSet
+from pledgewatch.core.values import ChangeSet
 from pledgewatch import aborts, delivery, health, lock
 from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config

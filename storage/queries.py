@@ -1,4 +1,4 @@
-"""Read-side queries: the state of pledges and terms as of a run, as ``etl.records`` values."""
+"""Read-side queries: the state of pledges and terms as of a run, as ground values (``pledgewatch.core.values``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from pledgewatch.etl.records import PledgeView, TermRef
+from pledgewatch.core.values import PledgeView, TermRef
 from pledgewatch.storage.models import (
     Membership,
     Pledge,

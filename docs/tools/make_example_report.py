@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pledgewatch.etl.records import (
+from pledgewatch.core.values import (
     ChangeSet,
     CrawlHealth,
     Edited,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.etl.records import ChangeSet
+from pledgewatch.core.values import ChangeSet
 from pledgewatch.core.errors import ConfigError
 from pledgewatch.mail import Recipient, SmtpSettings
 from pledgewatch.outbox import DeliveryError, flush, pending_messages, queue

@@ -103,11 +103,11 @@ def test_reprocessing_with_unchanged_rules_invents_no_change(runs, db_url):
 def test_reprocessing_under_a_new_rule_reports_what_it_changed(runs, db_url, monkeypatch):
     invoke("ingest", str(runs[0]), db=db_url)
     invoke("ingest", str(runs[1]), db=db_url)
-    import pledgewatch.etl.normalize
+    import pledgewatch.core.text
 
-    original = pledgewatch.etl.normalize.comparison_form
+    original = pledgewatch.core.text.comparison_form
     # A looser rule: ignore the words "for all" when comparing.
-    monkeypatch.setattr(pledgewatch.etl.normalize, "comparison_form",
+    monkeypatch.setattr(pledgewatch.core.text, "comparison_form",
                         lambda text: original(text).replace(" for all.", "."))
     code, out = invoke("reprocess", db=db_url)
     assert code == 0

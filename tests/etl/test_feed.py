@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from pledgewatch.etl.feed import ATOM, update_feed
-from pledgewatch.etl.records import ChangeSet
+from pledgewatch.core.values import ChangeSet
 from tests.support.sample_changes import M4SD, SFAX, WELCOMING, sample_changes
 
 NS = {"a": ATOM}

@@ -6,7 +6,7 @@ from ftfy.badness import is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pledgewatch.etl.normalize import looks_mojibaked
+from pledgewatch.core.text import looks_mojibaked
 
 # Letters and spaces ftfy's patterns use as context, and characters its patterns look for.
 _ASCII = "aeiouzAZ .,?!-\n"

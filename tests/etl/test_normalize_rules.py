@@ -13,7 +13,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pledgewatch.etl import normalize as nz
+from pledgewatch.core import text as nz
 
 _LINK_LEFTOVERS = re.compile(r"\s*\((?:external link|link is external)\)", re.IGNORECASE)
 _READ_MORE = re.compile(r"(?:^|\n)\s*Read more(?: about [^\n]*)?\s*$", re.IGNORECASE)

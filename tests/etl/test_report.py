@@ -16,7 +16,7 @@ from tests.support.sample_changes import (
     sample_changes,
 )
 
-from pledgewatch.etl.records import ChangeSet, CrawlHealth
+from pledgewatch.core.values import ChangeSet, CrawlHealth
 from pledgewatch.etl.report import render_report, report_subject, write_report_files
 from pledgewatch.etl.report_filter import ReportFilter
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from pledgewatch.etl.records import ChangeSet, NotSeen, TermRef
+from pledgewatch.core.values import ChangeSet, NotSeen, TermRef
 from pledgewatch.etl.report import render_report
 from pledgewatch.etl.report_safety import safe_url, site_hosts
 from tests.support.sample_changes import M4SD, WELCOMING, edited

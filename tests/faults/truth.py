@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pledgewatch.etl.records import ChangeSet
+from pledgewatch.core.values import ChangeSet
 
 SITE = "https://gfmd.org"
 _GENERATOR = Path(__file__).resolve().parents[2] / "fixtures" / "tools" / "build_small_site.py"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pledgewatch.etl.records import (
+from pledgewatch.core.values import (
     ChangeSet,
     CrawlHealth,
     Edited,
