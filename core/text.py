@@ -88,11 +88,6 @@ def comparison_form(text: str | None) -> str:
     return " ".join((text or "").split())  # str.split() splits on exactly what \\s matches
 
 
-def title_key(title: str | None) -> str:
-    """The key of a pledge known only by its title (text snapshots): case and spacing folded."""
-    return "title:" + comparison_form(unicodedata.normalize("NFKC", title or "")).casefold()
-
-
 @functools.lru_cache(maxsize=4096)
 def clean_author(author: str | None) -> tuple[str | None, bool]:
     """(author as printed, truncated?). Drupal cuts long names to 14 characters plus "…".

@@ -26,7 +26,8 @@ from pledgewatch.core.values import (
 )
 from pledgewatch.core.errors import InputError
 from pledgewatch.storage import queries
-from pledgewatch.storage.models import Absence, PageObservation, Pledge, Run, Term, TermCrawl
+from pledgewatch.core.pledges import AbsenceKind
+from pledgewatch.storage.models import Absence, Pledge, Run, Term, TermCrawl
 
 
 def changes_between(session: Session, from_run: int | None = None,
@@ -95,7 +96,7 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
 
 def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:
     rows = list(session.execute(select(Absence.pledge_id, Absence.reason).where(
-        Absence.run_id == run_id, Absence.reason != "removed")).all())
+        Absence.run_id == run_id, Absence.kind != AbsenceKind.REMOVED.value)).all())
     views = queries.pledge_views(session, run_id, [pid for pid, _ in rows], listed_only=False)
     return tuple(sorted((NotSeen(views[pid], reason) for pid, reason in rows if pid in views),
                         key=lambda n: n.pledge.title.casefold()))
@@ -103,15 +104,14 @@ def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:
 
 def crawl_health(session: Session, run: Run) -> CrawlHealth:
     failed = sorted(((url, status, error) for url, status, error
-                     in (run.crawl_meta or {}).get("failed_pages", ())), key=lambda f: f[0]) \
-        if run.pages_digest else _observed_failures(session, run)
+                     in (run.crawl_meta or {}).get("failed_pages", ())), key=lambda f: f[0])
     incomplete = session.execute(select(Term.key, Term.name, Term.url).join(
         TermCrawl, TermCrawl.term_id == Term.id).where(TermCrawl.run_id == run.id,
                                                       TermCrawl.complete.is_(False)))
-    held = session.scalar(select(Absence.id).where(Absence.run_id == run.id,
-                                                   Absence.reason.startswith("held")).limit(1))
+    held = session.scalar(select(Absence.id).where(
+        Absence.run_id == run.id, Absence.kind == AbsenceKind.HELD.value).limit(1))
     held_count = session.scalar(select(func.count()).select_from(Absence).where(
-        Absence.run_id == run.id, Absence.reason != "removed")) or 0
+        Absence.run_id == run.id, Absence.kind != AbsenceKind.REMOVED.value)) or 0
     return CrawlHealth(
         pages_fetched=run.pages_ok + run.pages_failed, pages_failed=run.pages_failed,
         failed_pages=tuple(FailedPage(u, s, e or f"HTTP {s}") for u, s, e in failed),
@@ -120,14 +120,6 @@ def crawl_health(session: Session, run: Run) -> CrawlHealth:
         suspect_reason="this run would have removed too many pledges at once; removals held"
         if run.suspect else None,
         crawl_finished=run.crawl_reason == "finished")
-
-
-def _observed_failures(session: Session, run: Run) -> list[tuple[str, int | None, str | None]]:
-    """Failed pages of a run ingested before page lists, from its page observations."""
-    p = PageObservation
-    return [tuple(row) for row in session.execute(  # type: ignore[misc]
-        select(p.url, p.status, p.error).where(queries.valid_at(p, run.id), p.ok.is_(False))
-        .order_by(p.url))]
 
 
 def _iso(value: object) -> str | None:

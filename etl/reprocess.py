@@ -1,31 +1,28 @@
 """Re-derive every version from the stored raw input under the current normalization rules.
 
-Raw chunks and page observations are the record of what the site said; pledges,
-versions, memberships, presences, absences and term crawls are derived from
-them and can be rebuilt at any time. The rebuild runs in one transaction and
+Raw chunks and page lists (``etl.archive``) are the record of what the site said;
+pledges, versions, memberships, presences, absences and term crawls are derived
+from them and can be rebuilt at any time. The rebuild runs in one transaction and
 reports, pledge by pledge, where the new rules changed the version history.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import orjson
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core import text as nz
-from pledgewatch.etl.ingest import derive_run
-from pledgewatch.etl.pages import ListedPage, read_page_list
 from pledgewatch.core.policy import ChangePolicy
-from pledgewatch.etl.reader import PageChunk, RunMeta, chunk_lines
+from pledgewatch.etl.archive import page_list_digests, replay_archive
+from pledgewatch.etl.ingest import read_and_derive, store_run
+from pledgewatch.etl.read import RunLine
 from pledgewatch.storage import queries, repo
 from pledgewatch.storage.models import (
     Absence,
     Membership,
-    PageObservation,
     Pledge,
     PledgeVersion,
     Presence,
@@ -61,15 +58,21 @@ def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = 
         _clear_derived(session)
         runs = queries.ingested_runs(session)
         for run in runs:
-            meta = RunMeta(**_meta_of(run))
-            derive_run(session, run, _stored_chunks(session, run, meta), meta,
-                       policy or ChangePolicy())
+            derived, archive = read_and_derive(stored_lines(session, run))
+            store_run(session, run, derived, archive, policy or ChangePolicy())
             run.normalizer_version = nz.NORMALIZER_VERSION
         after = _histories(session)
     changed = [(key, before.get(key, []), after.get(key, []))
                for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
     return ReprocessSummary(len(runs), sum(map(len, before.values())),
                             sum(map(len, after.values())), changed)
+
+
+def stored_lines(session: Session, run: Run) -> Iterator[RunLine]:
+    """The run's lines as read back from raw storage."""
+    page_list = repo.load_raw(session, [run.pages_digest])[run.pages_digest]
+    chunks = repo.load_raw(session, page_list_digests(page_list))
+    return replay_archive(page_list, chunks)
 
 
 def _histories(session: Session) -> dict[str, list[str]]:
@@ -87,46 +90,3 @@ def _clear_derived(session: Session) -> None:
         session.execute(delete(model))
     session.execute(update(Pledge).values(twin_id=None))
     session.execute(delete(Pledge))
-
-
-def _meta_of(run: Run) -> dict:
-    stored = run.crawl_meta or {}
-    return {"crawl": stored.get("crawl"), "terms": list(stored.get("terms") or [])}
-
-
-def _stored_chunks(session: Session, run: Run, meta: RunMeta) -> Iterator[PageChunk]:
-    """The run's pages as read back from raw storage, teasers given back their places."""
-    pages = read_page_list(session, run.pages_digest) if run.pages_digest \
-        else _observed_pages(session, run.id)
-    return chunk_lines(enumerate(_stored_lines(session, pages), start=1), meta, {})
-
-
-def _stored_lines(session: Session, pages: Iterable[ListedPage]) -> Iterator[bytes]:
-    """The run's records as crawl-file lines, rebuilt from contents, contexts and pages."""
-    pages = iter(pages)
-    while batch := list(itertools.islice(pages, 200)):
-        raw = repo.load_raw(session, {d for p in batch
-                                      for d in [p.page_digest, *p.contents, *p.contexts]})
-        for listed in batch:
-            page = orjson.loads(raw[listed.page_digest])
-            number = page.get("page") if isinstance(page, dict) else None
-            place = {"listing_url": listed.url, "page": number}
-            for position, digest in enumerate(listed.contents):
-                place["position"] = position
-                if not listed.contexts:  # a page observed before the split: whole records
-                    yield orjson.dumps({**orjson.loads(raw[digest]), **place})
-                else:
-                    yield raw[digest][:-1] + b"," + raw[listed.contexts[position]][1:-1] \
-                        + b"," + orjson.dumps(place)[1:]
-            if page is not None:
-                yield orjson.dumps({**page, **listed.volatile})
-
-
-def _observed_pages(session: Session, run_id: int) -> Iterator[ListedPage]:
-    """A run ingested before page lists: its pages, one observation row each."""
-    p = PageObservation
-    rows = session.execute(select(p.url, p.raw_digest, p.body_digest, p.ok, p.status, p.error,
-                                  p.teaser_digests)
-                           .where(queries.valid_at(p, run_id)).order_by(p.seq, p.id))
-    for url, page_digest, body, ok, status, error, teasers in rows:
-        yield ListedPage(url, page_digest, {"digest": body}, ok, status, error, teasers, [])

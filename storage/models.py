@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from pledgewatch.storage.types import DigestList, UTCDateTime, utcnow
+from pledgewatch.storage.types import UTCDateTime, utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -73,39 +73,13 @@ class Run(Base):
 
 
 class RawChunk(Base):
-    """One crawl record (a teaser without its position, or a page), compressed, stored once."""
+    """One piece of a run's raw input (``etl.archive``), compressed, stored once under its digest."""
 
     __tablename__ = "raw_chunks"
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class PageObservation(Base):
-    """A listing page as fetched, valid over the runs that fetched it identically.
-
-    Written by runs ingested before page lists (``Run.pages_digest``); kept so that those
-    runs can still be re-processed and reported on.
-    """
-
-    __tablename__ = "page_observations"
-    __table_args__ = (Index("ix_page_observations_open", "to_run", "url"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2000), index=True)
-    term_id: Mapped[int | None] = mapped_column(ForeignKey("terms.id"))
-    page: Mapped[int | None]
-    status: Mapped[int | None]
-    ok: Mapped[bool]
-    error: Mapped[str | None] = mapped_column(Text)
-    teasers: Mapped[int]
-    body_digest: Mapped[str | None] = mapped_column(String(64))
-    raw_digest: Mapped[str] = mapped_column(ForeignKey("raw_chunks.digest"))  # the page record
-    teaser_digests: Mapped[list[str]] = mapped_column(DigestList)  # its teasers' raw_chunks, in order
-    seq: Mapped[int]  # order of the page in its run's input
-    from_run: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
-    to_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
 class Vocabulary(Base):
@@ -154,11 +128,6 @@ class Pledge(Base):
     first_run: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     present: Mapped[bool] = mapped_column(default=True)  # False once removal is confirmed
     absent_runs: Mapped[int] = mapped_column(default=0)  # complete runs in a row without it
-    # What the last run that saw it read: its teasers' content digests, and a fingerprint of
-    # every (content, context) pair. A run that reads the same pairs skips the pledge. NULL
-    # when the stored state is not exactly what was read (a term kept through a failed crawl).
-    content_digests: Mapped[list[str] | None] = mapped_column(DigestList)
-    seen_digest: Mapped[str | None] = mapped_column(String(32))
 
 
 class PledgeVersion(Base):
@@ -172,7 +141,6 @@ class PledgeVersion(Base):
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"))
     number: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))  # of the normalized content
-    raw_hash: Mapped[str | None] = mapped_column(String(40))  # of the teasers as last read
     title: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(1000))
     submitted: Mapped[str | None] = mapped_column(String(40))
@@ -209,7 +177,7 @@ class Presence(Base):
 
 
 class Absence(Base):
-    """A present pledge a run did not see; ``provable`` when all its terms were complete."""
+    """A listed pledge a run did not see, and what was made of it (``core.pledges.AbsenceKind``)."""
 
     __tablename__ = "absences"
     __table_args__ = (UniqueConstraint("run_id", "pledge_id"),)
@@ -217,7 +185,7 @@ class Absence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"))
-    provable: Mapped[bool]
+    kind: Mapped[str] = mapped_column(String(20))  # not_seen | pending | held | removed
     reason: Mapped[str] = mapped_column(Text)
 
 

@@ -35,23 +35,3 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class DigestList(TypeDecorator[list[str]]):
-    """An ordered list of 128-bit hex digests, stored as packed bytes (16 per digest).
-
-    Every listing page keeps the digests of its teasers; packed, a page of ten
-    costs 160 bytes instead of a JSON list five times that size.
-    """
-
-    impl = LargeBinary
-    cache_ok = True
-
-    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> Any:
-        return None if value is None else bytes.fromhex("".join(value))
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
-        if value is None:
-            return None
-        text = bytes(value).hex()
-        return [text[i : i + 32] for i in range(0, len(text), 32)]

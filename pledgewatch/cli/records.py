@@ -23,26 +23,14 @@ if TYPE_CHECKING:
               type=click.Path(path_type=Path, file_okay=False),
               help="After each run, write what it changed to DIR/run-ID.json "
                    "(the same JSON as `diff --format json`).")
-@click.option("--read-ahead/--no-read-ahead", default=None,
-              help="Given several files, read the next in a second process while this one "
-                   "stores the current: faster on two cores, at the cost of a second process's "
-                   "memory. Default: on (it needs a system that can fork).")
 @db_option
-def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bool | None,
-           db_url: str | None) -> None:
+def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | None) -> None:
     """Store crawls' JSON Lines as runs of versioned records.
 
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
-    Given several files, a second process reads the next file while this one
-    stores the current (see --read-ahead).
     """
-    from contextlib import nullcontext
-
-    from pledgewatch.etl import readahead
-    from pledgewatch.etl.heap import give_back_freed_memory
-    from pledgewatch.etl.ingest import ingest_run_file, reading_ahead
-    from pledgewatch.etl.pages import StoredRecords
+    from pledgewatch.etl.ingest import ingest_run_file
     from pledgewatch.storage.db import database
 
     for run_file in run_files:
@@ -51,22 +39,16 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, read_ahead: bo
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
     with database(db_url) as factory:
-        files = list(run_files)
-        ahead = readahead.worthwhile(files) if read_ahead is None \
-            else read_ahead and len(files) > 1 and readahead.available()
-        stored = StoredRecords()
-        with reading_ahead(factory, files) if ahead else nullcontext() as reader:
-            for run_file in run_files:
-                try:
-                    result = ingest_run_file(factory, run_file, readahead=reader, stored=stored)
-                except InputError as error:
-                    if len(run_files) == 1:
-                        raise
-                    raise InputError(f"{run_file}: {error}") from None
-                _say_ingested(result)
-                if changes_dir is not None and not result.duplicate:
-                    _write_changes(factory, result.run_id, changes_dir)
-                give_back_freed_memory()  # the run and its change JSON are done with
+        for run_file in run_files:
+            try:
+                result = ingest_run_file(factory, run_file)
+            except InputError as error:
+                if len(run_files) == 1:
+                    raise
+                raise InputError(f"{run_file}: {error}") from None
+            _say_ingested(result)
+            if changes_dir is not None and not result.duplicate:
+                _write_changes(factory, result.run_id, changes_dir)
 
 
 def _say_ingested(result: IngestResult) -> None:
@@ -83,14 +65,12 @@ def _say_ingested(result: IngestResult) -> None:
 
 def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) -> None:
     from pledgewatch.etl.changes import changes_between
-    from pledgewatch.etl.gcpause import cyclic_gc_paused
     from pledgewatch.etl.report_json import write_changes_json
 
-    with cyclic_gc_paused():
-        with factory() as session:
-            changes = changes_between(session, None, run_id)
-        with (folder / f"run-{run_id}.json").open("wb") as out:
-            write_changes_json(changes, out)
+    with factory() as session:
+        changes = changes_between(session, None, run_id)
+    with (folder / f"run-{run_id}.json").open("wb") as out:
+        write_changes_json(changes, out)
 
 
 @main.command()

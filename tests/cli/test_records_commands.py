@@ -120,12 +120,10 @@ def test_an_unknown_pledge_is_a_clear_error(runs, db_url):
     assert code == 2 and "no pledge with key or URL '/pfp/ppd/1'" in out
 
 
-@pytest.mark.parametrize("reading", ["--read-ahead", "--no-read-ahead"])
-def test_ingest_takes_several_runs_in_order_and_writes_what_each_changed(runs, db_url, tmp_path,
-                                                                         reading):
+def test_ingest_takes_several_runs_in_order_and_writes_what_each_changed(runs, db_url, tmp_path):
     changes = tmp_path / "changes"
     code, out = invoke("ingest", str(runs[0]), str(runs[1]), "--changes-json", str(changes),
-                       reading, db=db_url)
+                       db=db_url)
     assert code == 0
     assert out.splitlines()[0].startswith("run 1 (complete)")
     assert out.splitlines()[1].startswith("run 2 (complete)")
@@ -138,12 +136,10 @@ def test_ingest_takes_several_runs_in_order_and_writes_what_each_changed(runs, d
     assert json.loads(diff) == second
 
 
-@pytest.mark.parametrize("reading", ["--read-ahead", "--no-read-ahead"])
-def test_a_bad_file_among_several_stops_there_and_keeps_the_runs_before_it(runs, db_url, tmp_path,
-                                                                           reading):
+def test_a_bad_file_among_several_stops_there_and_keeps_the_runs_before_it(runs, db_url, tmp_path):
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"type": "teaser", "url": 5}\n', encoding="utf-8")
-    code, out = invoke("ingest", str(runs[0]), str(broken), str(runs[1]), reading, db=db_url)
+    code, out = invoke("ingest", str(runs[0]), str(broken), str(runs[1]), db=db_url)
     assert code == 2
     assert f"{broken}: line 1:" in out
     _, history = invoke("history", "13171", db=db_url)

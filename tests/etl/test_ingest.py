@@ -210,12 +210,13 @@ def test_typos_and_mojibake_are_kept_as_published(ingest, factory):
 
 def test_an_ingest_that_fails_half_way_leaves_the_previous_state(ingest, factory, monkeypatch):
     ingest(listing("member-states", [ALPHA, BETA]))
-    import pledgewatch.etl.apply
+    from pledgewatch.etl import write
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("killed mid-run")
 
-    monkeypatch.setattr(pledgewatch.etl.apply.repo, "insert_rows", explode)
+    # After the run's raw input, terms, pledges and versions are written.
+    monkeypatch.setattr(write, "_write_memberships", explode)
     with pytest.raises(RuntimeError):
         ingest(listing("member-states", [ALPHA, P(BETA.nid, "Edited", "Edited.")]))
     monkeypatch.undo()

@@ -1,9 +1,8 @@
-"""The raw store gives back what the crawl wrote: a run re-read from pledgewatch.storage is the run file,
+"""The raw store gives back what the crawl wrote: a run re-read from storage is the run file,
 less the fetch times, whichever way its lines were written."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.etl.ingest import ingest_run_file
-from pledgewatch.etl.pages import read_page_list
-from pledgewatch.etl.reprocess import _stored_lines
+from pledgewatch.etl.read import check_record, typed_line
+from pledgewatch.etl.reprocess import stored_lines
 from pledgewatch.storage.models import Run
 from tests.support.runs import LINE_STYLES, P, listing, write_run
 
@@ -32,8 +31,8 @@ def test_a_run_read_back_from_storage_is_the_run_file(factory: sessionmaker[Sess
 
     with factory() as session:
         run = session.scalar(select(Run))
-        stored = [json.loads(line) for line in
-                  _stored_lines(session, read_page_list(session, run.pages_digest))]
+        stored = list(stored_lines(session, run))
 
-    expected = [{k: v for k, v in r.items() if k != "fetched_at"} for r in records]
+    expected = [typed_line(check_record({k: v for k, v in r.items() if k != "fetched_at"}, 0))
+                for r in records]
     assert stored == expected

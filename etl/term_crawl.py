@@ -8,8 +8,11 @@ pledges' absence proves nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+
+from pledgewatch.core.identity import first_page_url, term_key
+from pledgewatch.etl.read import PageLine
 
 # A term whose teaser count falls below this share of its last complete count is suspect.
 MIN_COUNT_SHARE = 0.5
@@ -29,20 +32,18 @@ class TermTally:
     reached_end: bool = False
     teasers: int = 0
 
-    def add_page(self, page: dict[str, Any]) -> None:
-        number = page.get("page") if isinstance(page.get("page"), int) else len(self.pages)
-        ok = bool(page["ok"])
-        self.pages[number] = ok and self.pages.get(number, True)
-        self.teasers += int(page["teasers"]) if ok else 0
-        if isinstance(page.get("last_page"), int):
-            self.last_page = max(self.last_page or 0, page["last_page"])
-        if not ok:
-            status = page.get("status")
-            self.failures.append(f"{page['url']}: {page.get('error') or f'HTTP {status}'}")
-        elif not page.get("next_url"):
+    def add_page(self, page: PageLine) -> None:
+        number = page.page if page.page is not None else len(self.pages)
+        self.pages[number] = page.ok and self.pages.get(number, True)
+        self.teasers += page.teasers if page.ok else 0
+        if page.last_page is not None:
+            self.last_page = max(self.last_page or 0, page.last_page)
+        if not page.ok:
+            self.failures.append(f"{page.url}: {page.error or f'HTTP {page.status}'}")
+        elif not page.next_url:
             self.reached_end = True
-        self.name = self.name or page.get("term")
-        self.vocabulary = self.vocabulary or page.get("vocabulary")
+        self.name = self.name or page.term
+        self.vocabulary = self.vocabulary or page.vocabulary
 
     def incomplete_reason(self, previous_count: int | None) -> str | None:
         if self.failures:
@@ -59,18 +60,30 @@ class TermTally:
         return None
 
 
-def page_term_key(page: dict[str, Any]) -> str:
-    """The term a page record belongs to: its term URL, else its name, else its own URL."""
-    if page.get("term_url"):
-        return str(page["term_url"])
-    if page.get("term"):
-        from pledgewatch.core.text import comparison_form
-
-        return "name:" + comparison_form(str(page["term"]))
-    return _first_page_url(str(page["url"]))
+def page_term_key(page: PageLine) -> str:
+    """The term a page belongs to: its term URL, else its name, else its own first page."""
+    return term_key(page.term_url, page.term) or first_page_url(page.url)
 
 
-def _first_page_url(url: str) -> str:
-    base, _, query = url.partition("?")
-    kept = [part for part in query.split("&") if part and not part.startswith("page=")]
-    return base + ("?" + "&".join(kept) if kept else "")
+@dataclass(frozen=True, slots=True)
+class TermVerdict:
+    """Whether one term was crawled completely in a run, with the counts behind the verdict."""
+
+    key: str
+    pages: int
+    pages_failed: int
+    teasers: int
+    reason: str | None  # why it is incomplete; None when complete
+
+    @property
+    def is_complete(self) -> bool:
+        return self.reason is None
+
+
+def judge_terms(tallies: Iterable[TermTally], previous_counts: Mapping[str, int]
+                ) -> list[TermVerdict]:
+    """A verdict for every term whose pages the run fetched; a term met only through teasers
+    (text snapshots) has no page evidence and gets none."""
+    return [TermVerdict(t.key, len(t.pages), len(t.failures), t.teasers,
+                        t.incomplete_reason(previous_counts.get(t.key)))
+            for t in tallies if t.pages]

@@ -1,19 +1,24 @@
-"""The crawl file's record format: the fields the ETL reads, their types, and digests.
+"""Read stage: the run file's contract (the fields the ETL reads, their types) and a plain reader.
 
-Every problem names the line it is on. :mod:`etl.reader` streams a file through
-these checks.
+A run file is JSON Lines, one record a line (``docs/architecture.md``, "Crawl
+output"). :func:`read_run` parses each line whole, checks it against the
+contract, and yields typed records. Every problem names the line it is on.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import MISSING as MISSING_DEFAULT
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from pledgewatch.core.errors import InputError
+from pledgewatch.core.pledges import Teaser
 
 MAX_LINE_BYTES = 4 * 1024 * 1024
 
@@ -54,21 +59,6 @@ OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
     "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
 }
 MISSING = object()
-# Page fields kept out of the de-duplicated page records: the fetch time differs on every
-# fetch; the body digest changes whenever teasers shift between pages, and the last page
-# number on every page of a term whenever the term's count crosses a multiple of ten. The
-# run's page list keeps the digest and the last page instead (etl/pages.py).
-VOLATILE_PAGE_FIELDS = frozenset({"fetched_at", "digest", "last_page"})
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def check_record(record: Any, line_number: int) -> dict[str, Any]:
     where = f"line {line_number}"
     if not isinstance(record, dict):
@@ -107,12 +97,74 @@ def parse_line(raw: bytes, line_number: int) -> dict[str, Any]:
     return check_record(record, line_number)
 
 
-def stored_page_form(record: dict[str, Any]) -> bytes:
-    """A page record as kept in raw storage: canonical JSON without its volatile fields."""
-    kept = {k: v for k, v in record.items() if k not in VOLATILE_PAGE_FIELDS}
-    return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS)
+@dataclass(frozen=True, slots=True)
+class PageLine:
+    """A listing page as fetched and parsed; ``fields`` keeps the whole line for the archive."""
+
+    url: str
+    ok: bool
+    status: int | None
+    error: str | None
+    teasers: int
+    term: str | None
+    term_url: str | None
+    vocabulary: str | None
+    page: int | None
+    last_page: int | None
+    next_url: str | None
+    empty_term: bool
+    fields: dict[str, Any]
 
 
-def digest_of(data: bytes) -> str:
-    """128 bits of SHA-256: ample against collisions at millions of records, half the storage."""
-    return hashlib.sha256(data).hexdigest()[:32]
+@dataclass(frozen=True, slots=True)
+class CrawlLine:
+    """The run file's last line: how the crawl ended. A file without it was cut short."""
+
+    started: str
+    finished: str
+    reason: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TermLine:
+    """A term found by discovery mode."""
+
+    url: str
+    fields: dict[str, Any]
+
+
+RunLine = Teaser | PageLine | CrawlLine | TermLine
+
+
+def read_run(path: Path) -> Iterator[RunLine]:
+    """Every line of a run file as a typed value, in file order; blank lines are skipped."""
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    with path.open("rb") as handle:
+        yield from read_lines(handle)
+
+
+def read_lines(lines: Iterable[bytes]) -> Iterator[RunLine]:
+    for line_number, raw in enumerate(lines, start=1):
+        if raw.strip():
+            yield typed_line(parse_line(raw, line_number))
+
+
+def typed_line(record: dict[str, Any]) -> RunLine:
+    """A checked record as its typed value."""
+    kind = record["type"]
+    if kind == "teaser":
+        return Teaser(**{name: record.get(name, default) for name, default in _TEASER_FIELDS})
+    if kind == "page":
+        return PageLine(**{name: record.get(name, default) for name, default in _PAGE_FIELDS},
+                        fields=record)
+    if kind == "crawl":
+        return CrawlLine(record["started"], record["finished"], record["reason"], record)
+    return TermLine(record["url"], record)
+
+
+_TEASER_FIELDS = [(f.name, None if f.default is MISSING_DEFAULT else f.default)
+                  for f in dataclass_fields(Teaser)]
+_PAGE_FIELDS = [(f.name, False if f.name == "empty_term" else None)
+                for f in dataclass_fields(PageLine) if f.name != "fields"]

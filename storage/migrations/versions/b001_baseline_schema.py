@@ -1,8 +1,9 @@
-"""initial schema
+"""The baseline schema: runs, raw input, terms, pledges with versions, memberships, presences
+and absences, the run lock and the application state.
 
-Revision ID: 0001
-Revises: (none)
-Create Date: 2026-11-25 11:27:34.080791
+Revision ID: b001
+Revises: 
+Create Date: 2026-12-07 01:51:19.443901
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from alembic import op
 import pledgewatch.storage.types
 
 
-revision = '0001'
+revision = 'b001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -53,6 +54,7 @@ def upgrade() -> None:
     sa.Column('teasers', sa.Integer(), nullable=False),
     sa.Column('pledges_seen', sa.Integer(), nullable=False),
     sa.Column('crawl_meta', sa.JSON(), nullable=True),
+    sa.Column('pages_digest', sa.String(length=64), nullable=True),
     sa.Column('counts', sa.JSON(), nullable=True),
     sa.Column('email_status', sa.String(length=200), nullable=True),
     sa.Column('report_dir', sa.String(length=1000), nullable=True),
@@ -105,7 +107,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('run_id', sa.Integer(), nullable=False),
     sa.Column('pledge_id', sa.Integer(), nullable=False),
-    sa.Column('provable', sa.Boolean(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['pledge_id'], ['pledges.id'], name=op.f('fk_absences_pledge_id_pledges')),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_absences_run_id_runs')),
@@ -131,38 +133,11 @@ def upgrade() -> None:
         batch_op.create_index('ix_memberships_open', ['pledge_id', 'to_run'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_term_id'), ['term_id'], unique=False)
 
-    op.create_table('page_observations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('url', sa.String(length=2000), nullable=False),
-    sa.Column('term_id', sa.Integer(), nullable=True),
-    sa.Column('page', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Integer(), nullable=True),
-    sa.Column('ok', sa.Boolean(), nullable=False),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('teasers', sa.Integer(), nullable=False),
-    sa.Column('body_digest', sa.String(length=64), nullable=True),
-    sa.Column('raw_digest', sa.String(length=64), nullable=False),
-    sa.Column('teaser_digests', pledgewatch.storage.types.DigestList(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('from_run', sa.Integer(), nullable=False),
-    sa.Column('to_run', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['from_run'], ['runs.id'], name=op.f('fk_page_observations_from_run_runs')),
-    sa.ForeignKeyConstraint(['raw_digest'], ['raw_chunks.digest'], name=op.f('fk_page_observations_raw_digest_raw_chunks')),
-    sa.ForeignKeyConstraint(['term_id'], ['terms.id'], name=op.f('fk_page_observations_term_id_terms')),
-    sa.ForeignKeyConstraint(['to_run'], ['runs.id'], name=op.f('fk_page_observations_to_run_runs')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_page_observations'))
-    )
-    with op.batch_alter_table('page_observations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_page_observations_from_run'), ['from_run'], unique=False)
-        batch_op.create_index('ix_page_observations_open', ['to_run', 'url'], unique=False)
-        batch_op.create_index(batch_op.f('ix_page_observations_url'), ['url'], unique=False)
-
     op.create_table('pledge_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pledge_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('raw_hash', sa.String(length=40), nullable=True),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('author', sa.String(length=1000), nullable=True),
     sa.Column('submitted', sa.String(length=40), nullable=True),
@@ -225,12 +200,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_pledge_versions_open')
 
     op.drop_table('pledge_versions')
-    with op.batch_alter_table('page_observations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_page_observations_url'))
-        batch_op.drop_index('ix_page_observations_open')
-        batch_op.drop_index(batch_op.f('ix_page_observations_from_run'))
-
-    op.drop_table('page_observations')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_term_id'))
         batch_op.drop_index('ix_memberships_open')

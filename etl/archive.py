@@ -1,0 +1,173 @@
+"""A run's input as kept in raw storage: each distinct text once, and one page list per run.
+
+Raw input is the record of what the site said; everything else in the store is
+derived from it and can be rebuilt (``pledgewatch reprocess``). A run repeats
+itself: each pledge is listed on about eight term pages, and a quiet day reprints
+yesterday's teasers word for word at other positions. So a teaser is kept in two
+parts, each a de-duplicated raw chunk under its digest:
+
+* its **content** (``url``, ``title``, ``author``, ``submitted``, ``summary``):
+  what the pledge says, usually one chunk per pledge for all its term pages;
+* its **context** (term, vocabulary, byline placement): a few hundred in all.
+
+Its place (listing URL, position, page number) is kept by the run's **page
+list**: every listing page in order, with its page line's digest, the fields of
+it that change without its content changing, and its teasers' digests. A run
+that saw the same pages in the same order has the same list and stores nothing
+new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pledgewatch.core.pledges import Teaser
+from pledgewatch.etl.read import PageLine, RunLine, check_record, typed_line
+
+CONTENT_FIELDS = ("url", "title", "author", "submitted", "summary")
+CONTEXT_FIELDS = ("term", "term_url", "vocabulary", "author_position", "author_truncated")
+# Page fields kept in the page list, not in the page's chunk: the fetch time differs on every
+# fetch, the body digest whenever teasers shift between pages, and the last page number on
+# every page of a term whenever its count crosses a multiple of ten.
+VOLATILE_PAGE_FIELDS = ("fetched_at", "digest", "last_page")
+DIGEST_CHARS = 32
+
+
+def digest_of(data: bytes) -> str:
+    """The store's one digest: 128 bits of SHA-256, ample against collisions at millions of
+    records and half the size of the full hash."""
+    return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
+
+
+def file_digest(path: Path) -> str:
+    """:func:`digest_of` a whole file, read in blocks: a run ingested twice is stored once."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:DIGEST_CHARS]
+
+
+@dataclass(slots=True)
+class _ListedPage:
+    url: str
+    page: PageLine | None = None
+    contents: list[str] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+
+    def entry(self, page_digest: str) -> list[Any]:
+        page = self.page
+        volatile = {"digest": page.fields.get("digest"), "last_page": page.last_page} \
+            if page else {"digest": None, "last_page": None}
+        return [self.url[:2000], page_digest, volatile, bool(page and page.ok),
+                page.status if page else None, page.error if page else None,
+                "".join(self.contents), "".join(self.contexts)]
+
+
+@dataclass(slots=True)
+class RunArchive:
+    chunks: dict[str, bytes]  # digest -> uncompressed data: every content, context and page
+    page_list: bytes
+    page_list_digest: str
+
+
+class ArchiveBuilder:
+    """Folds a run's lines into its archive: the page list and the chunks it names."""
+
+    def __init__(self) -> None:
+        self._chunks: dict[str, bytes] = {}
+        self._entries: list[list[Any]] = []
+        self._current: _ListedPage | None = None
+
+    def add(self, line: RunLine) -> None:
+        if isinstance(line, Teaser):
+            listing = line.listing_url or "(unknown listing)"
+            current = self._current
+            if current is None or current.url != listing or current.page is not None:
+                current = self._start(listing)
+            current.contents.append(self._keep(_content_of(line)))
+            current.contexts.append(self._keep(_context_of(line)))
+        elif isinstance(line, PageLine):
+            current = self._current
+            if current is None or current.url != line.url or current.page is not None:
+                current = self._start(line.url or "(unknown listing)")
+            current.page = line
+
+    def result(self) -> RunArchive:
+        self._close()
+        page_list = b"[" + b",\n".join(orjson.dumps(e) for e in self._entries) + b"]"
+        return RunArchive(self._chunks, page_list, digest_of(page_list))
+
+    def _start(self, url: str) -> _ListedPage:
+        self._close()
+        self._current = _ListedPage(url)
+        return self._current
+
+    def _close(self) -> None:
+        if self._current is not None:
+            page = self._current.page
+            self._entries.append(self._current.entry(self._keep(_stored_page(page))))
+            self._current = None
+
+    def _keep(self, data: bytes) -> str:
+        digest = digest_of(data)
+        self._chunks.setdefault(digest, data)
+        return digest
+
+
+def archive_run(lines: Iterable[RunLine]) -> RunArchive:
+    builder = ArchiveBuilder()
+    for line in lines:
+        builder.add(line)
+    return builder.result()
+
+
+def _content_of(teaser: Teaser) -> bytes:
+    return orjson.dumps({name: getattr(teaser, name) for name in CONTENT_FIELDS})
+
+
+def _context_of(teaser: Teaser) -> bytes:
+    return orjson.dumps({name: getattr(teaser, name) for name in CONTEXT_FIELDS})
+
+
+def _stored_page(page: PageLine | None) -> bytes:
+    if page is None:
+        return b"null"  # teasers whose page line never came: the file was cut short
+    kept = {k: v for k, v in page.fields.items() if k not in VOLATILE_PAGE_FIELDS}
+    return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS)
+
+
+def replay_archive(page_list: bytes, chunks: dict[str, bytes]) -> Iterator[RunLine]:
+    """A run's lines as read back from its archive, in the run file's order."""
+    for url, page_digest, volatile, _ok, _status, _error, contents, contexts \
+            in orjson.loads(page_list):
+        page = orjson.loads(chunks[page_digest])
+        number = page.get("page") if isinstance(page, dict) else None
+        for position, (content, context) in enumerate(zip(_split(contents), _split(contexts),
+                                                          strict=True)):
+            record = {"type": "teaser", **orjson.loads(chunks[content]),
+                      **orjson.loads(chunks[context]),
+                      "listing_url": url, "position": position, "page": number}
+            yield typed_line(check_record(record, position))
+        if page is not None:
+            yield typed_line(check_record({**page, **volatile}, 0))
+
+
+def page_list_digests(page_list: bytes) -> set[str]:
+    """Every chunk a page list names."""
+    found: set[str] = set()
+    for _url, page_digest, _v, _ok, _s, _e, contents, contexts in orjson.loads(page_list):
+        found.add(page_digest)
+        found.update(_split(contents))
+        found.update(_split(contexts))
+    return found
+
+
+def _split(joined: str) -> list[str]:
+    return [joined[i : i + DIGEST_CHARS] for i in range(0, len(joined), DIGEST_CHARS)]

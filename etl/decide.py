@@ -1,0 +1,185 @@
+"""Decide stage: what the store believes + what a run saw -> a plan of writes. Pure.
+
+* a version is written only when the content fingerprint changes (whitespace,
+  line breaks and trims of the same text are not changes);
+* a membership ends only when its term was crawled completely and no longer
+  lists the pledge;
+* a pledge is removed only when every term that listed it was complete, for
+  ``confirm_removals_after`` runs in a row, and the run would not remove too
+  much at once (then its removals are held as suspect).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pledgewatch.core import text
+from pledgewatch.core.identity import is_title_key
+from pledgewatch.core.pledges import AbsenceKind, Pledge, StoredPledge, StoredVersion
+from pledgewatch.core.policy import ChangePolicy
+from pledgewatch.etl.derive import fold_into_twin, pick_summary, twin_from
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    key: str
+    number: int
+    content_hash: str
+    title: str
+    author: str | None
+    submitted: str | None
+    summary: str
+    mojibake: bool
+    first_page_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorCompleted:
+    """The full name behind a truncated byline: the open version is corrected, not replaced."""
+
+    key: str
+    author: str
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    key: str
+    kind: AbsenceKind
+    reason: str
+    absent_runs: int  # complete runs in a row without it, this one included when provable
+
+
+@dataclass(slots=True)
+class Plan:
+    """Every write one run makes, by pledge key; :mod:`etl.write` carries it out."""
+
+    new_pledges: list[Pledge] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # every pledge the run listed
+    restored: list[str] = field(default_factory=list)
+    versions: list[NewVersion] = field(default_factory=list)
+    authors_completed: list[AuthorCompleted] = field(default_factory=list)
+    joined: list[tuple[str, str]] = field(default_factory=list)  # (pledge key, term key)
+    left: list[tuple[str, str]] = field(default_factory=list)
+    linked: list[tuple[str, str]] = field(default_factory=list)  # (title key, its URL twin)
+    absences: list[Absence] = field(default_factory=list)
+    suspect: bool = False
+
+    @property
+    def removed(self) -> list[str]:
+        return [a.key for a in self.absences if a.kind is AbsenceKind.REMOVED]
+
+
+def decide(stored: Mapping[str, StoredPledge], derived: Mapping[str, Pledge], *,
+           complete_terms: frozenset[str], run_complete: bool, policy: ChangePolicy) -> Plan:
+    plan = Plan()
+    pledges, by_title = fold_twins(stored, derived)
+    plan.linked = links_to_twins(stored, by_title)
+    linked = {title_key for title_key, _ in plan.linked}
+    for key, pledge in pledges.items():
+        state = stored.get(key)
+        plan.seen.append(key)
+        if state is None:
+            plan.new_pledges.append(pledge)
+        elif not state.present:
+            plan.restored.append(key)
+        decide_version(plan, pledge, state.version if state else None)
+        before = state.term_keys if state else frozenset()
+        plan.joined += [(key, term) for term in sorted(pledge.term_keys - before)]
+        plan.left += [(key, term) for term in sorted(before - pledge.term_keys)
+                      if term in complete_terms]  # an incomplete term says nothing of its members
+    present = [s for s in stored.values() if s.present and s.key not in linked]
+    absent = [s for s in present if s.key not in pledges]
+    plan.absences = decide_absences(absent, len(present), complete_terms, run_complete, policy)
+    plan.suspect = any(a.kind is AbsenceKind.HELD for a in plan.absences)
+    for absence in plan.absences:
+        if absence.kind is AbsenceKind.REMOVED:
+            plan.left += [(absence.key, term) for term in sorted(stored[absence.key].term_keys)]
+    return plan
+
+
+def fold_twins(stored: Mapping[str, StoredPledge], derived: Mapping[str, Pledge]
+               ) -> tuple[dict[str, Pledge], dict[str, list[str]]]:
+    """Text snapshots have no URLs: a title-keyed pledge joins its URL-keyed twin when exactly
+    one record has its title (several: kept apart, since a title never decides identity)."""
+    by_title: dict[str, list[str]] = {}
+    for key, state in stored.items():
+        if not is_title_key(key):
+            by_title.setdefault(state.title_key, []).append(key)
+    for key, pledge in derived.items():
+        if not is_title_key(key) and key not in stored:
+            by_title.setdefault(pledge.title_key, []).append(key)
+    folded: dict[str, Pledge] = {}
+    for key, pledge in derived.items():
+        twins = by_title.get(pledge.title_key, []) if is_title_key(key) else []
+        if len(twins) != 1:
+            folded.setdefault(key, pledge)
+            continue
+        known = folded.get(twins[0]) or derived.get(twins[0])
+        folded[twins[0]] = fold_into_twin(known, pledge) if known else twin_from(twins[0], pledge)
+    return folded, by_title
+
+
+def links_to_twins(stored: Mapping[str, StoredPledge], by_title: Mapping[str, list[str]]
+                   ) -> list[tuple[str, str]]:
+    """Stored title-keyed pledges whose one URL-keyed twin is now known hand their identity over."""
+    links = []
+    for key, state in stored.items():
+        twins = by_title.get(state.title_key, [])
+        if is_title_key(key) and not state.is_linked and len(twins) == 1:
+            links.append((key, twins[0]))
+    return links
+
+
+def decide_version(plan: Plan, pledge: Pledge, open_: StoredVersion | None) -> None:
+    title = pledge.title or (open_.title if open_ else "")
+    submitted = pledge.submitted or (open_.submitted if open_ else None)
+    author = pledge.author
+    if open_ is not None and (author is None or (
+            text.is_truncated(author) and text.author_matches(author, open_.author))):
+        author = open_.author  # unknown, or the same name cut short: carry it over
+    summary = pick_summary(pledge.summaries)
+    digest = text.content_hash(title, author, submitted, summary)
+    if open_ is not None and open_.content_hash == digest:
+        return
+    if open_ is not None and author and text.is_truncated(open_.author) \
+            and text.author_matches(open_.author or "", author) \
+            and text.content_hash(title, open_.author, submitted, summary) == open_.content_hash:
+        plan.authors_completed.append(AuthorCompleted(pledge.key, author, digest))
+        return
+    plan.versions.append(NewVersion(
+        pledge.key, open_.number + 1 if open_ else 1, digest, title, author, submitted, summary,
+        text.looks_mojibaked(title) or text.looks_mojibaked(summary),
+        (pledge.first_listing_url or "")[:2000] or None))
+
+
+def decide_absences(absent: list[StoredPledge], present_total: int, complete_terms: frozenset[str],
+                    run_complete: bool, policy: ChangePolicy) -> list[Absence]:
+    """Each listed pledge the run did not see: not seen, pending, held or removed."""
+    absences, candidates = [], []
+    for state in absent:
+        incomplete = state.term_keys - complete_terms
+        provable = not incomplete if state.term_keys else run_complete
+        if not provable:
+            reason = f"not seen: {len(incomplete) or 'its'} term(s) not crawled completely"
+            absences.append(Absence(state.key, AbsenceKind.NOT_SEEN, reason, state.absent_runs))
+            continue
+        runs = state.absent_runs + 1
+        if runs >= policy.confirm_removals_after:
+            candidates.append((state, runs))
+        else:
+            absences.append(Absence(state.key, AbsenceKind.PENDING, f"absent {runs} of "
+                                    f"{policy.confirm_removals_after} runs needed", runs))
+    if is_suspect(len(candidates), present_total, policy):
+        share = f"{len(candidates)} of {present_total} pledges"
+        return absences + [Absence(s.key, AbsenceKind.HELD, f"held: this run would remove {share}",
+                                   runs) for s, runs in candidates]
+    return absences + [Absence(s.key, AbsenceKind.REMOVED, "removed", runs)
+                       for s, runs in candidates]
+
+
+def is_suspect(removals: int, present_total: int, policy: ChangePolicy) -> bool:
+    """Too many removals at once: more likely a broken crawl than a purge."""
+    return removals >= policy.min_suspect_removals \
+        and removals > policy.max_removal_share * present_total

@@ -1,0 +1,188 @@
+"""Derive stage: a run's lines -> one :class:`Pledge` per record, and what each term's pages showed.
+
+A pledge shows up once per term page it is classified under. Within a run the
+copies may differ cosmetically: byline before or after the body, missing title
+or byline on a cut-off copy, a name truncated to 15 characters, or the summary
+trimmed at another length. The rules, so the result never depends on which term
+page came first:
+
+* title, date: the first non-empty value;
+* author: a full name beats a truncated one it is a prefix of;
+* summary: when one variant extends another (a longer trim of the same text),
+  the longest wins; when variants really disagree, the most frequent, then the
+  longest (:func:`pick_summary`).
+
+All normalization of teaser text happens here, through :mod:`pledgewatch.core.text`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from pledgewatch.core import text
+from pledgewatch.core.identity import pledge_key, term_key, title_key
+from pledgewatch.core.pledges import Pledge, Teaser
+from pledgewatch.etl.read import CrawlLine, PageLine, RunLine, TermLine
+from pledgewatch.etl.term_crawl import TermTally, page_term_key
+
+
+@dataclass(slots=True)
+class DerivedRun:
+    """Everything the later stages need from one run file."""
+
+    pledges: dict[str, Pledge]
+    terms: dict[str, TermTally]  # by term key, in the order first met
+    crawl: CrawlLine | None
+    discovered_terms: list[TermLine]
+    pages_ok: int
+    pages_failed: int
+    teasers: int
+    failed_pages: list[PageLine]
+
+    @property
+    def is_complete(self) -> bool:
+        """The crawl ran to its end and every page it fetched was read."""
+        finished = self.crawl is not None and self.crawl.reason == "finished"
+        return finished and self.pages_failed == 0 and self.pages_ok > 0
+
+
+def derive_run(lines: Iterable[RunLine]) -> DerivedRun:
+    deriver = RunDeriver()
+    for line in lines:
+        deriver.add(line)
+    return deriver.result()
+
+
+def derive_pledges(teasers: Iterable[Teaser]) -> dict[str, Pledge]:
+    return derive_run(teasers).pledges
+
+
+class RunDeriver:
+    """:func:`derive_run` one line at a time, so a run need not be held whole in memory."""
+
+    def __init__(self) -> None:
+        self._drafts: dict[str, _Draft] = {}
+        self._terms: dict[str, TermTally] = {}
+        self._crawl: CrawlLine | None = None
+        self._discovered: list[TermLine] = []
+        self._failed: list[PageLine] = []
+        self._ok = self._teasers = 0
+
+    def add(self, line: RunLine) -> None:
+        if isinstance(line, Teaser):
+            self._add_teaser(line)
+        elif isinstance(line, PageLine):
+            self._add_page(line)
+        elif isinstance(line, CrawlLine):
+            self._crawl = line
+        else:
+            self._discovered.append(line)
+
+    def result(self) -> DerivedRun:
+        pledges = {key: draft.pledge() for key, draft in self._drafts.items()}
+        return DerivedRun(pledges, self._terms, self._crawl, self._discovered, self._ok,
+                          len(self._failed), self._teasers, self._failed)
+
+    def _add_teaser(self, teaser: Teaser) -> None:
+        self._teasers += 1
+        term = term_key(teaser.term_url, teaser.term)
+        if term is not None and term not in self._terms:
+            self._terms[term] = TermTally(term, teaser.term, teaser.term_url, teaser.vocabulary)
+        key = pledge_key(teaser.url, teaser.title)
+        if key is None:
+            return  # neither link nor title: nothing to identify it by
+        draft = self._drafts.get(key)
+        if draft is None:
+            draft = self._drafts[key] = _Draft(key, teaser.url if not key.startswith("title:")
+                                               else None, teaser.listing_url)
+        draft.add(teaser, term)
+
+    def _add_page(self, page: PageLine) -> None:
+        key = page_term_key(page)
+        tally = self._terms.get(key)
+        if tally is None:
+            tally = self._terms[key] = TermTally(key, page.term, page.term_url, page.vocabulary)
+        tally.add_page(page)
+        if page.ok:
+            self._ok += 1
+        else:
+            self._failed.append(page)
+
+
+@dataclass(slots=True)
+class _Draft:
+    key: str
+    url: str | None
+    first_listing_url: str | None
+    title: str = ""
+    author: str | None = None
+    author_truncated: bool = False
+    submitted: str | None = None
+    summaries: Counter[str] = field(default_factory=Counter)  # raw, as published
+    term_keys: set[str] = field(default_factory=set)
+
+    def add(self, teaser: Teaser, term: str | None) -> None:
+        title = text.clean_title(teaser.title)
+        if title and not self.title:
+            self.title = title
+        if teaser.submitted and not self.submitted:
+            self.submitted = teaser.submitted[:40]
+        self._add_author(teaser.author)
+        self.summaries[teaser.summary or ""] += 1
+        if term is not None:
+            self.term_keys.add(term)
+
+    def _add_author(self, raw: str | None) -> None:
+        author, truncated = text.clean_author(raw)
+        if author is None:
+            return
+        if self.author is None or (self.author_truncated and text.author_matches(self.author, author)):
+            self.author, self.author_truncated = author, truncated
+
+    def pledge(self) -> Pledge:
+        cleaned: Counter[str] = Counter()
+        for raw, count in self.summaries.items():
+            cleaned[text.clean_text(raw, limit=text.MAX_SUMMARY)] += count
+        return Pledge(key=self.key, url=self.url, title_key=title_key(self.title),
+                      title=self.title, author=self.author, author_truncated=self.author_truncated,
+                      submitted=self.submitted, summaries=tuple(cleaned.items()),
+                      term_keys=frozenset(self.term_keys),
+                      first_listing_url=self.first_listing_url)
+
+
+def pick_summary(summaries: tuple[tuple[str, int], ...]) -> str:
+    """The summary a pledge's teasers agree on (the module docstring's rule).
+
+    >>> pick_summary((("Cities commit to", 3), ("Cities commit to act.", 1)))
+    'Cities commit to act.'
+    >>> pick_summary((("A plan.", 3), ("Another plan.", 1)))
+    'A plan.'
+    """
+    variants = Counter(dict(summaries))
+    if len(variants) == 1:
+        return next(iter(variants))
+    by_length = sorted(variants, key=lambda s: len(text.comparison_form(s)), reverse=True)
+    longest = by_length[0]
+    folded = text.comparison_form(longest)
+    if all(folded.startswith(text.comparison_form(s).rstrip(".…")) for s in by_length[1:]):
+        return longest
+    return max(variants, key=lambda s: (variants[s], len(s)))
+
+
+def fold_into_twin(twin: Pledge, title_keyed: Pledge) -> Pledge:
+    """A text snapshot's title-keyed pledge read as its URL-keyed twin: terms and summaries join,
+    and its byline fills a missing one."""
+    summaries = Counter(dict(twin.summaries))
+    summaries.update(dict(title_keyed.summaries))
+    return replace(twin, term_keys=twin.term_keys | title_keyed.term_keys,
+                   summaries=tuple(summaries.items()), author=twin.author or title_keyed.author)
+
+
+def twin_from(key: str, title_keyed: Pledge) -> Pledge:
+    """The URL-keyed twin of a title-keyed pledge, when only the store knows the twin."""
+    return Pledge(key=key, url=None, title_key=title_keyed.title_key, title=title_keyed.title,
+                  author=title_keyed.author, author_truncated=False, submitted=None,
+                  summaries=title_keyed.summaries, term_keys=title_keyed.term_keys,
+                  first_listing_url=title_keyed.first_listing_url)

@@ -1,0 +1,148 @@
+"""Write stage: the only ETL code that writes. Carries out a plan inside the caller's transaction.
+
+Everything that changes over time is an interval of runs ``[from_run, to_run)``:
+a version, membership or presence is closed by setting its ``to_run``, never
+deleted, so any earlier run can still be read back.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm import Session
+
+from pledgewatch.core.pledges import AbsenceKind, StoredPledge
+from pledgewatch.etl.archive import RunArchive
+from pledgewatch.etl.decide import Plan
+from pledgewatch.etl.term_crawl import TermVerdict
+from pledgewatch.storage import repo
+from pledgewatch.storage.models import (
+    Absence,
+    Membership,
+    Pledge,
+    PledgeVersion,
+    Presence,
+    RawChunk,
+    Run,
+    TermCrawl,
+)
+
+COMPRESSION_LEVEL = 6  # zlib's default: each chunk is stored once
+
+
+def store_archive(session: Session, run: Run, archive: RunArchive) -> None:
+    """Store the chunks not stored yet, compressed, and point the run at its page list."""
+    chunks = {**archive.chunks, archive.page_list_digest: archive.page_list}
+    missing = repo.missing_chunks(session, chunks)
+    repo.insert_rows(session, RawChunk, [
+        {"digest": digest, "size": len(chunks[digest]),
+         "data": zlib.compress(chunks[digest], COMPRESSION_LEVEL)} for digest in sorted(missing)])
+    run.pages_digest = archive.page_list_digest
+
+
+def store_term_crawls(session: Session, run_id: int, verdicts: list[TermVerdict],
+                      term_ids: Mapping[str, int]) -> None:
+    repo.insert_rows(session, TermCrawl, [
+        {"run_id": run_id, "term_id": term_ids[v.key], "complete": v.is_complete,
+         "pages": v.pages, "pages_failed": v.pages_failed, "teasers": v.teasers,
+         "reason": v.reason} for v in verdicts])
+
+
+def write_plan(session: Session, run_id: int, plan: Plan, stored: Mapping[str, StoredPledge],
+               term_ids: Mapping[str, int]) -> None:
+    ids = {key: state.id for key, state in stored.items()}
+    ids.update(_insert_pledges(session, run_id, plan))
+    _link_twins(session, run_id, plan, ids)
+    _mark_seen(session, run_id, plan, stored, ids)
+    _write_versions(session, run_id, plan, ids)
+    _write_memberships(session, run_id, plan, ids, term_ids)
+    _write_absences(session, run_id, plan, ids)
+
+
+def _insert_pledges(session: Session, run_id: int, plan: Plan) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    rows = [{"key": p.key[:2000], "url": p.url, "title_key": p.title_key[:2000],
+             "first_run": run_id, "present": True, "absent_runs": 0} for p in plan.new_pledges]
+    for chunk in repo.batched(rows, 5000):
+        inserted = session.execute(insert(Pledge.__table__).returning(Pledge.id, Pledge.key),
+                                   list(chunk))
+        ids.update((key, pledge_id) for pledge_id, key in inserted)
+    repo.insert_rows(session, Presence, [{"pledge_id": ids[p.key[:2000]], "from_run": run_id}
+                                         for p in plan.new_pledges])
+    return {p.key: ids[p.key[:2000]] for p in plan.new_pledges}
+
+
+def _link_twins(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int]) -> None:
+    for title_key, twin in plan.linked:
+        pledge_id = ids[title_key]
+        session.execute(update(Pledge).where(Pledge.id == pledge_id)
+                        .values(twin_id=ids[twin], present=False))
+        _close_open(session, Presence, [pledge_id], run_id)
+        _close_open(session, Membership, [pledge_id], run_id)
+
+
+def _mark_seen(session: Session, run_id: int, plan: Plan, stored: Mapping[str, StoredPledge],
+               ids: Mapping[str, int]) -> None:
+    repo.insert_rows(session, Presence, [{"pledge_id": ids[key], "from_run": run_id}
+                                         for key in plan.restored])
+    back = [ids[k] for k in plan.seen if k in stored and
+            (not stored[k].present or stored[k].absent_runs)]
+    for chunk in repo.batched(back):
+        session.execute(update(Pledge).where(Pledge.id.in_(chunk))
+                        .values(present=True, absent_runs=0))
+
+
+def _write_versions(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int]) -> None:
+    replaced = [ids[v.key] for v in plan.versions if v.number > 1]
+    _close_open(session, PledgeVersion, replaced, run_id)
+    repo.insert_rows(session, PledgeVersion, [
+        {"pledge_id": ids[v.key], "number": v.number, "content_hash": v.content_hash,
+         "title": v.title, "author": v.author, "submitted": v.submitted, "summary": v.summary,
+         "mojibake": v.mojibake, "from_run": run_id, "first_page_url": v.first_page_url}
+        for v in plan.versions])
+    if plan.authors_completed:
+        t = PledgeVersion.__table__
+        session.connection().execute(
+            update(t).where(t.c.pledge_id == bindparam("pid"), t.c.to_run.is_(None))
+            .values(author=bindparam("new_author"), content_hash=bindparam("new_hash")),
+            [{"pid": ids[a.key], "new_author": a.author, "new_hash": a.content_hash}
+             for a in plan.authors_completed])
+
+
+def _write_memberships(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int],
+                       term_ids: Mapping[str, int]) -> None:
+    repo.insert_rows(session, Membership, [
+        {"pledge_id": ids[key], "term_id": term_ids[term], "from_run": run_id}
+        for key, term in plan.joined])
+    if plan.left:
+        t = Membership.__table__
+        session.connection().execute(
+            update(t).where(t.c.pledge_id == bindparam("pid"), t.c.term_id == bindparam("tid"),
+                            t.c.to_run.is_(None)).values(to_run=run_id),
+            [{"pid": ids[key], "tid": term_ids[term]} for key, term in plan.left])
+
+
+def _write_absences(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int]) -> None:
+    repo.insert_rows(session, Absence, [
+        {"run_id": run_id, "pledge_id": ids[a.key], "kind": a.kind.value, "reason": a.reason}
+        for a in plan.absences])
+    provable = [a for a in plan.absences if a.kind is not AbsenceKind.NOT_SEEN]
+    if provable:
+        t = Pledge.__table__
+        session.connection().execute(
+            update(t).where(t.c.id == bindparam("pid")).values(absent_runs=bindparam("runs")),
+            [{"pid": ids[a.key], "runs": a.absent_runs} for a in provable])
+    removed = [ids[key] for key in plan.removed]
+    for chunk in repo.batched(removed):
+        session.execute(update(Pledge).where(Pledge.id.in_(chunk)).values(present=False))
+    _close_open(session, Presence, removed, run_id)
+
+
+def _close_open(session: Session, model: type, pledge_ids: list[int], run_id: int) -> None:
+    """End the open intervals of these pledges in ``model`` at this run."""
+    for chunk in repo.batched(pledge_ids):
+        session.execute(update(model).where(model.pledge_id.in_(chunk),  # type: ignore[attr-defined]
+                                            model.to_run.is_(None))  # type: ignore[attr-defined]
+                        .values(to_run=run_id))
