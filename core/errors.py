@@ -35,3 +35,13 @@ class RunLocked(PledgewatchError):
     """Another run holds the run lock."""
 
     exit_code = 4
+
+
+class RunSelectionError(InputError):
+    """A run named by a command's option (``role``: "from", "to", "at") that no ingested run
+    answers, or a pair of runs in the wrong order. It carries data: the CLI words it with
+    its own option names."""
+
+    def __init__(self, role: str, value: object, problem: str) -> None:
+        super().__init__(f"{role} {value}: {problem}")
+        self.role, self.value, self.problem = role, value, problem

@@ -1,4 +1,4 @@
-"""What changed between two runs, from the stored intervals: a :class:`ChangeSet`.
+"""What changed between two stored runs: their snapshots loaded, compared (:mod:`etl.compare`).
 
 The default comparison is the latest run against the previous *complete* run,
 so a partial crawl in between neither hides nor invents anything. Only pledges
@@ -11,20 +11,18 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgewatch.core.text import comparison_form
+from dataclasses import replace
+
 from pledgewatch.core.values import (
-    TEXT_FIELDS,
     ChangeSet,
     CrawlHealth,
-    Edited,
     FailedPage,
-    FieldChange,
     NotSeen,
     PledgeView,
-    Reclassified,
     TermRef,
 )
-from pledgewatch.core.errors import InputError
+from pledgewatch.core.errors import InputError, RunSelectionError
+from pledgewatch.etl.compare import Snapshot, diff_runs
 from pledgewatch.storage import queries
 from pledgewatch.core.pledges import AbsenceKind
 from pledgewatch.storage.models import Absence, Pledge, Run, Term, TermCrawl
@@ -32,13 +30,14 @@ from pledgewatch.storage.models import Absence, Pledge, Run, Term, TermCrawl
 
 def changes_between(session: Session, from_run: int | None = None,
                     to_run: int | None = None) -> ChangeSet:
-    to = _ingested(session, to_run, "--to") if to_run else queries.latest_run(session)
+    to = _ingested(session, to_run, "to") if to_run else queries.latest_run(session)
     if to is None:
         raise InputError("no run has been ingested yet: run `pledgewatch ingest` or `pledgewatch run`")
-    before_run = _ingested(session, from_run, "--from") if from_run else \
+    before_run = _ingested(session, from_run, "from") if from_run else \
         queries.previous_complete_run(session, to.id)
     if before_run is not None and before_run.id >= to.id:
-        raise InputError(f"--from run {before_run.id} must be older than --to run {to.id}")
+        raise RunSelectionError("from", before_run.id, f"must be older than the run it is compared "
+                                f"with ({to.id})")
     if before_run is None:
         before, after = {}, queries.pledge_views(session, to.id)
     else:
@@ -48,10 +47,10 @@ def changes_between(session: Session, from_run: int | None = None,
     return _classify(session, before, after, before_run, to)
 
 
-def _ingested(session: Session, run_id: int, option: str) -> Run:
+def _ingested(session: Session, run_id: int, role: str) -> Run:
     run = session.get(Run, run_id)
     if run is None or run.status != "ingested":
-        raise InputError(f"{option} {run_id}: no ingested run has that id (see `pledgewatch status`)")
+        raise RunSelectionError(role, run_id, "no ingested run has that id (see `pledgewatch status`)")
     return run
 
 
@@ -67,31 +66,11 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
     appeared = [pid for pid in after if pid not in before]
     first_runs = dict(session.execute(select(Pledge.id, Pledge.first_run).where(
         Pledge.id.in_(appeared))).all()) if appeared else {}
-    since = before_run.id if before_run else 0
-    new = [after[p] for p in appeared if first_runs.get(p, to.id) > since]
-    restored = [after[p] for p in appeared if first_runs.get(p, to.id) <= since]
-    removed = [before[p] for p in before if p not in after]
-    edited, reclassified = [], []
-    for pid in before.keys() & after.keys():
-        old, current = before[pid], after[pid]
-        changes = tuple(FieldChange(f, getattr(old, f), getattr(current, f)) for f in TEXT_FIELDS
-                        if comparison_form(getattr(old, f)) != comparison_form(getattr(current, f)))
-        if changes:
-            edited.append(Edited(old, current, changes))
-        if old.terms != current.terms:
-            added = tuple(t for t in current.terms if t not in old.terms)
-            dropped = tuple(t for t in old.terms if t not in current.terms)
-            reclassified.append(Reclassified(current, added, dropped))
-    by_title = lambda v: (v.title.casefold(), v.key)  # noqa: E731
-    return ChangeSet(
-        from_run=before_run.id if before_run else None, to_run=to.id, complete=to.complete,
-        new=tuple(sorted(new, key=by_title)), edited=tuple(sorted(edited, key=lambda e: by_title(e.after))),
-        removed=tuple(sorted(removed, key=by_title)),
-        reclassified=tuple(sorted(reclassified, key=lambda r: by_title(r.pledge))),
-        restored=tuple(sorted(restored, key=by_title)), not_seen=_not_seen(session, to.id),
-        health=crawl_health(session, to),
-        from_finished_at=_iso(before_run.finished_at) if before_run else None,
-        to_finished_at=_iso(to.finished_at))
+    earlier = Snapshot(before_run.id, before, finished_at=_iso(before_run.finished_at)) \
+        if before_run else Snapshot(None)
+    later = Snapshot(to.id, after, first_runs, _iso(to.finished_at))
+    return replace(diff_runs(earlier, later), complete=to.complete,
+                   not_seen=_not_seen(session, to.id), health=crawl_health(session, to))
 
 
 def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:

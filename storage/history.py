@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledgewatch.core.errors import InputError
+from pledgewatch.core.errors import InputError, RunSelectionError
 from pledgewatch.storage import queries
 from pledgewatch.storage.models import Membership, Pledge, PledgeVersion, Presence, Run, Term, Vocabulary
 
@@ -37,7 +37,7 @@ def resolve_run(session: Session, at: str | None) -> Run:
     else:
         run = queries.run_at(session, _parse_when(at))
     if run is None:
-        raise InputError(f"--at {at or 'latest'}: no ingested run matches (see `pledgewatch status`)")
+        raise RunSelectionError("at", at or "latest", "no ingested run matches (see `pledgewatch status`)")
     return run
 
 
@@ -45,7 +45,7 @@ def _parse_when(text: str) -> datetime:
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(f"--at {text!r}: expected a run id or an ISO date like 2026-11-25") from None
+        raise RunSelectionError("at", repr(text), "expected a run id or an ISO date like 2026-11-25") from None
     if len(text) == 10:  # a bare date means the whole of that day
         when = when.replace(hour=23, minute=59, second=59)
     return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -23,7 +23,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from pledgewatch import __version__
-from pledgewatch.core.errors import PledgewatchError
+from pledgewatch.core.errors import PledgewatchError, RunSelectionError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -40,7 +40,7 @@ class PledgewatchGroup(click.Group):
         except PledgewatchError as error:
             if ctx.meta.get("pledgewatch.debug"):
                 raise
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {_worded(error)}", err=True)
             ctx.exit(error.exit_code)
         except (SQLAlchemyError, OSError) as error:
             # The database or the disk failed under us (full disk, lost server): the
@@ -52,6 +52,13 @@ class PledgewatchGroup(click.Group):
             click.echo(f"error: {type(reason).__name__}: {first_line} "
                        "(nothing was written; --debug shows the traceback)", err=True)
             ctx.exit(EXIT_FAILED)
+
+
+def _worded(error: PledgewatchError) -> str:
+    """An error in the command line's words: a run selection names the option it came from."""
+    if isinstance(error, RunSelectionError):
+        return f"--{error.role} {error.value}: {error.problem}"
+    return str(error)
 
 
 @click.group(cls=PledgewatchGroup, context_settings={"help_option_names": ["-h", "--help"]})

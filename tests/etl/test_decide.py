@@ -1,0 +1,150 @@
+"""Decide: the rules that turn a run into writes, as tables of inputs. No database."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pledgewatch.core import text
+from pledgewatch.core.pledges import AbsenceKind, Pledge, StoredPledge, StoredVersion
+from pledgewatch.core.policy import ChangePolicy
+from pledgewatch.etl.decide import decide
+
+A, B, C = "https://gfmd.org/contributors/a", "https://gfmd.org/contributors/b", "https://gfmd.org/x/c"
+
+
+def pledge(nid: int = 1, *, summary: str = "Cities commit.", terms: set[str] | frozenset[str] = (A,),
+           title: str = "Cities", author: str | None = "Ms. Anqi ZHANG", key: str | None = None,
+           truncated: bool = False) -> Pledge:
+    key = key or f"/pfp/ppd/{nid}"
+    return Pledge(key=key, url=None if key.startswith("title:") else f"https://gfmd.org{key}",
+                  title_key="title:" + title.casefold(), title=title, author=author,
+                  author_truncated=truncated, submitted=None, summaries=((summary, 1),),
+                  term_keys=frozenset(terms), first_listing_url=A)
+
+
+def stored(p: Pledge, *, present: bool = True, absent_runs: int = 0, terms: set[str] | None = None,
+           author: str | None = None, pid: int | None = None) -> StoredPledge:
+    summary = p.summaries[0][0]
+    author = author if author is not None else p.author
+    version = StoredVersion(1, text.content_hash(p.title, author, None, summary), p.title, author,
+                            None, summary)
+    return StoredPledge(id=pid or abs(hash(p.key)) % 10_000, key=p.key, title_key=p.title_key,
+                        present=present, absent_runs=absent_runs, is_linked=False,
+                        version=version, term_keys=frozenset(p.term_keys if terms is None else terms))
+
+
+def plan_for(before: list[StoredPledge], now: list[Pledge], *, complete: set[str] = {A, B, C},
+             run_complete: bool = True, policy: ChangePolicy = ChangePolicy()):
+    return decide({s.key: s for s in before}, {p.key: p for p in now},
+                  complete_terms=frozenset(complete), run_complete=run_complete, policy=policy)
+
+
+@pytest.mark.parametrize("summary_now, new_version", [
+    ("Cities commit.", False),
+    ("Cities   commit.", False),
+    ("Cities\n\ncommit.", False),
+    ("Cities commit to act.", True),
+    ("cities commit.", True),  # case is content
+])
+def test_a_version_only_when_the_content_really_changed(summary_now, new_version):
+    plan = plan_for([stored(pledge())], [pledge(summary=summary_now)])
+    assert [(v.key, v.number) for v in plan.versions] == ([("/pfp/ppd/1", 2)] if new_version else [])
+
+
+def test_a_new_pledge_gets_version_one_and_its_terms():
+    plan = plan_for([], [pledge(terms={A, B})])
+    assert [p.key for p in plan.new_pledges] == ["/pfp/ppd/1"]
+    assert [(v.number, v.summary) for v in plan.versions] == [(1, "Cities commit.")]
+    assert plan.joined == [("/pfp/ppd/1", A), ("/pfp/ppd/1", B)]
+
+
+@pytest.mark.parametrize("stored_author, seen_author, expected", [
+    ("Mr. Ace Paolo Dela Cruz", "Mr. Ace Paolo …", "nothing"),  # the same name cut short
+    ("Mr. Ace Paolo Dela Cruz", None, "nothing"),  # no byline this time: carried over
+    ("Mr. Ace Paolo …", "Mr. Ace Paolo Dela Cruz", "completed"),  # now known in full
+    ("Ms. Anqi ZHANG", "Mr. Ace Paolo Dela Cruz", "new version"),  # another author
+])
+def test_the_truncated_byline_rule(stored_author, seen_author, expected):
+    before = stored(pledge(author=stored_author))
+    plan = plan_for([before], [pledge(author=seen_author)])
+    outcome = "new version" if plan.versions else "completed" if plan.authors_completed \
+        else "nothing"
+    assert outcome == expected
+
+
+@pytest.mark.parametrize("complete, left", [({A, B}, [("/pfp/ppd/1", B)]), ({A}, [])])
+def test_a_pledge_leaves_a_term_only_when_that_term_was_crawled_completely(complete, left):
+    plan = plan_for([stored(pledge(terms={A, B}))], [pledge(terms={A})], complete=complete)
+    assert plan.left == left
+
+
+@pytest.mark.parametrize("terms, complete, run_complete, kind", [
+    ({A}, {A}, True, AbsenceKind.REMOVED),
+    ({A, B}, {A}, True, AbsenceKind.NOT_SEEN),  # B failed: its absence proves nothing
+    ({A}, set(), False, AbsenceKind.NOT_SEEN),
+    (set(), set(), True, AbsenceKind.REMOVED),  # no terms known: the whole run decides
+    (set(), set(), False, AbsenceKind.NOT_SEEN),
+])
+def test_an_absent_pledge_is_removed_only_on_complete_evidence(terms, complete, run_complete, kind):
+    others = [pledge(n) for n in range(2, 30)]  # enough pledges that one removal is not suspect
+    plan = plan_for([stored(pledge(terms=terms)), *map(stored, others)], others,
+                    complete=complete, run_complete=run_complete)
+    assert [(a.key, a.kind) for a in plan.absences] == [("/pfp/ppd/1", kind)]
+    assert plan.removed == (["/pfp/ppd/1"] if kind is AbsenceKind.REMOVED else [])
+
+
+def test_a_removal_waits_for_the_runs_the_policy_asks_for():
+    others = [pledge(n) for n in range(2, 30)]
+    policy = ChangePolicy(confirm_removals_after=2)
+    first = plan_for([stored(pledge()), *map(stored, others)], others, policy=policy)
+    assert [(a.kind, a.absent_runs) for a in first.absences] == [(AbsenceKind.PENDING, 1)]
+    second = plan_for([stored(pledge(), absent_runs=1), *map(stored, others)], others,
+                      policy=policy)
+    assert [(a.kind, a.absent_runs) for a in second.absences] == [(AbsenceKind.REMOVED, 2)]
+
+
+@pytest.mark.parametrize("gone, total, suspect", [(5, 50, False), (6, 50, True), (4, 10, False)])
+def test_a_run_removing_too_much_is_held(gone, total, suspect):
+    everyone = [pledge(n) for n in range(total)]
+    plan = plan_for(list(map(stored, everyone)), everyone[gone:])
+    kinds = {a.kind for a in plan.absences}
+    assert plan.suspect is suspect
+    assert kinds == ({AbsenceKind.HELD} if suspect else {AbsenceKind.REMOVED})
+
+
+def test_a_pledge_back_after_removal_is_restored():
+    plan = plan_for([stored(pledge(), present=False, terms=set())], [pledge()])
+    assert plan.restored == ["/pfp/ppd/1"] and plan.new_pledges == []
+
+
+def test_a_title_keyed_pledge_joins_its_one_url_twin():
+    twin = pledge(7, title="Cities", terms={A})
+    snapshot = pledge(title="Cities", key="title:cities", terms={B}, summary="Cities commit.")
+    plan = plan_for([stored(twin)], [snapshot])
+    assert plan.seen == ["/pfp/ppd/7"] and plan.new_pledges == []
+    assert plan.joined == [("/pfp/ppd/7", B)]
+
+
+def test_a_title_shared_by_two_records_never_decides_identity():
+    one, two = pledge(7, title="Cities"), pledge(8, title="Cities")
+    snapshot = pledge(title="Cities", key="title:cities")
+    plan = plan_for([stored(one), stored(two)], [one, two, snapshot])
+    assert [p.key for p in plan.new_pledges] == ["title:cities"]
+
+
+terms = st.sets(st.sampled_from([A, B, C]), max_size=3)
+
+
+@given(listed=terms, seen=terms, complete=terms, run_complete=st.booleans())
+def test_a_term_not_crawled_completely_never_produces_a_removal_or_a_departure(
+        listed, seen, complete, run_complete):
+    before = stored(pledge(terms=listed))
+    now = [pledge(terms=seen)] if seen else []
+    plan = plan_for([before], now, complete=complete, run_complete=run_complete,
+                    policy=ChangePolicy(min_suspect_removals=5))
+    for _key, term in plan.left:
+        assert term in complete
+    if plan.removed:
+        assert listed <= complete and (listed or run_complete)
