@@ -8,11 +8,13 @@ of a quiet week cheap however large the database.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dataclasses import replace
-
+from pledgewatch.core.errors import InputError, RunSelectionError
+from pledgewatch.core.pledges import AbsenceKind
 from pledgewatch.core.values import (
     ChangeSet,
     CrawlHealth,
@@ -21,10 +23,8 @@ from pledgewatch.core.values import (
     PledgeView,
     TermRef,
 )
-from pledgewatch.core.errors import InputError, RunSelectionError
 from pledgewatch.etl.compare import Snapshot, diff_runs
 from pledgewatch.storage import queries
-from pledgewatch.core.pledges import AbsenceKind
 from pledgewatch.storage.models import Absence, Pledge, Run, Term, TermCrawl
 
 

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from pledgewatch.core.errors import InputError, RunSelectionError
 from pledgewatch.storage import queries
-from pledgewatch.storage.models import Membership, Pledge, PledgeVersion, Presence, Run, Term, Vocabulary
+from pledgewatch.storage.models import (
+    Membership,
+    Pledge,
+    PledgeVersion,
+    Presence,
+    Run,
+    Term,
+    Vocabulary,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pledgewatch.etl.changes import changes_between
-from pledgewatch.etl.ingest import IngestResult, ingest_run_file
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.core.values import ChangeSet
+from pledgewatch.etl.changes import changes_between
+from pledgewatch.etl.ingest import IngestResult, ingest_run_file
 from pledgewatch.storage.models import Membership, Pledge, PledgeVersion
 from tests.support.runs import LINE_STYLES, P, listing, write_run
 

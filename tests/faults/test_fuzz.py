@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pledgewatch.core.errors import InputError
 from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch.etl.read import SCHEMAS
-from pledgewatch.core.errors import InputError
 from pledgewatch.storage.db import open_database
 from tests.faults.fuzz_targets import ingest_bytes, parse_any, seed_pages
 from tests.faults.procs import env

@@ -29,7 +29,7 @@ def test_upgrading_an_existing_database_again_changes_nothing(db_url: str) -> No
 
 
 def test_the_revision_a_database_is_opened_at_without_alembic_is_the_newest_migration() -> None:
-    assert HEAD_REVISION == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
 
 def test_a_database_behind_the_newest_migration_is_upgraded_when_opened(db_url: str) -> None:
