@@ -75,6 +75,18 @@ class StoredPledge:
     term_keys: frozenset[str]  # its open memberships
 
 
+@dataclass(frozen=True, slots=True)
+class TermHistory:
+    """What the store knows of a term before this run: the shrink guard's other side."""
+
+    pages: int = 0  # pages at its last complete crawl (0: never complete)
+    teasers: int = 0  # teasers at its last complete crawl
+    members: int = 0  # pledges the store believes it lists (open memberships)
+    # The run before this one held the term for a shrink to exactly this many teasers and
+    # pages: seen twice in a row, the shrink is real.
+    held: tuple[int, int] | None = None
+
+
 class AbsenceKind(enum.StrEnum):
     """Why a pledge that a run did not list is (or is not yet) reported removed."""
 

@@ -69,6 +69,7 @@ class RunDeriver:
         self._discovered: list[TermLine] = []
         self._failed: list[PageLine] = []
         self._ok = self._teasers = 0
+        self._on_page: Counter[str | None] = Counter()  # teaser lines by listing URL
 
     def add(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
@@ -87,6 +88,7 @@ class RunDeriver:
 
     def _add_teaser(self, teaser: Teaser) -> None:
         self._teasers += 1
+        self._on_page[teaser.listing_url] += 1
         term = term_key(teaser.term_url, teaser.term)
         if term is not None and term not in self._terms:
             self._terms[term] = TermTally(term, teaser.term, teaser.term_url, teaser.vocabulary)
@@ -104,7 +106,7 @@ class RunDeriver:
         tally = self._terms.get(key)
         if tally is None:
             tally = self._terms[key] = TermTally(key, page.term, page.term_url, page.vocabulary)
-        tally.add_page(page)
+        tally.add_page(page, self._on_page.pop(page.url, 0))
         if page.ok:
             self._ok += 1
         else:

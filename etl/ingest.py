@@ -81,7 +81,7 @@ def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchi
     write.store_archive(session, run, archive)
     terms = derived.terms.values()
     term_ids = repo.ensure_terms(session, {t.key: (t.name, t.url, t.vocabulary) for t in terms})
-    verdicts = judge_terms(terms, repo.previous_term_counts(session, run.id))
+    verdicts = judge_terms(terms, repo.term_histories(session, run.id))
     write.store_term_crawls(session, run.id, verdicts, term_ids)
     stored = repo.load_stored_pledges(session)
     plan = decide(stored, derived.pledges, run_complete=derived.is_complete, policy=policy,

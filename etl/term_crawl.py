@@ -1,9 +1,16 @@
 """Was a term crawled completely in this run? The evidence behind every "removed".
 
 A term is complete when its first page and every page the pager led to came
-back ok, the last page fetched had no "next" link, and the number of teasers
-is in line with the term's last complete crawl. Anything less and its
-pledges' absence proves nothing.
+back ok, the last page fetched had no "next" link, and what it lists is in line
+with what it listed before. Anything less and its pledges' absence proves
+nothing: they are "not seen", never removed or re-classified.
+
+"In line" is the guard against a site that changed rather than shrank (a
+renamed pager read as one page, teasers the parser no longer finds): a term that
+had later pages and now has none, that lost more than the normal churn
+(:func:`normal_churn`) against its last complete crawl or against the pledges the
+store believes it lists, or that went from some pledges to none, is complete
+only once a second run in a row shows the same (:attr:`TermHistory.held`).
 """
 
 from __future__ import annotations
@@ -12,12 +19,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pledgewatch.core.identity import first_page_url, term_key
+from pledgewatch.core.pledges import TermHistory
 from pledgewatch.etl.read import PageLine
 
-# A term whose teaser count falls below this share of its last complete count is suspect.
-MIN_COUNT_SHARE = 0.5
-# ...unless the drop is this small in absolute terms (a few real removals on a small term).
-MAX_PLAIN_DROP = 5
+# The share of a term's listing that may leave it between two runs without a second look.
+CHURN_SHARE = 0.1
+
+
+def normal_churn(listed: int) -> int:
+    """How many pledges a term of ``listed`` may lose in one run and still be trusted.
+
+    >>> [normal_churn(n) for n in (1, 5, 10, 25, 100, 1000)]
+    [1, 1, 1, 2, 10, 100]
+    """
+    return max(1, int(listed * CHURN_SHARE))
 
 
 @dataclass(slots=True)
@@ -32,10 +47,11 @@ class TermTally:
     reached_end: bool = False
     teasers: int = 0
 
-    def add_page(self, page: PageLine) -> None:
+    def add_page(self, page: PageLine, teasers: int) -> None:
+        """``teasers``: the teaser lines the run holds for the page, never the count it claims."""
         number = page.page if page.page is not None else len(self.pages)
         self.pages[number] = page.ok and self.pages.get(number, True)
-        self.teasers += page.teasers if page.ok else 0
+        self.teasers += teasers if page.ok else 0
         if page.last_page is not None:
             self.last_page = max(self.last_page or 0, page.last_page)
         if not page.ok:
@@ -45,7 +61,7 @@ class TermTally:
         self.name = self.name or page.term
         self.vocabulary = self.vocabulary or page.vocabulary
 
-    def incomplete_reason(self, previous_count: int | None) -> str | None:
+    def incomplete_reason(self, history: TermHistory | None = None) -> str | None:
         if self.failures:
             return "; ".join(self.failures[:3]) + (" …" if len(self.failures) > 3 else "")
         if not self.reached_end:
@@ -54,9 +70,21 @@ class TermTally:
         missing = [n for n in expected if n not in self.pages]
         if missing:
             return f"pages never fetched: {', '.join(map(str, missing[:5]))}"
-        if previous_count and self.teasers < previous_count * MIN_COUNT_SHARE \
-                and previous_count - self.teasers > MAX_PLAIN_DROP:
-            return f"teaser count fell from {previous_count} to {self.teasers}"
+        shrink = self.shrink(history or TermHistory())
+        if shrink and (history is None or history.held != (self.teasers, len(self.pages))):
+            return f"{shrink}: {HELD}"
+        return None
+
+    def shrink(self, history: TermHistory) -> str | None:
+        """Why this term's listing looks smaller than the store believes, if it does."""
+        pages = len(self.pages)
+        if history.pages > 1 and pages == 1:
+            return f"had {history.pages} pages, now 1"
+        before = max(history.teasers, history.members)
+        if before and not self.teasers:
+            return f"listed {before} pledges, now none"
+        if before - self.teasers > normal_churn(before):
+            return f"teaser count fell from {before} to {self.teasers}"
         return None
 
 
@@ -74,16 +102,25 @@ class TermVerdict:
     pages_failed: int
     teasers: int
     reason: str | None  # why it is incomplete; None when complete
+    is_held: bool = False  # complete but for a shrink that a second run must confirm
 
     @property
     def is_complete(self) -> bool:
         return self.reason is None
 
 
-def judge_terms(tallies: Iterable[TermTally], previous_counts: Mapping[str, int]
+def judge_terms(tallies: Iterable[TermTally], histories: Mapping[str, TermHistory]
                 ) -> list[TermVerdict]:
     """A verdict for every term whose pages the run fetched; a term met only through teasers
     (text snapshots) has no page evidence and gets none."""
-    return [TermVerdict(t.key, len(t.pages), len(t.failures), t.teasers,
-                        t.incomplete_reason(previous_counts.get(t.key)))
-            for t in tallies if t.pages]
+    return [judge_term(t, histories.get(t.key)) for t in tallies if t.pages]
+
+
+def judge_term(tally: TermTally, history: TermHistory | None) -> TermVerdict:
+    reason = tally.incomplete_reason(history)
+    held = reason is not None and reason.endswith(HELD)
+    return TermVerdict(tally.key, len(tally.pages), len(tally.failures), tally.teasers, reason,
+                       held)
+
+
+HELD = "held until a second run shows the same"

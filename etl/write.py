@@ -47,7 +47,7 @@ def store_term_crawls(session: Session, run_id: int, verdicts: list[TermVerdict]
     repo.insert_rows(session, TermCrawl, [
         {"run_id": run_id, "term_id": term_ids[v.key], "complete": v.is_complete,
          "pages": v.pages, "pages_failed": v.pages_failed, "teasers": v.teasers,
-         "reason": v.reason} for v in verdicts])
+         "reason": v.reason, "held": v.is_held} for v in verdicts])
 
 
 def write_plan(session: Session, run_id: int, plan: Plan, stored: Mapping[str, StoredPledge],

@@ -113,6 +113,7 @@ class TermCrawl(Base):
     pages_failed: Mapped[int]
     teasers: Mapped[int]
     reason: Mapped[str | None] = mapped_column(Text)  # why it is incomplete
+    held: Mapped[bool] = mapped_column(default=False)  # only a shrink a second run must confirm
 
 
 class Pledge(Base):

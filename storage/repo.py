@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from pledgewatch.core.pledges import StoredPledge, StoredVersion
+from pledgewatch.core.pledges import StoredPledge, StoredVersion, TermHistory
 from pledgewatch.storage.models import (
     Membership,
     Pledge,
@@ -85,19 +85,6 @@ def ensure_terms(session: Session, wanted: Mapping[str, tuple[str | None, str | 
     return ids
 
 
-def previous_term_counts(session: Session, before_run: int) -> dict[str, int]:
-    """Teasers counted for each term (by key) in its latest complete crawl before ``before_run``."""
-    latest = (select(TermCrawl.term_id, func.max(TermCrawl.run_id).label("run_id"))
-              .where(TermCrawl.complete.is_(True), TermCrawl.run_id < before_run)
-              .group_by(TermCrawl.term_id).subquery())
-    rows = session.execute(
-        select(Term.key, TermCrawl.teasers)
-        .join(latest, and_(TermCrawl.term_id == latest.c.term_id,
-                           TermCrawl.run_id == latest.c.run_id))
-        .join(Term, Term.id == TermCrawl.term_id))
-    return dict(rows.all())
-
-
 def missing_chunks(session: Session, digests: Iterable[str]) -> set[str]:
     """The digests no raw chunk is stored under yet."""
     wanted = sorted(set(digests))
@@ -120,3 +107,36 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         session.connection().execute(insert(model.__table__), rows)
+
+
+def term_histories(session: Session, before_run: int) -> dict[str, TermHistory]:
+    """What each term listed before ``before_run``: its last complete crawl, its open
+    memberships, and whether its latest crawl was held for a shrink."""
+    complete = _latest_crawls(session, before_run, complete_only=True)
+    latest = _latest_crawls(session, before_run, complete_only=False)
+    members = dict(session.execute(
+        select(Term.key, func.count(Membership.id)).join(Membership, Membership.term_id == Term.id)
+        .where(Membership.to_run.is_(None)).group_by(Term.key)).all())
+    histories = {}
+    for key in complete.keys() | latest.keys() | members.keys():
+        pages, teasers, _ = complete.get(key, (0, 0, False))
+        last = latest.get(key)
+        held = (last[1], last[0]) if last and last[2] else None
+        histories[key] = TermHistory(pages, teasers, members.get(key, 0), held)
+    return histories
+
+
+def _latest_crawls(session: Session, before_run: int, *, complete_only: bool
+                   ) -> dict[str, tuple[int, int, bool]]:
+    """Each term's (pages, teasers, held) at its latest (complete) crawl before a run."""
+    latest = select(TermCrawl.term_id, func.max(TermCrawl.run_id).label("run_id")) \
+        .where(TermCrawl.run_id < before_run)
+    if complete_only:
+        latest = latest.where(TermCrawl.complete.is_(True))
+    chosen = latest.group_by(TermCrawl.term_id).subquery()
+    rows = session.execute(
+        select(Term.key, TermCrawl.pages, TermCrawl.teasers, TermCrawl.held)
+        .join(chosen, and_(TermCrawl.term_id == chosen.c.term_id,
+                           TermCrawl.run_id == chosen.c.run_id))
+        .join(Term, Term.id == TermCrawl.term_id))
+    return {key: (pages, teasers, held) for key, pages, teasers, held in rows}

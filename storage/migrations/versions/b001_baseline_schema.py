@@ -3,7 +3,7 @@ and absences, the run lock and the application state.
 
 Revision ID: b001
 Revises: 
-Create Date: 2026-12-07 01:51:19.443901
+Create Date: 2026-12-07 02:01:24.044963
 """
 
 from __future__ import annotations
@@ -177,6 +177,7 @@ def upgrade() -> None:
     sa.Column('pages_failed', sa.Integer(), nullable=False),
     sa.Column('teasers', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('held', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_term_crawls_run_id_runs')),
     sa.ForeignKeyConstraint(['term_id'], ['terms.id'], name=op.f('fk_term_crawls_term_id_terms')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_term_crawls')),

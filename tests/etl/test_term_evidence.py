@@ -1,0 +1,75 @@
+"""A membership change needs evidence: a term that looks smaller than the store believes is held,
+never read as removals or re-classifications, until a second run shows the same."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from pledgewatch.core.values import ChangeSet
+from pledgewatch.etl.changes import changes_between
+from pledgewatch.etl.ingest import IngestResult, ingest_run_file
+from tests.support.runs import P, listing, write_run
+
+PLEDGES = [P(14000 + i, f"Pledge {i:02d}", f"Summary {i}.") for i in range(25)]
+
+
+@pytest.fixture
+def ingest(factory: sessionmaker[Session], tmp_path: Path) -> Callable[..., IngestResult]:
+    numbers = itertools.count(1)
+
+    def run(*listings: list) -> IngestResult:
+        n = next(numbers)
+        path = write_run(tmp_path / f"run{n}.jsonl", *listings,
+                         stamp=f"2026-03-{n:02d}T06:00:00+00:00")
+        return ingest_run_file(factory, path)
+
+    return run
+
+
+def changes(factory: sessionmaker[Session]) -> ChangeSet:
+    with factory.begin() as session:
+        return changes_between(session)
+
+
+def test_a_term_read_as_its_first_page_only_is_held_not_shrunk(ingest, factory):
+    # A theme update renames the pager: two pages of a term now read as one, "end reached".
+    ingest(listing("member-states", PLEDGES[:15]), listing("subnational", PLEDGES[:3]))
+    result = ingest(listing("member-states", PLEDGES[:10]), listing("subnational", PLEDGES[:3]))
+    report = changes(factory)
+    assert result.removed == 0 and not report.removed and not report.reclassified
+    assert len(report.not_seen) == 5
+    assert [t.key for t in report.health.incomplete_terms] == \
+        ["https://gfmd.org/contributors/member-states"]
+
+
+def test_a_small_term_that_suddenly_lists_nothing_removes_nothing(ingest, factory):
+    ingest(listing("mayors", PLEDGES[:5]))
+    result = ingest(listing("mayors", []))  # Drupal's empty-term page, and nothing else
+    report = changes(factory)
+    assert result.removed == 0 and not report.removed
+    assert {n.pledge.key for n in report.not_seen} == {p.url[len("https://gfmd.org"):]
+                                                       for p in PLEDGES[:5]}
+
+
+def test_a_pledge_leaving_a_term_beyond_its_churn_is_reclassified_only_once_confirmed(ingest, factory):
+    both = [listing("member-states", PLEDGES[:12]), listing("civil-society", PLEDGES[:12])]
+    ingest(*both)
+    shrunk = [listing("member-states", PLEDGES[:10]), listing("civil-society", PLEDGES[:12])]
+    ingest(*shrunk)
+    assert not changes(factory).reclassified  # 12 -> 10 on one page: held
+    ingest(*shrunk)  # the same again: the shrink is real
+    report = changes(factory)
+    assert [r.pledge.key for r in report.reclassified] == ["/pfp/ppd/14010", "/pfp/ppd/14011"]
+    assert all(r.terms_removed[0].name == "Member States" for r in report.reclassified)
+
+
+def test_a_loss_within_the_normal_churn_is_trusted_at_once(ingest, factory):
+    ingest(listing("member-states", PLEDGES[:20]))
+    result = ingest(listing("member-states", PLEDGES[:18]))  # 2 of 20: a tenth
+    assert result.removed == 2
+    assert [p.key for p in changes(factory).removed] == ["/pfp/ppd/14018", "/pfp/ppd/14019"]
