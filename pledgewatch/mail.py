@@ -19,8 +19,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
-from pledgewatch.etl.report import Report
-from pledgewatch.etl.report_filter import ReportFilter
+from pledgewatch.report.render import Report
+from pledgewatch.report.filter import ReportFilter
 from pledgewatch.core.errors import ConfigError
 
 if TYPE_CHECKING:

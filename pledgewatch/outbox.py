@@ -26,7 +26,7 @@ from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
 from pledgewatch.core.values import ChangeSet
-from pledgewatch.etl.report import render_report
+from pledgewatch.report.render import render_report
 from pledgewatch.core.errors import PledgewatchError
 from pledgewatch.mail import Recipient, SmtpSettings, address_digest, build_message, connect, message_id
 

@@ -213,13 +213,13 @@ def changes_since_last_report(session: Session, run_id: int) -> ChangeSet:
 
 
 def _write_report(config: Config, changes: ChangeSet) -> Path:
-    from pledgewatch.etl.report import render_report, write_report_files
+    from pledgewatch.report.render import render_report, write_report_files
 
     directory = config.report.dir / f"run-{changes.to_run}"
     report = render_report(changes, site_name=config.report.site_name)
     write_report_files(report, changes, directory)
     if config.report.feed is not None:
-        from pledgewatch.etl.feed import update_feed
+        from pledgewatch.report.feed import update_feed
 
         update_feed(config.report.feed, changes, site_name=config.report.site_name)
     return directory

@@ -84,7 +84,7 @@ def _say_ingested(result: IngestResult) -> None:
 def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) -> None:
     from pledgewatch.etl.changes import changes_between
     from pledgewatch.etl.gcpause import cyclic_gc_paused
-    from pledgewatch.etl.report_json import write_changes_json
+    from pledgewatch.report.json_form import write_changes_json
 
     with cyclic_gc_paused():
         with factory() as session:
@@ -98,7 +98,7 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
 @db_option
 def history(key_or_url: str, db_url: str | None) -> None:
     """Every version of a pledge, with what changed between them."""
-    from pledgewatch.etl.textdiff import word_diff
+    from pledgewatch.report.word_diff import word_diff
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 

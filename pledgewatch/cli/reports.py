@@ -32,9 +32,9 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
          db_url: str | None) -> None:
     """Show what changed between two runs: new, edited, removed, re-classified pledges."""
     from pledgewatch.etl.changes import changes_between
-    from pledgewatch.etl.report import render_report, write_report_files
-    from pledgewatch.etl.report_filter import ReportFilter
-    from pledgewatch.etl.report_json import changes_to_json, write_changes_json
+    from pledgewatch.report.render import render_report, write_report_files
+    from pledgewatch.report.filter import ReportFilter
+    from pledgewatch.report.json_form import changes_to_json, write_changes_json
     from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:

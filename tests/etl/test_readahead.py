@@ -16,7 +16,7 @@ from pledgewatch.etl.changes import changes_between
 from pledgewatch.etl.ingest import ingest_run_file, reading_ahead
 from pledgewatch.etl.pages import compress_contents, describe_page, read_page_list
 from pledgewatch.etl.reader import PageChunk, RunMeta, read_chunks
-from pledgewatch.etl.report_json import write_changes_json
+from pledgewatch.report.json_form import write_changes_json
 from pledgewatch.etl.runfile import file_digest
 from pledgewatch.core.errors import InputError
 from pledgewatch.storage.db import open_database

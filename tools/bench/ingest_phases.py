@@ -82,7 +82,7 @@ def run(workload: Path, runs: int) -> list[dict[str, Any]]:
     instrument(timers)
     from pledgewatch.etl.changes import changes_between
     from pledgewatch.etl.ingest import ingest_run_file
-    from pledgewatch.etl.report_json import write_changes_json
+    from pledgewatch.report.json_form import write_changes_json
     from pledgewatch.storage.db import open_database
 
     figures = []

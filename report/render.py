@@ -3,7 +3,7 @@
 The HTML is written for mail clients: inline styles, tables for layout, no
 scripts, no remote images. Autoescaping is on for every template except the
 plain-text one (``*.txt.j2``), where escaping would show ``&lt;`` to readers.
-Scraped text reaches templates only through :mod:`etl.report_view`, which
+Scraped text reaches templates only through :mod:`pledgewatch.report.view`, which
 cleans, bounds and link-checks it.
 """
 
@@ -18,11 +18,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pledgewatch.core.values import ChangeSet, CrawlHealth
-from pledgewatch.etl.report_filter import ReportFilter
-from pledgewatch.etl.report_json import changes_to_json
-from pledgewatch.etl.report_safety import clean_line, site_hosts
-from pledgewatch.etl.report_view import ReportViewBuilder
-from pledgewatch.etl.textdiff import DELETE, INSERT, DiffOp
+from pledgewatch.report.filter import ReportFilter
+from pledgewatch.report.json_form import changes_to_json
+from pledgewatch.report.safety import clean_line, site_hosts
+from pledgewatch.report.view import ReportViewBuilder
+from pledgewatch.report.word_diff import DELETE, INSERT, DiffOp
 
 SECTION_HEADINGS = {
     "new": "New pledges",
@@ -46,7 +46,7 @@ class Report:
 def environment() -> Environment:
     """The template environment; autoescape is on unless a template is plain text."""
     env = Environment(
-        loader=PackageLoader("pledgewatch.etl", "templates"),
+        loader=PackageLoader("pledgewatch.report", "templates"),
         autoescape=select_autoescape(disabled_extensions=("txt.j2",), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
