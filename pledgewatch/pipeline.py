@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.values import ChangeSet
-from pledgewatch import aborts, delivery, health, lock
+from pledgewatch import aborts, health, lock, mailing
 from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
 from pledgewatch.core.errors import InputError, PledgewatchError
@@ -163,12 +163,12 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
                                  config.health.max_failed_share)
     with factory.begin() as session:  # queued mail and "reported" become true together
         transition = health.record(session, verdict, result.run_id)
-        notes = delivery.enqueue(config, changes, transition)
+        notes = mailing.enqueue(config, changes, transition)
         runlog.record_outcome(session, result.run_id, counts=changes.counts(),
                               report_dir=str(report_dir), email_status="queued")
     attempt.stage = "mail"
     log.info("report written to %s; sending e-mail", report_dir)
-    sent = delivery.send(config, notes)
+    sent = mailing.send(config, notes)
     with factory.begin() as session:
         runlog.record_outcome(session, result.run_id, email_status=sent.status)
     _discard_crawl_file(attempt)
