@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from pledgewatch import delivery, health, lock
+from pledgewatch import health, lock, mailing
 from pledgewatch.config import Config
 from pledgewatch.core.errors import InputError, PledgewatchError
 from pledgewatch.storage import runlog
@@ -52,7 +52,7 @@ def record_abort(
             transition = health.record(session, broken, run_id) if broken else None
         log.error("run %s %s %s", run_id, status, reason)
         if transition is not None:
-            delivery.deliver(config, None, transition)
+            mailing.deliver(config, None, transition)
     except Exception:  # never hide the original error behind a bookkeeping one
         log.exception("could not record the %s run", status)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.values import ChangeSet
-from pledgewatch import aborts, delivery, health, lock
+from pledgewatch import aborts, health, lock, mailing
 from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
 from pledgewatch.core.errors import InputError, PledgewatchError
@@ -163,12 +163,12 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
                                  config.health.max_failed_share)
     with factory.begin() as session:  # queued mail and "reported" become true together
         transition = health.record(session, verdict, result.run_id)
-        notes = delivery.enqueue(config, changes, transition)
+        notes = mailing.enqueue(config, changes, transition)
         runlog.record_outcome(session, result.run_id, counts=changes.counts(),
                               report_dir=str(report_dir), email_status="queued")
     attempt.stage = "mail"
     log.info("report written to %s; sending e-mail", report_dir)
-    sent = delivery.send(config, notes)
+    sent = mailing.send(config, notes)
     with factory.begin() as session:
         runlog.record_outcome(session, result.run_id, email_status=sent.status)
     _discard_crawl_file(attempt)
@@ -213,13 +213,13 @@ def changes_since_last_report(session: Session, run_id: int) -> ChangeSet:
 
 
 def _write_report(config: Config, changes: ChangeSet) -> Path:
-    from pledgewatch.etl.report import render_report, write_report_files
+    from pledgewatch.report.render import render_report, write_report_files
 
     directory = config.report.dir / f"run-{changes.to_run}"
     report = render_report(changes, site_name=config.report.site_name)
     write_report_files(report, changes, directory)
     if config.report.feed is not None:
-        from pledgewatch.etl.feed import update_feed
+        from pledgewatch.report.feed import update_feed
 
         update_feed(config.report.feed, changes, site_name=config.report.site_name)
     return directory

@@ -24,7 +24,7 @@ class Status:
 
 
 def gather(config: Config, *, limit: int = 10) -> Status:
-    from pledgewatch.outbox import pending_messages
+    from pledgewatch.delivery.outbox import pending_messages
     from pledgewatch.schedule import next_run_time
 
     factory = open_database(config.database.url)

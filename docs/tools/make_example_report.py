@@ -23,7 +23,7 @@ from pledgewatch.core.values import (
     Reclassified,
     TermRef,
 )
-from pledgewatch.etl.report import render_report
+from pledgewatch.report.render import render_report
 
 SITE = "https://gfmd.org"
 DOCS = Path(__file__).resolve().parents[1]

@@ -65,7 +65,7 @@ def _say_ingested(result: IngestResult) -> None:
 
 def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) -> None:
     from pledgewatch.etl.changes import changes_between
-    from pledgewatch.etl.report_json import write_changes_json
+    from pledgewatch.report.json_form import write_changes_json
 
     with factory() as session:
         changes = changes_between(session, None, run_id)
@@ -78,32 +78,15 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
 @db_option
 def history(key_or_url: str, db_url: str | None) -> None:
     """Every version of a pledge, with what changed between them."""
-    from pledgewatch.etl.textdiff import word_diff
+    from pledgewatch.report.history import history_text
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:
         pledge = h.get_pledge(session, key_or_url)
-        click.echo(f"{pledge.key}  {pledge.url or '(no URL known)'}")
-        for start, end in h.listed_intervals(session, pledge):
-            click.echo(f"  listed from run {start}" + (f" until run {end}" if end else " (still listed)"))
-        previous = None
-        for version in h.versions_of(session, pledge):
-            until = f"until run {version.to_run}" if version.to_run else "current"
-            seen = version.seen_at.isoformat(timespec="seconds") if version.seen_at else "?"
-            click.echo(f"\nversion {version.number}: run {version.from_run} ({seen}), {until}; "
-                       f"first seen on {version.first_page_url or '?'}")
-            if previous is None:
-                click.echo(f"  title: {version.title}\n  author: {version.author or '-'}\n"
-                           f"  summary: {version.summary}")
-            for name in ("title", "author", "submitted", "summary"):
-                old, new = (getattr(previous, name) or "", getattr(version, name) or "") \
-                    if previous else ("", "")
-                if previous is not None and old != new:
-                    marked = "".join(t if op == 0 else (f"[-{t}-]" if op < 0 else f"{{+{t}+}}")
-                                     for op, t in word_diff(old, new))
-                    click.echo(f"  {name}: {marked}")
-            previous = version
+        text = history_text(pledge.key, pledge.url, h.listed_intervals(session, pledge),
+                            h.versions_of(session, pledge))
+    click.echo(text, nl=False)
 
 
 @main.command()
@@ -112,6 +95,7 @@ def history(key_or_url: str, db_url: str | None) -> None:
 @db_option
 def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
     """A pledge as it was at a run or date, with its terms."""
+    from pledgewatch.report.history import pledge_text
     from pledgewatch.storage import history as h
     from pledgewatch.storage import queries
     from pledgewatch.storage.db import open_session
@@ -122,16 +106,9 @@ def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
         views = queries.pledge_views(session, run.id, [pledge.id], listed_only=False)
         if pledge.id not in views:
             raise InputError(f"{pledge.key} was not known yet at run {run.id}")
-        view = views[pledge.id]
-        listed = h.is_listed(session, pledge, run.id)
-        click.echo(f"{view.title}\n{view.url or view.key}\n"
-                   f"as of run {run.id} ({run.finished_at:%Y-%m-%d %H:%M} UTC): version {view.version}"
-                   f"{'' if listed else ', NOT LISTED at that run'}")
-        click.echo(f"author: {view.author or '-'}\nsubmitted: {view.submitted or '-'}\n")
-        click.echo(view.summary)
-        click.echo("\nterms:")
-        for term in view.terms:
-            click.echo(f"  {term.vocabulary or '?'}: {term.name or term.key}")
+        text = pledge_text(views[pledge.id], run.id, run.finished_at,
+                           listed=h.is_listed(session, pledge, run.id))
+    click.echo(text, nl=False)
 
 
 @main.command()
@@ -139,16 +116,14 @@ def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
 @db_option
 def terms(at: str | None, db_url: str | None) -> None:
     """Term listings as they were at a run or date."""
+    from pledgewatch.report.history import term_listings_text
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:
         run = h.resolve_run(session, at)
-        click.echo(f"term listings as of run {run.id}")
-        for (vocabulary, term), pledges in h.term_listings(session, run.id).items():
-            click.echo(f"\n{vocabulary} / {term} ({len(pledges)})")
-            for title, key in pledges:
-                click.echo(f"  {title}  [{key}]")
+        text = term_listings_text(run.id, h.term_listings(session, run.id))
+    click.echo(text, nl=False)
 
 
 @main.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -32,9 +31,9 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
          db_url: str | None) -> None:
     """Show what changed between two runs: new, edited, removed, re-classified pledges."""
     from pledgewatch.etl.changes import changes_between
-    from pledgewatch.etl.report import render_report, write_report_files
-    from pledgewatch.etl.report_filter import ReportFilter
-    from pledgewatch.etl.report_json import changes_to_json, write_changes_json
+    from pledgewatch.report.filter import ReportFilter
+    from pledgewatch.report.json_form import changes_json_text, write_changes_json
+    from pledgewatch.report.render import render_report, write_report_files
     from pledgewatch.storage.db import open_session
 
     with open_session(db_url) as session:
@@ -50,6 +49,6 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
         for path in write_report_files(report, changes, out_dir):
             click.echo(f"wrote {path}", err=True)
     if output_format == "json":
-        click.echo(json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2))
+        click.echo(changes_json_text(changes), nl=False)
     else:
         click.echo(report.html if output_format == "html" else report.text, nl=False)

@@ -81,3 +81,13 @@ def test_an_unknown_run_is_bad_input(two_runs):
 def test_an_unknown_format_is_refused(two_runs):
     code, output = diff("--db", two_runs, "--format", "pdf")
     assert code == 2 and "pdf" in output
+
+
+def test_json_with_out_prints_what_it_writes_to_the_json_file(two_runs, tmp_path):
+    result = CliRunner().invoke(main, ["diff", "--db", two_runs, "--format", "json",
+                                       "--out", str(tmp_path / "reports")])
+    assert result.exit_code == 0
+    written = (tmp_path / "reports" / "run-2.json").read_text(encoding="utf-8")
+    assert result.stdout == written and written.endswith("}\n")
+    assert "San José" in written  # non-ASCII kept, not \u-escaped
+    assert [e["key"] for e in json.loads(result.stdout)["new"]] == ["/pfp/ppd/13003"]

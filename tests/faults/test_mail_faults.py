@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.mail import SmtpSettings
-from pledgewatch.outbox import flush, pending_messages
+from pledgewatch.delivery.outbox import flush, pending_messages
+from pledgewatch.mailing import smtp_settings
 from pledgewatch.pipeline import run_once
 from tests.faults.app import EDITOR, load, write_config
 from tests.faults.sites import SMALL
@@ -48,7 +48,7 @@ def test_a_report_that_could_not_be_mailed_is_sent_later_exactly_once(
     kept = pending_messages(tmp_path / "outbox")
     with sink_on(port) as recovery:
         recovered = run_once(load(path, **GOOD), replay=SMALL / "after")
-        again = flush(tmp_path / "outbox", SmtpSettings.from_config(load(path, **GOOD).mail))
+        again = flush(tmp_path / "outbox", smtp_settings(load(path, **GOOD).mail))
 
     assert (failed.email_ok, failed.exit_code) == (False, 1)
     assert (failed.report_dir / f"run-{failed.run_id}.txt").is_file()

@@ -6,6 +6,7 @@ stored (the JSON encoder escapes it) and nothing is truncated.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -20,6 +21,11 @@ def changes_to_json(changes: ChangeSet) -> dict[str, Any]:
     """Every change kind as a list of entries; each entry has at least key, url and title."""
     return {**_head(changes), **{kind: list(entries) for kind, entries in _entries(changes)},
             "health": health_json(changes.health)}
+
+
+def changes_json_text(changes: ChangeSet) -> str:
+    """:func:`changes_to_json` as indented text, non-ASCII kept, ending in a newline."""
+    return json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_changes_json(changes: ChangeSet, out: BinaryIO) -> None:

@@ -53,6 +53,16 @@ def new_text(ops: list[DiffOp]) -> str:
     return "".join(text for op, text in ops if op != DELETE)
 
 
+def diff_as_text(ops: list[DiffOp] | tuple[DiffOp, ...]) -> str:
+    """A diff in wdiff notation, readable in any mail client or terminal: ``[-old-]{+new+}``.
+
+    >>> diff_as_text(word_diff("for some", "for all"))
+    'for [-some-]{+all+}'
+    """
+    marks = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
+    return "".join(f"{marks[op][0]}{text}{marks[op][1]}" if op in marks else text for op, text in ops)
+
+
 def _encode(text: str, vocabulary: dict[str, str], tokens: list[str]) -> str:
     """One character per token; ``vocabulary`` and ``tokens`` are shared by both texts."""
     codes = []

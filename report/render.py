@@ -3,13 +3,12 @@
 The HTML is written for mail clients: inline styles, tables for layout, no
 scripts, no remote images. Autoescaping is on for every template except the
 plain-text one (``*.txt.j2``), where escaping would show ``&lt;`` to readers.
-Scraped text reaches templates only through :mod:`etl.report_view`, which
+Scraped text reaches templates only through :mod:`pledgewatch.report.view`, which
 cleans, bounds and link-checks it.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -18,11 +17,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pledgewatch.core.values import ChangeSet, CrawlHealth
-from pledgewatch.etl.report_filter import ReportFilter
-from pledgewatch.etl.report_json import changes_to_json
-from pledgewatch.etl.report_safety import clean_line, site_hosts
-from pledgewatch.etl.report_view import ReportViewBuilder
-from pledgewatch.etl.textdiff import DELETE, INSERT, DiffOp
+from pledgewatch.report.filter import ReportFilter
+from pledgewatch.report.json_form import changes_json_text
+from pledgewatch.report.safety import clean_line, site_hosts
+from pledgewatch.report.view import ReportViewBuilder
+from pledgewatch.report.word_diff import DELETE, INSERT, diff_as_text
 
 SECTION_HEADINGS = {
     "new": "New pledges",
@@ -46,7 +45,7 @@ class Report:
 def environment() -> Environment:
     """The template environment; autoescape is on unless a template is plain text."""
     env = Environment(
-        loader=PackageLoader("pledgewatch.etl", "templates"),
+        loader=PackageLoader("pledgewatch.report", "templates"),
         autoescape=select_autoescape(disabled_extensions=("txt.j2",), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -84,7 +83,7 @@ def write_report_files(report: Report, changes: ChangeSet, directory: Path) -> l
     contents = {
         f"{stem}.html": report.html,
         f"{stem}.txt": report.text,
-        f"{stem}.json": json.dumps(changes_to_json(changes), ensure_ascii=False, indent=2) + "\n",
+        f"{stem}.json": changes_json_text(changes),
     }
     paths = []
     for name, text in contents.items():
@@ -155,12 +154,6 @@ def health_lines(health: CrawlHealth) -> list[str]:
         names = ", ".join(clean_line(t.name or t.key, 120) for t in health.incomplete_terms[:20])
         lines.append(f"Terms not fully crawled: {names}.")
     return lines
-
-
-def diff_as_text(ops: tuple[DiffOp, ...]) -> str:
-    """A diff in wdiff notation, readable in any mail client: ``[-old-]{+new+}``."""
-    marks = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
-    return "".join(f"{marks[op][0]}{text}{marks[op][1]}" if op in marks else text for op, text in ops)
 
 
 def readable_time(iso: str) -> str:

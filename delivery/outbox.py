@@ -25,10 +25,17 @@ from email.parser import BytesHeaderParser
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
-from pledgewatch.core.values import ChangeSet
-from pledgewatch.etl.report import render_report
 from pledgewatch.core.errors import PledgewatchError
-from pledgewatch.mail import Recipient, SmtpSettings, address_digest, build_message, connect, message_id
+from pledgewatch.core.values import ChangeSet
+from pledgewatch.delivery.mail import (
+    Recipient,
+    SmtpSettings,
+    address_digest,
+    build_message,
+    connect,
+    message_id,
+)
+from pledgewatch.report.render import render_report
 
 # Errors that concern one message; anything else ends the connection for the rest.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)

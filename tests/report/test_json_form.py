@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 
 from pledgewatch.core.values import ChangeSet, NotSeen
-from pledgewatch.etl.report_json import changes_to_json, write_changes_json
+from pledgewatch.report.json_form import changes_to_json, write_changes_json
 from tests.support.sample_changes import M4SD, SFAX, SUBNATIONAL, WELCOMING, edited, sample_changes
 
 

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pledgewatch.core.values import ChangeSet
-from pledgewatch.etl.report import environment
-from pledgewatch.etl.report_safety import clean_line, site_hosts
-from pledgewatch.etl.report_view import Entry, ReportViewBuilder
+from pledgewatch.report.render import environment
+from pledgewatch.report.safety import clean_line, site_hosts
+from pledgewatch.report.view import Entry, ReportViewBuilder
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)

@@ -10,8 +10,8 @@ import pytest
 
 from pledgewatch.core.values import ChangeSet
 from pledgewatch.core.errors import ConfigError
-from pledgewatch.mail import Recipient, SmtpSettings
-from pledgewatch.outbox import DeliveryError, flush, pending_messages, queue
+from pledgewatch.delivery.mail import Recipient, SmtpSettings
+from pledgewatch.delivery.outbox import DeliveryError, flush, pending_messages, queue
 from tests.support.sample_changes import M4SD, OBJECTIVE_16, WELCOMING, sample_changes
 from tests.support.smtp_sink import USER, SmtpSink, free_port, self_signed_context
 

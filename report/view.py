@@ -1,7 +1,7 @@
 """Turn a ChangeSet into display values: cleaned, bounded, links checked, diffs computed.
 
 Templates only ever see these values, so every rule about what scraped text may
-look like in a report lives here and in :mod:`etl.report_safety`, not in markup.
+look like in a report lives here and in :mod:`pledgewatch.report.safety`, not in markup.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pledgewatch.core.values import ChangeSet, Edited, FieldChange, NotSeen, PledgeView, Reclassified, TermRef
-from pledgewatch.etl.report_safety import clean_block, clean_line, clip, safe_url, strip_controls
-from pledgewatch.etl.textdiff import EQUAL, DiffOp, word_diff
+from pledgewatch.report.safety import clean_block, clean_line, clip, safe_url, strip_controls
+from pledgewatch.report.word_diff import EQUAL, DiffOp, word_diff
 
 TITLE_CHARS = 300
 SUMMARY_CHARS = 1_200

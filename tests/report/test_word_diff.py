@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import pledgewatch.etl.textdiff
-from pledgewatch.etl.textdiff import DELETE, EQUAL, INSERT, new_text, old_text, word_diff
+import pledgewatch.report.word_diff
+from pledgewatch.report.word_diff import DELETE, EQUAL, INSERT, new_text, old_text, word_diff
 
 
 def test_module_examples_hold():
-    assert doctest.testmod(pledgewatch.etl.textdiff).failed == 0
+    assert doctest.testmod(pledgewatch.report.word_diff).failed == 0
 
 
 def test_a_changed_word_is_replaced_whole_not_letter_by_letter():
@@ -62,7 +62,7 @@ def test_many_distinct_words_do_not_run_out_of_codes():
 
 def test_very_long_inputs_are_cut_and_return_quickly():
     ops = word_diff("a " * 500_000, "b " * 500_000, timeout=0.2)
-    assert len(old_text(ops)) <= pledgewatch.etl.textdiff.MAX_DIFF_CHARS
+    assert len(old_text(ops)) <= pledgewatch.report.word_diff.MAX_DIFF_CHARS
 
 
 def test_neighbouring_ops_never_repeat_and_are_never_empty():
@@ -78,7 +78,7 @@ def test_diff_rebuilds_both_texts(old, new):
 
 
 def _token_boundaries(text):
-    return {m.end() for m in pledgewatch.etl.textdiff._TOKEN.finditer(text)} | {0}
+    return {m.end() for m in pledgewatch.report.word_diff._TOKEN.finditer(text)} | {0}
 
 
 def _op_boundaries(ops, skip):

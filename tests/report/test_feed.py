@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from pledgewatch.etl.feed import ATOM, update_feed
+from pledgewatch.report.feed import ATOM, update_feed
 from pledgewatch.core.values import ChangeSet
 from tests.support.sample_changes import M4SD, SFAX, WELCOMING, sample_changes
 

@@ -17,8 +17,8 @@ from tests.support.sample_changes import (
 )
 
 from pledgewatch.core.values import ChangeSet, CrawlHealth
-from pledgewatch.etl.report import render_report, report_subject, write_report_files
-from pledgewatch.etl.report_filter import ReportFilter
+from pledgewatch.report.render import render_report, report_subject, write_report_files
+from pledgewatch.report.filter import ReportFilter
 
 
 def test_subject_counts_changes_by_kind():

@@ -2,7 +2,9 @@
 
 Everything is queued first and then flushed once, so messages an earlier run
 could not send go out with this one, and a mail server that is down loses
-nothing (see :mod:`pledgewatch.outbox`).
+nothing (see :mod:`pledgewatch.delivery.outbox`). The application hands over
+plain values: :class:`MailSettings` built from its configuration and an
+:class:`Alert` it has already worded, so this package never reads either.
 """
 
 from __future__ import annotations
@@ -13,14 +15,42 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
+from pathlib import Path
 
 from pledgewatch.core.values import ChangeSet
-from pledgewatch import health
-from pledgewatch.config import Config, MailConfig
-from pledgewatch.mail import Recipient, SmtpSettings, address_digest
-from pledgewatch.outbox import flush, queue
+from pledgewatch.delivery.mail import Recipient, SmtpSettings, address_digest
+from pledgewatch.delivery.outbox import flush, queue
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """Who gets what, and through which server; mail is off without a host or recipients."""
+
+    smtp: SmtpSettings
+    recipients: tuple[Recipient, ...]
+    outbox_dir: Path
+    site_name: str = "gfmd.org"
+    send_when_unchanged: bool = False  # also mail a report when nothing changed
+    alert_to: tuple[str, ...] = ()  # who gets health alerts; empty: every recipient
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp.host and self.recipients)
+
+    @property
+    def alert_addresses(self) -> list[str]:
+        return list(self.alert_to) or [r.address for r in self.recipients]
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A health alert as editors read it; ``status`` (e.g. "broken") goes into its file name."""
+
+    status: str
+    subject: str
+    body: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,37 +59,35 @@ class Delivery:
     ok: bool  # False when messages were left unsent
 
 
-def deliver(config: Config, changes: ChangeSet | None, transition: health.Transition | None) -> Delivery:
+def deliver(settings: MailSettings, changes: ChangeSet | None, alert: Alert | None) -> Delivery:
     """Queue this run's report (per recipient filter) and any health alert, then send."""
-    return send(config, enqueue(config, changes, transition))
+    return send(settings, enqueue(settings, changes, alert))
 
 
-def enqueue(config: Config, changes: ChangeSet | None, transition: health.Transition | None) -> list[str]:
+def enqueue(settings: MailSettings, changes: ChangeSet | None, alert: Alert | None) -> list[str]:
     """Write this run's messages to the outbox; returns notes for the e-mail status line.
 
     Queued before the run is marked reported, so a crash from here on can at
     worst send a report twice, never lose one.
     """
-    mail = config.mail
-    if not mail.enabled:
+    if not settings.enabled:
         return []
     notes = []
     if changes is not None and changes.from_run is None:
         notes.append("first run is the baseline: no report mailed")
     elif changes is not None:
-        queue(changes, recipients(mail), mail.outbox_dir, sender=mail.sender,
-              site_name=config.report.site_name, send_when_unchanged=mail.send_when_unchanged)
-    if transition is not None:
-        queue_alert(config, transition)
+        queue(changes, settings.recipients, settings.outbox_dir, sender=settings.smtp.sender,
+              site_name=settings.site_name, send_when_unchanged=settings.send_when_unchanged)
+    if alert is not None:
+        queue_alert(settings, alert)
     return notes
 
 
-def send(config: Config, notes: list[str]) -> Delivery:
+def send(settings: MailSettings, notes: list[str]) -> Delivery:
     """Flush the outbox: this run's messages and any an earlier run could not send."""
-    mail = config.mail
-    if not mail.enabled:
+    if not settings.enabled:
         return Delivery("off (no mail.smtp_host or mail.recipients configured)", True)
-    result = flush(mail.outbox_dir, SmtpSettings.from_config(mail))
+    result = flush(settings.outbox_dir, settings.smtp)
     notes = [f"{len(result.sent)} sent", *notes]
     if result.failed:
         first = result.failed[0]
@@ -69,29 +97,19 @@ def send(config: Config, notes: list[str]) -> Delivery:
     return Delivery("; ".join(notes), result.ok)
 
 
-def recipients(mail: MailConfig) -> list[Recipient]:
-    return [Recipient(r.address, r.vocabularies, r.terms) for r in mail.recipients]
-
-
-def alert_addresses(config: Config) -> list[str]:
-    return list(config.health.alert_to) or [r.address for r in config.mail.recipients]
-
-
-def queue_alert(config: Config, transition: health.Transition, now: datetime | None = None) -> int:
+def queue_alert(settings: MailSettings, alert: Alert, now: datetime | None = None) -> int:
     """Put one alert per address in the outbox's ``pending/`` folder; returns how many.
 
     Written in the outbox's documented layout (``pending/<name>.eml``), named by
-    the transition's time so a retry never queues the same alert twice.
+    the alert's status and the time it was queued.
     """
-    mail = config.mail
-    subject, body = health.alert_text(transition, config.report.site_name)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S")
-    pending = mail.outbox_dir / "pending"
+    pending = settings.outbox_dir / "pending"
     pending.mkdir(parents=True, exist_ok=True)
     count = 0
-    for address in alert_addresses(config):
-        name = f"health-{transition.status}-{stamp}--{address_digest(address)}.eml"
-        message = _alert_message(subject, body, sender=mail.sender, to=address, now=now)
+    for address in settings.alert_addresses:
+        name = f"health-{alert.status}-{stamp}--{address_digest(address)}.eml"
+        message = _alert_message(alert, sender=settings.smtp.sender, to=address, now=now)
         temporary = pending / f".{name}.tmp"
         temporary.write_bytes(message.as_bytes(policy=SMTP_POLICY))
         temporary.replace(pending / name)
@@ -99,13 +117,12 @@ def queue_alert(config: Config, transition: health.Transition, now: datetime | N
     return count
 
 
-def _alert_message(subject: str, body: str, *, sender: str, to: str,
-                   now: datetime | None) -> EmailMessage:
+def _alert_message(alert: Alert, *, sender: str, to: str, now: datetime | None) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = alert.subject
     message["From"] = sender
     message["To"] = to
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body)
+    message.set_content(alert.body)
     return message

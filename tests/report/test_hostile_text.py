@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from pledgewatch.core.values import ChangeSet, NotSeen, TermRef
-from pledgewatch.etl.report import render_report
-from pledgewatch.etl.report_safety import safe_url, site_hosts
+from pledgewatch.report.render import render_report
+from pledgewatch.report.safety import safe_url, site_hosts
 from tests.support.sample_changes import M4SD, WELCOMING, edited
 
 SCRIPT_TITLE = '<script>alert("x")</script> Welcoming <b>San José</b>'
@@ -108,6 +108,6 @@ def test_crlf_in_a_title_cannot_reach_the_subject():
 def test_safety_module_examples_hold():
     import doctest
 
-    import pledgewatch.etl.report_safety
+    import pledgewatch.report.safety
 
-    assert doctest.testmod(pledgewatch.etl.report_safety).failed == 0
+    assert doctest.testmod(pledgewatch.report.safety).failed == 0

@@ -2,7 +2,7 @@
 
 Messages are multipart/alternative: the plain text first, the HTML second, so
 clients that cannot or will not show HTML still get a report that reads well.
-Delivery goes through the outbox (:mod:`pledgewatch.outbox`), never straight
+Delivery goes through the outbox (:mod:`pledgewatch.delivery.outbox`), never straight
 from a run, so a mail server being down loses nothing.
 """
 
@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
 
-from pledgewatch.etl.report import Report
-from pledgewatch.etl.report_filter import ReportFilter
 from pledgewatch.core.errors import ConfigError
-
-if TYPE_CHECKING:
-    from pledgewatch.config import MailConfig
+from pledgewatch.report.filter import ReportFilter
+from pledgewatch.report.render import Report
 
 SECURITY_MODES = ("starttls", "tls", "none")
 DEFAULT_PASSWORD_ENV = "PLEDGEWATCH_SMTP_PASSWORD"
@@ -42,7 +38,7 @@ class SmtpSettings:
     password_env: str = DEFAULT_PASSWORD_ENV  # the environment variable holding the password
     timeout: float = 30.0
     sender: str = "pledgewatch@localhost"
-    password: str = field(default="", repr=False)  # set only by from_config (read from the env)
+    password: str = field(default="", repr=False)  # already resolved (the app reads the env)
     ca_file: str | None = None  # extra CA bundle, for a relay with a private certificate
 
     def __post_init__(self) -> None:
@@ -51,13 +47,6 @@ class SmtpSettings:
         if self.security not in SECURITY_MODES:
             raise ConfigError(f"mail.security must be one of {', '.join(SECURITY_MODES)}, "
                               f"got {self.security!r}")
-
-    @classmethod
-    def from_config(cls, mail: MailConfig) -> SmtpSettings:
-        """Settings from the application config (whose password came from the environment)."""
-        return cls(host=mail.smtp_host, port=mail.smtp_port, security=mail.security,
-                   user=mail.smtp_user, timeout=mail.timeout_seconds, sender=mail.sender,
-                   password=mail.smtp_password)
 
     def resolve_password(self, environ: Mapping[str, str] | None = None) -> str:
         return self.password or (os.environ if environ is None else environ).get(self.password_env, "")
