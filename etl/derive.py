@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from pledgewatch.core import text
 from pledgewatch.core.identity import pledge_key, term_key, title_key
 from pledgewatch.core.pledges import Pledge, Teaser
-from pledgewatch.etl.read import CrawlLine, PageLine, RunLine, TermLine
+from pledgewatch.etl.read import CrawlLine, PageLine, RunLine, TermLine, parse_timestamp
 from pledgewatch.etl.term_crawl import TermTally, page_term_key
 
 
@@ -40,6 +41,12 @@ class DerivedRun:
     pages_failed: int
     teasers: int
     failed_pages: list[PageLine]
+    last_fetched: datetime | None = None  # the latest page fetch: the run's time without a crawl line
+
+    @property
+    def finished_at(self) -> datetime | None:
+        """When the crawl finished, by its crawl line, else by its last page fetched."""
+        return parse_timestamp(self.crawl.finished) if self.crawl else self.last_fetched
 
     @property
     def is_complete(self) -> bool:
@@ -70,6 +77,7 @@ class RunDeriver:
         self._failed: list[PageLine] = []
         self._ok = self._teasers = 0
         self._on_page: Counter[str | None] = Counter()  # teaser lines by listing URL
+        self._last_fetched: datetime | None = None
 
     def add(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
@@ -84,7 +92,7 @@ class RunDeriver:
     def result(self) -> DerivedRun:
         pledges = {key: draft.pledge() for key, draft in self._drafts.items()}
         return DerivedRun(pledges, self._terms, self._crawl, self._discovered, self._ok,
-                          len(self._failed), self._teasers, self._failed)
+                          len(self._failed), self._teasers, self._failed, self._last_fetched)
 
     def _add_teaser(self, teaser: Teaser) -> None:
         self._teasers += 1
@@ -107,6 +115,9 @@ class RunDeriver:
         if tally is None:
             tally = self._terms[key] = TermTally(key, page.term, page.term_url, page.vocabulary)
         tally.add_page(page, self._on_page.pop(page.url, 0))
+        fetched = parse_timestamp(page.fields.get("fetched_at"))
+        if fetched and (self._last_fetched is None or fetched > self._last_fetched):
+            self._last_fetched = fetched
         if page.ok:
             self._ok += 1
         else:

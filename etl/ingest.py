@@ -12,7 +12,6 @@ store's belief, the plan, the writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core import text
+from pledgewatch.core.errors import InputError
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl import write
 from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
 from pledgewatch.etl.decide import Plan, decide
 from pledgewatch.etl.derive import DerivedRun, RunDeriver
-from pledgewatch.etl.read import RunLine, read_run
+from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
+from pledgewatch.etl.run_order import crawl_time_problem
 from pledgewatch.etl.term_crawl import judge_terms
-from pledgewatch.storage import repo
+from pledgewatch.storage import queries, repo
 from pledgewatch.storage.models import Run
 from pledgewatch.storage.types import utcnow
 
@@ -58,6 +59,10 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         if existing is not None:
             return _duplicate_result(existing)
         derived, archive = read_and_derive(read_run(path))
+        problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
+                                     utcnow())
+        if problem:
+            raise InputError(f"{path}: {problem}; nothing was written")
         run = Run(source=(source or f"file:{path.name}")[:500], status="ingesting",
                   normalizer_version=text.NORMALIZER_VERSION, input_digest=digest)
         session.add(run)
@@ -98,8 +103,8 @@ def finish_run(run: Run, derived: DerivedRun, plan: Plan) -> None:
     crawl = derived.crawl.fields if derived.crawl else {}
     run.status = "ingested"
     run.ingested_at = utcnow()
-    run.finished_at = _parse_time(crawl.get("finished")) or run.ingested_at
-    run.started_at = _parse_time(crawl.get("started")) or run.started_at
+    run.finished_at = derived.finished_at or run.ingested_at
+    run.started_at = parse_timestamp(crawl.get("started")) or run.started_at
     run.crawl_reason = (crawl.get("reason") or "no crawl record: file cut short")[:100]
     run.parser_version = str(crawl.get("parser_version") or "")[:50] or None
     if str(crawl.get("source") or ""):
@@ -112,14 +117,15 @@ def finish_run(run: Run, derived: DerivedRun, plan: Plan) -> None:
     run.teasers, run.pledges_seen = derived.teasers, len(plan.seen)
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def check_crawl_order(paths: list[Path]) -> None:
+    """Refuse, before anything is stored, a batch of run files not in the order they were crawled."""
+    times = [(crawl_finished(path), path) for path in paths]
+    known = [(finished, path) for finished, path in times if finished is not None]
+    for (earlier, first), (later, second) in zip(known, known[1:], strict=False):
+        if later < earlier:
+            raise InputError(f"{second} was crawled before {first} ({later.isoformat()} < "
+                             f"{earlier.isoformat()}): give the files in the order they were "
+                             "crawled; nothing was written")
 
 
 def _duplicate_result(run: Run) -> IngestResult:

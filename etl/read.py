@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import MISSING as MISSING_DEFAULT
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +169,30 @@ _TEASER_FIELDS = [(f.name, None if f.default is MISSING_DEFAULT else f.default)
                   for f in dataclass_fields(Teaser)]
 _PAGE_FIELDS = [(f.name, False if f.name == "empty_term" else None)
                 for f in dataclass_fields(PageLine) if f.name != "fields"]
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An ISO 8601 time from a run file, as UTC-aware; None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def crawl_finished(path: Path) -> datetime | None:
+    """When the crawl in a run file finished, from its last line alone (a cheap look before a
+    batch is ingested); None when the file has no readable crawl line."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        handle.seek(max(0, handle.tell() - 65536))
+        tail = handle.read().rstrip().rsplit(b"\n", 1)[-1]
+    try:
+        record = orjson.loads(tail)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(record, dict) and record.get("type") == "crawl":
+        return parse_timestamp(record.get("finished"))
+    return None

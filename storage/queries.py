@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.values import PledgeView, TermRef
@@ -32,6 +32,11 @@ def ingested_runs(session: Session) -> list[Run]:
 
 def latest_run(session: Session) -> Run | None:
     return session.scalar(select(Run).where(Run.status == "ingested").order_by(Run.id.desc()).limit(1))
+
+
+def newest_crawl_time(session: Session) -> datetime | None:
+    """When the latest-crawled stored run finished."""
+    return session.scalar(select(func.max(Run.finished_at)).where(Run.status == "ingested"))
 
 
 def previous_complete_run(session: Session, before: int) -> Run | None:

@@ -30,12 +30,13 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | 
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
     """
-    from pledgewatch.etl.ingest import ingest_run_file
+    from pledgewatch.etl.ingest import check_crawl_order, ingest_run_file
     from pledgewatch.storage.db import database
 
     for run_file in run_files:
         if not run_file.is_file():
             raise InputError(f"{run_file}: no such file")
+    check_crawl_order(list(run_files))
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
     with database(db_url) as factory:
