@@ -1,4 +1,4 @@
-"""Fuzz targets shared by the hypothesis tests and the atheris harness.
+"""Fuzz targets of the hypothesis tests.
 
 Each target takes arbitrary input and must either succeed or raise ``InputError`` (bad input,
 reported as such); anything else is a crash.
