@@ -27,6 +27,7 @@ import orjson
 from pledgewatch.core.errors import InputError, PledgewatchError
 from pledgewatch.scraper import settings as _project_settings
 from pledgewatch.scraper.fixture_site import FixtureServer, load_site
+from pledgewatch.scraper.fixture_site.recorder import BAD_INPUT
 
 REPLAY_SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -175,6 +176,8 @@ def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
             f"crawl exited with code {done.returncode} before writing its crawl record; "
             f"{spec.out} is incomplete (see the log above)"
         )
+    if summary.reason.startswith(BAD_INPUT):  # the recorder refused a body path
+        raise InputError(summary.reason.removeprefix(BAD_INPUT))
     return summary
 
 
