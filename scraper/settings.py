@@ -54,6 +54,9 @@ DOWNLOADER_MIDDLEWARES_BASE = {  # default: Scrapy's, with the cookies middlewar
     if not k.endswith(".CookiesMiddleware")
 }
 DOWNLOADER_MIDDLEWARES = {  # default {}
+    # Replay only (PLEDGEWATCH_OFFLINE): first of all, before Scrapy's offsite (50) and
+    # robots.txt (100) middlewares, so nothing they send can name a host off loopback.
+    "pledgewatch.scraper.offline.LoopbackOnlyMiddleware": 40,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "pledgewatch.scraper.extensions.BackoffRetryMiddleware": 550,
 }
@@ -70,5 +73,6 @@ FEED_EXPORT_ENCODING = "utf-8"  # default None (ASCII escapes)
 PLEDGEWATCH_OUT = None  # pledgewatch: path of the JSON Lines run file
 PLEDGEWATCH_SOURCE = "live"  # pledgewatch: "live" or "replay:<dir>", copied to the crawl record
 PLEDGEWATCH_RECORD_DIR = None  # pledgewatch: record responses as a fixture site here
+PLEDGEWATCH_OFFLINE = False  # pledgewatch: replay mode: loopback only (scraper/offline.py)
 
 LOG_LEVEL = "INFO"  # default "DEBUG"
