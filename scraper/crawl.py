@@ -6,8 +6,9 @@ With ``replay`` this module also serves the fixture site on 127.0.0.1 for the du
 
 Replay mode relaxes politeness (:data:`REPLAY_SETTINGS`): the "site" is a local server
 answering from files, so download delay, AutoThrottle and the one-request-per-site limit
-would only slow tests down. robots.txt is still obeyed (fixture sites carry one). Live mode
-always keeps the polite defaults of ``scraper.settings`` unless the caller overrides them.
+would only slow tests down, and so would robots.txt's Crawl-delay; its rules are still
+obeyed (fixture sites carry a robots.txt). Live mode always keeps the polite defaults of
+``scraper.settings`` unless the caller overrides them.
 Replay is also offline by construction (``scraper/offline.py``): requests for the live site's
 hosts go to the loopback server, any other host is refused, and the crawl process refuses
 every socket call that would leave the machine.
@@ -33,6 +34,8 @@ from pledgewatch.scraper.fixture_site import FixtureServer, load_site
 from pledgewatch.scraper.fixture_site.recorder import BAD_INPUT
 
 REPLAY_SETTINGS: dict[str, Any] = {
+    # The bundled sites carry Drupal's "Crawl-delay: 10"; Disallow is still obeyed.
+    "PLEDGEWATCH_CRAWL_DELAY": False,
     "PLEDGEWATCH_OFFLINE": True,  # every request to the loopback server, or none (scraper/offline.py)
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,
