@@ -6,8 +6,12 @@ With ``replay`` this module also serves the fixture site on 127.0.0.1 for the du
 
 Replay mode relaxes politeness (:data:`REPLAY_SETTINGS`): the "site" is a local server
 answering from files, so download delay, AutoThrottle and the one-request-per-site limit
-would only slow tests down. robots.txt is still obeyed (fixture sites carry one). Live mode
-always keeps the polite defaults of ``scraper.settings`` unless the caller overrides them.
+would only slow tests down, and so would robots.txt's Crawl-delay; its rules are still
+obeyed (fixture sites carry a robots.txt). Live mode always keeps the polite defaults of
+``scraper.settings`` unless the caller overrides them.
+Replay is also offline by construction (``scraper/offline.py``): requests for the live site's
+hosts go to the loopback server, any other host is refused, and the crawl process refuses
+every socket call that would leave the machine.
 """
 
 from __future__ import annotations
@@ -27,8 +31,12 @@ import orjson
 from pledgewatch.core.errors import InputError, PledgewatchError
 from pledgewatch.scraper import settings as _project_settings
 from pledgewatch.scraper.fixture_site import FixtureServer, load_site
+from pledgewatch.scraper.fixture_site.recorder import BAD_INPUT
 
 REPLAY_SETTINGS: dict[str, Any] = {
+    # The bundled sites carry Drupal's "Crawl-delay: 10"; Disallow is still obeyed.
+    "PLEDGEWATCH_CRAWL_DELAY": False,
+    "PLEDGEWATCH_OFFLINE": True,  # every request to the loopback server, or none (scraper/offline.py)
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,
     "CONCURRENT_REQUESTS": 16,
@@ -124,7 +132,7 @@ class _Spec:
 def run_crawl(
     out: Path,
     *,
-    replay: Path | None = None,
+    replay: Path | FixtureServer | None = None,
     start_urls: Sequence[str] | None = None,
     discover: bool = False,
     settings: Mapping[str, Any] | None = None,
@@ -134,6 +142,8 @@ def run_crawl(
 ) -> CrawlSummary:
     """Crawl (live, or ``replay`` a fixture site) into ``out`` and return its summary.
 
+    ``replay`` is a fixture site folder (served for the crawl) or a server already running
+    (its :attr:`~FixtureServer.log` then shows what the crawl asked for, and when).
     ``start_urls`` default to the fixture site's terms in replay mode and to ``KNOWN_TERMS``
     live. Raises :class:`InputError` for a bad fixture site or terms file (nothing crawled),
     and :class:`PledgewatchError` when the crawl ended without its crawl record.
@@ -152,10 +162,13 @@ def run_crawl(
             spider_args["terms"] = list(start_urls)
         child_settings.update(settings or {})
         return _run(_Spec(str(out), spider_args, child_settings), timeout)
-    site = load_site(replay)
+    site = replay.site if isinstance(replay, FixtureServer) else load_site(replay)
     spider_args["terms"] = list(start_urls or site.terms)
-    child_settings.update(REPLAY_SETTINGS, PLEDGEWATCH_SOURCE=f"replay:{replay}")
+    child_settings.update(REPLAY_SETTINGS, PLEDGEWATCH_SOURCE=f"replay:{site.root}")
     child_settings.update(settings or {})
+    if isinstance(replay, FixtureServer):
+        spider_args["base_url"] = replay.url
+        return _run(_Spec(str(out), spider_args, child_settings), timeout)
     with FixtureServer(site) as server:
         spider_args["base_url"] = server.url
         return _run(_Spec(str(out), spider_args, child_settings), timeout)
@@ -175,6 +188,8 @@ def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
             f"crawl exited with code {done.returncode} before writing its crawl record; "
             f"{spec.out} is incomplete (see the log above)"
         )
+    if summary.reason.startswith(BAD_INPUT):  # the recorder refused a body path
+        raise InputError(summary.reason.removeprefix(BAD_INPUT))
     return summary
 
 
@@ -204,6 +219,7 @@ def _child(argv: list[str]) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from pledgewatch.scraper.offline import GUARD_ENV, OFFLINE_SETTING, install_loopback_guard
     from pledgewatch.scraper.spiders.listings import ListingsSpider
 
     if len(argv) != 1:
@@ -214,6 +230,9 @@ def _child(argv: list[str]) -> int:
     settings = Settings()
     settings.setmodule("pledgewatch.scraper.settings", priority="project")
     settings.update({**spec["settings"], "PLEDGEWATCH_OUT": spec["out"]}, priority="cmdline")
+    guard_log = os.environ.get(GUARD_ENV)
+    if settings.getbool(OFFLINE_SETTING) or guard_log:
+        install_loopback_guard(Path(guard_log) if guard_log else None)
     try:
         process = CrawlerProcess(settings)
         process.crawl(ListingsSpider, **spec["spider_args"])

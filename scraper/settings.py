@@ -24,6 +24,7 @@ USER_AGENT = f"pledgewatch/0.1 (+{PLEDGEWATCH_CONTACT_URL})"  # default "Scrapy/
 
 # Politeness.
 ROBOTSTXT_OBEY = True  # default False
+PLEDGEWATCH_CRAWL_DELAY = True  # pledgewatch: robots.txt Crawl-delay raises DOWNLOAD_DELAY to it
 CONCURRENT_REQUESTS = 4  # default 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1  # default 8
 DOWNLOAD_DELAY = 1.0  # default 0; ~30-45 min for a full crawl (site.md §2)
@@ -41,6 +42,9 @@ RETRY_TIMES = 3  # default 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # default (same)
 RETRY_BACKOFF_BASE = 2.0  # pledgewatch: seconds before the 1st retry, doubled after
 RETRY_BACKOFF_MAX = 60.0  # pledgewatch: cap of one backoff wait
+# A 429 or 503 with Retry-After is retried no sooner than it asks, if it asks for at most this
+# many seconds; a longer wait is not retried (the page fails, saying so).
+PLEDGEWATCH_RETRY_AFTER_MAX = 300.0  # pledgewatch
 # Scrapy imports every component its lists name, switched off or not; these two modules import
 # aiohttp (the remote control) and tldextract with requests (cookies), ~0.3 s of every
 # crawl's start. Both are off here (REMOTE_CONTROL_ENABLED, COOKIES_ENABLED), so they are left
@@ -54,6 +58,13 @@ DOWNLOADER_MIDDLEWARES_BASE = {  # default: Scrapy's, with the cookies middlewar
     if not k.endswith(".CookiesMiddleware")
 }
 DOWNLOADER_MIDDLEWARES = {  # default {}
+    # Replay only (PLEDGEWATCH_OFFLINE): first of all, before Scrapy's offsite (50) and
+    # robots.txt (100) middlewares, so nothing they send can name a host off loopback.
+    "pledgewatch.scraper.offline.LoopbackOnlyMiddleware": 40,
+    # Scrapy's own lets requests that waited for robots.txt through unchecked and ignores
+    # Crawl-delay; ours takes its place (scraper/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "pledgewatch.scraper.robots.RobotsFirstMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "pledgewatch.scraper.extensions.BackoffRetryMiddleware": 550,
 }
@@ -70,5 +81,6 @@ FEED_EXPORT_ENCODING = "utf-8"  # default None (ASCII escapes)
 PLEDGEWATCH_OUT = None  # pledgewatch: path of the JSON Lines run file
 PLEDGEWATCH_SOURCE = "live"  # pledgewatch: "live" or "replay:<dir>", copied to the crawl record
 PLEDGEWATCH_RECORD_DIR = None  # pledgewatch: record responses as a fixture site here
+PLEDGEWATCH_OFFLINE = False  # pledgewatch: replay mode: loopback only (scraper/offline.py)
 
 LOG_LEVEL = "INFO"  # default "DEBUG"

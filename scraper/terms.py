@@ -174,11 +174,31 @@ def canonical_url(url: str, base: str | None = None, *, fetch_base: str | None =
     on_site = host in ALLOWED_HOSTS or _is_loopback(host) or parts.netloc.lower() == fetch_host
     if not on_site:
         return parts._replace(fragment="").geturl()
-    path = _SLASHES.sub("/", parts.path or "/")
+    path = _without_dot_segments(_SLASHES.sub("/", parts.path or "/"))
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     page = _page_param(parts.query)
     return f"{SITE}{path}" + (f"?page={page}" if page > 0 else "")
+
+
+def _without_dot_segments(path: str) -> str:
+    """``path`` with ``.`` and ``..`` segments resolved (RFC 3986 §5.2.4), encoded ones too.
+
+    Browsers and servers resolve ``/a/../b`` (and ``/a/%2e%2e/b``) to ``/b``; a link keeping
+    them would name a different listing, and a file path built from it could leave its folder.
+    ``..`` never climbs above the root.
+    """
+    if "." not in path and "%2e" not in path.lower():
+        return path
+    kept: list[str] = []
+    for segment in path.split("/"):
+        bare = segment.lower().replace("%2e", ".")
+        if bare == "..":
+            if len(kept) > 1:  # the leading empty segment is the root
+                kept.pop()
+        elif bare != ".":
+            kept.append(segment)
+    return "/".join(kept) or "/"
 
 
 @_remembered

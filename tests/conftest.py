@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from pledgewatch.scraper.offline import GUARD_ENV
 from pledgewatch.storage.db import open_database
 from tests.support.postgres import create_database, running_postgres
 
@@ -26,6 +27,25 @@ _database_numbers = itertools.count(1)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 if os.environ.get("PLEDGEWATCH_TEST_POSTGRES") == "0":
     BACKENDS = ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def network_guard_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every crawl process of the session refuses non-loopback traffic and writes it here."""
+    log = tmp_path_factory.mktemp("network-guard") / "refused.log"
+    os.environ[GUARD_ENV] = str(log)  # inherited by each crawl child (scraper/offline.py)
+    yield log
+    os.environ.pop(GUARD_ENV, None)
+
+
+@pytest.fixture(autouse=True)
+def no_crawl_leaves_loopback(network_guard_log: Path) -> Iterator[None]:
+    """Fail the test whose crawl tried to reach any address but 127.0.0.0/8 (it was refused)."""
+    yield
+    if network_guard_log.exists():
+        attempts = network_guard_log.read_text(encoding="utf-8")
+        network_guard_log.unlink()
+        pytest.fail(f"a crawl tried to leave loopback: {attempts.strip()}")
 
 
 @pytest.fixture(scope="session")

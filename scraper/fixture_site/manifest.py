@@ -135,6 +135,8 @@ def _entry(raw: Any, origin: str, root: Path, where: str) -> Entry:
     if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
         raise InputError(f"{where}: headers must map names to strings")
     body = raw.get("body")
+    if body is not None and isinstance(body, str) and not is_inside(root, body):
+        raise InputError(f"{where}: body {body!r} leaves the site folder {root}")
     if body is not None and (not isinstance(body, str) or not (root / body).is_file()):
         raise InputError(f"{where}: body file {body!r} not found in {root}")
     _check_faults(raw, where)
@@ -149,6 +151,22 @@ def _entry(raw: Any, origin: str, root: Path, where: str) -> Entry:
         redirect=raw.get("redirect"),
         note=raw.get("note"),
     )
+
+
+def is_inside(root: Path, relative: str) -> bool:
+    """True when ``root/relative`` stays inside ``root``, symlinks followed.
+
+    Body paths come from a hand-edited manifest or from URLs a crawl met: an absolute path,
+    a ``..`` or a symlink out of the folder would read or write any file on the machine.
+    """
+    path = Path(relative)
+    if not relative or path.is_absolute() or ".." in path.parts:
+        return False
+    try:
+        (root / path).resolve().relative_to(root.resolve())
+    except (ValueError, OSError):  # outside, or a name the OS refuses (a NUL byte, a loop)
+        return False
+    return True
 
 
 def _check_faults(raw: dict[str, Any], where: str) -> None:

@@ -7,20 +7,31 @@ replay.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
-from pledgewatch.scraper.fixture_site.manifest import DEFAULT_ORIGIN, Entry, body_path, write_manifest
+from pledgewatch.core.errors import InputError
+from pledgewatch.scraper.fixture_site.manifest import (
+    DEFAULT_ORIGIN,
+    Entry,
+    body_path,
+    is_inside,
+    write_manifest,
+)
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
+logger = logging.getLogger(__name__)
 RECORD_SETTING = "PLEDGEWATCH_RECORD_DIR"
+BAD_INPUT = "bad input: "  # a crawl record's reason starting so means the crawl refused its input
 _KEPT_HEADERS = ("Content-Type", "Last-Modified")
 
 
@@ -33,9 +44,15 @@ class SiteRecorder:
         self.entries: dict[str, Entry] = {}
 
     def add(self, url: str, status: int, headers: dict[str, str], body: bytes) -> Entry:
-        """Save one response; ``url`` must already be public (on the origin)."""
+        """Save one response; ``url`` must already be public (on the origin).
+
+        Raises :class:`InputError` (nothing written) when the URL maps to a body path that
+        would leave the record folder.
+        """
         content_type = headers.get("Content-Type", "text/html")
         relative = body_path(url, content_type)
+        if not is_inside(self.root, relative):
+            raise InputError(f"recorded response {url}: body path {relative!r} leaves {self.root}")
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
@@ -64,6 +81,7 @@ class RecorderExtension:
     def __init__(self, crawler: Crawler, root: Path) -> None:
         self.crawler = crawler
         self.recorder = SiteRecorder(root)
+        self.refused: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RecorderExtension:
@@ -82,10 +100,21 @@ class RecorderExtension:
             for k in response.headers
         }
         headers = {_title(k): v for k, v in headers.items()}
-        self.recorder.add(public, response.status, headers, response.body)
+        try:
+            self.recorder.add(public, response.status, headers, response.body)
+        except InputError as error:
+            self._stop(str(error))
+
+    def _stop(self, error: str) -> None:
+        """End the crawl on bad input: ``scraper.crawl`` turns this reason into exit code 2."""
+        if self.refused is None:
+            self.refused = error
+            logger.error("%s", error)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=BAD_INPUT + error))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        self.recorder.save(f"recorded crawl ({reason})", getattr(spider, "term_urls", None))
+        if self.refused is None:  # a refused recording leaves no site.json: it would not replay
+            self.recorder.save(f"recorded crawl ({reason})", getattr(spider, "term_urls", None))
 
 
 def _title(name: str) -> str:

@@ -30,7 +30,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self.server.hits.append(self.path)
+        self.server.log.append((time.monotonic(), self.path))
         entry = self.server.site.lookup(self.path)
         if entry is None:
             self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, b"Not Found\n")
@@ -87,7 +87,7 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, site: FixtureSite, port: int) -> None:
         self.site = site
-        self.hits: list[str] = []
+        self.log: list[tuple[float, str]] = []  # (time.monotonic() on arrival, request path)
         super().__init__((LOOPBACK, port), _Handler)
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -120,7 +120,12 @@ class FixtureServer:
     @property
     def hits(self) -> list[str]:
         """Request paths in arrival order (what the crawler asked for)."""
-        return list(self._server.hits)
+        return [path for _, path in self._server.log]
+
+    @property
+    def log(self) -> list[tuple[float, str]]:
+        """``(time.monotonic(), path)`` of each request on arrival: the gaps show the crawl's pace."""
+        return list(self._server.log)
 
     def start(self) -> FixtureServer:
         self._thread.start()

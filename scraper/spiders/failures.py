@@ -21,6 +21,8 @@ from twisted.internet import error as tx
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
+from pledgewatch.scraper.extensions import RETRY_AFTER_REFUSED
+
 _MESSAGES: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
     ((DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError), "timeout"),
     (ResponseDataLossError, "truncated body: the connection closed before the announced length"),
@@ -39,6 +41,9 @@ def describe_failure(failure: Failure) -> tuple[int | None, str]:
     tries = f" after {retries} retries" if retries else ""
     if isinstance(value, HttpError):
         status = value.response.status
+        refused = value.response.request and value.response.request.meta.get(RETRY_AFTER_REFUSED)
+        if refused:
+            return status, f"HTTP {status}{tries}: Retry-After {refused:g} s is over the cap; not retried"
         return status, f"HTTP {status}{tries}"
     if isinstance(value, IgnoreRequest):
         return None, f"not fetched: {value}"

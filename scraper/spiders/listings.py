@@ -175,7 +175,9 @@ class ListingsSpider(scrapy.Spider):
         elif hops > self.settings.getint("REDIRECT_MAX_TIMES", 5):
             error = f"too many redirects (last to {target})"
         else:
-            request = self.listing_request(listing_url).replace(url=target)
+            # In replay an on-site target (a recorded https://www.gfmd.org/... ) is served by
+            # the replay server too; a hop fetches this listing, so it is never a duplicate.
+            request = self.listing_request(listing_url).replace(url=self.fetch_url(target), dont_filter=True)
             request.meta["redirect_hops"] = hops
             yield request
             return

@@ -54,7 +54,10 @@ class Fault:
 
 FAULTS = [
     Fault("500", {"status": 500}, 500, r"^HTTP 500"),
-    Fault("503-retry-after", {"status": 503, "headers": {"Retry-After": "120"}}, 503, r"^HTTP 503"),
+    # Over the Retry-After cap: not retried, so the crawl does not wait the 120 s.
+    Fault("503-retry-after", {"status": 503, "headers": {"Retry-After": "120"}}, 503,
+          r"^HTTP 503: Retry-After 120 s is over the cap; not retried$",
+          settings={"PLEDGEWATCH_RETRY_AFTER_MAX": 60}),
     Fault("404", {"status": 404}, 404, r"^HTTP 404"),
     Fault("timeout", {"delay": 3}, None, r"^timeout", settings={"DOWNLOAD_TIMEOUT": 1}),
     Fault("connection-reset", {"reset": True}, None, r"connection lost or reset"),
