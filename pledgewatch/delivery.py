@@ -34,7 +34,8 @@ def deliver(config: Config, changes: ChangeSet | None, transition: health.Transi
     return send(config, enqueue(config, changes, transition))
 
 
-def enqueue(config: Config, changes: ChangeSet | None, transition: health.Transition | None) -> list[str]:
+def enqueue(config: Config, changes: ChangeSet | None, transition: health.Transition | None,
+            links: object | None = None) -> list[str]:
     """Write this run's messages to the outbox; returns notes for the e-mail status line.
 
     Queued before the run is marked reported, so a crash from here on can at
@@ -48,7 +49,8 @@ def enqueue(config: Config, changes: ChangeSet | None, transition: health.Transi
         notes.append("first run is the baseline: no report mailed")
     elif changes is not None:
         queue(changes, recipients(mail), mail.outbox_dir, sender=mail.sender,
-              site_name=config.report.site_name, send_when_unchanged=mail.send_when_unchanged)
+              site_name=config.report.site_name, send_when_unchanged=mail.send_when_unchanged,
+              links=links)
     if transition is not None:
         queue_alert(config, transition)
     return notes

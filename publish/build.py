@@ -48,8 +48,12 @@ class PublishResult:
 
 
 def publish_site(session: Session, out: Path, *, site_name: str = "gfmd.org",
-                 full: bool = False) -> PublishResult:
-    """Bring the site in ``out`` up to the latest ingested run."""
+                 full: bool = False, base_url: str = "") -> PublishResult:
+    """Bring the site in ``out`` up to the latest ingested run.
+
+    ``base_url``, where the site is served, only names each page's canonical address:
+    pages link to each other relatively, so the folder works wherever it is put.
+    """
     runs = load.ingested_runs(session)
     if not runs:
         raise InputError("no run has been ingested yet: nothing to publish")
@@ -58,7 +62,7 @@ def publish_site(session: Session, out: Path, *, site_name: str = "gfmd.org",
     latest = max(runs)
     if state is not None and state.published_run not in runs:
         state = None  # runs were re-numbered or removed: start again
-    writer, hosts = SiteWriter(out, site_name), site_hosts(site_name)
+    writer, hosts = SiteWriter(out, site_name, base_url), site_hosts(site_name)
     if state is None:
         log.info("publishing the whole site into %s", out)
         new_runs = sorted(runs)

@@ -36,16 +36,18 @@ def environment() -> Environment:
 class SiteWriter:
     """Renders pages into ``out``; counts what it wrote, for the publish summary."""
 
-    def __init__(self, out: Path, site_name: str) -> None:
+    def __init__(self, out: Path, site_name: str, base_url: str = "") -> None:
         self.out = out
         self.site_name = site_name
+        self.base_url = links.check_base_url(base_url) if base_url else ""
         self.written = 0
 
     def page(self, path: str, template: str, **context: Any) -> None:
         """Render ``template`` to ``path`` (relative to the site root, '/'-separated)."""
         root = "../" * path.count("/")
-        html = environment().get_template(template).render(root=root, site_name=self.site_name,
-                                                           **context)
+        html = environment().get_template(template).render(
+            root=root, site_name=self.site_name, canonical=self.base_url + path if self.base_url else "",
+            **context)
         self.write(path, html)
 
     def script_data(self, path: str, variable: str, data: Any) -> None:
