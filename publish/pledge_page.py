@@ -84,7 +84,7 @@ class PledgePage:
     terms: tuple[TermLink, ...]
     listed: bool
     first_seen: RunInfo
-    last_seen: RunInfo
+    last_seen: RunInfo | None  # None while still listed: the page need not change every run
     versions: tuple[VersionView, ...]
     timeline: tuple[TimelineStep, ...]
     comparisons: tuple[Comparison, ...] = field(default=())
@@ -102,7 +102,7 @@ def pledge_page(history: PledgeHistory, runs: Mapping[int, RunInfo], hosts: froz
         submitted=latest.submitted, summary=latest.summary,
         record_url=safe_url(history.url, hosts), terms=tuple(term_link(t, hosts) for t in open_terms),
         listed=listed, first_seen=_run(runs, first_run(history)),
-        last_seen=_run(runs, last_seen_run(history.presences, runs)),
+        last_seen=None if listed else _run(runs, last_seen_run(history.presences, runs)),
         versions=versions, timeline=timeline(history, runs, hosts),
         comparisons=comparisons(history.versions))
 
