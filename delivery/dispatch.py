@@ -64,7 +64,8 @@ def deliver(settings: MailSettings, changes: ChangeSet | None, alert: Alert | No
     return send(settings, enqueue(settings, changes, alert))
 
 
-def enqueue(settings: MailSettings, changes: ChangeSet | None, alert: Alert | None) -> list[str]:
+def enqueue(settings: MailSettings, changes: ChangeSet | None, alert: Alert | None,
+            links: object | None = None) -> list[str]:
     """Write this run's messages to the outbox; returns notes for the e-mail status line.
 
     Queued before the run is marked reported, so a crash from here on can at
@@ -77,7 +78,8 @@ def enqueue(settings: MailSettings, changes: ChangeSet | None, alert: Alert | No
         notes.append("first run is the baseline: no report mailed")
     elif changes is not None:
         queue(changes, settings.recipients, settings.outbox_dir, sender=settings.smtp.sender,
-              site_name=settings.site_name, send_when_unchanged=settings.send_when_unchanged)
+              site_name=settings.site_name, send_when_unchanged=settings.send_when_unchanged,
+              links=links)
     if alert is not None:
         queue_alert(settings, alert)
     return notes

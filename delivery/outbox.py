@@ -81,6 +81,7 @@ def queue(
     site_name: str = "gfmd.org",
     send_when_unchanged: bool = False,
     now: datetime | None = None,
+    links: object | None = None,
 ) -> list[Path]:
     """Queue one message per recipient, rendered through their filter; returns new files.
 
@@ -95,7 +96,7 @@ def queue(
             continue
         if recipient.filter.apply(changes).is_empty and not send_when_unchanged:
             continue
-        report = render_report(changes, site_name=site_name, filter=recipient.filter)
+        report = render_report(changes, site_name=site_name, filter=recipient.filter, links=links)
         message = build_message(report, sender=sender, to=recipient.address, date=now,
                                 msgid=message_id(report_id, recipient.address, sender))
         queued.append(_write_atomically(pending / name, message.as_bytes(policy=SMTP_POLICY)))

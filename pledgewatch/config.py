@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.config_parse import build_config, read_toml
-from pledgewatch.core.errors import ConfigError
+from pledgewatch.core.errors import ConfigError, InputError
+from pledgewatch.publish.links import SiteLinks, check_base_url
 from pledgewatch.storage.db import DEFAULT_DB_URL
 
 ENV_PREFIX = "PLEDGEWATCH_"
@@ -64,6 +65,17 @@ class ReportConfig:
     dir: Path = Path("var/reports")  # one sub-folder per run
     site_name: str = "gfmd.org"
     feed: Path | None = None  # an Atom feed file to update after each run; unset: no feed
+
+
+@dataclass(frozen=True, slots=True)
+class PublishConfig:
+    enabled: bool = False  # publish the history site after every stored run
+    out: Path = Path("var/site")  # the site's folder: serve it, share it or sync it as it is
+    base_url: str = ""  # where the site is served; reports link runs and pledges to it when set
+
+    def links(self) -> SiteLinks | None:
+        """What reports are given to link to the site, when its address is known."""
+        return SiteLinks(self.base_url) if self.base_url else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +130,7 @@ class Config:
     crawl: CrawlConfig = CrawlConfig()
     changes: ChangesConfig = ChangesConfig()
     report: ReportConfig = ReportConfig()
+    publish: PublishConfig = PublishConfig()
     mail: MailConfig = MailConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     lock: LockConfig = LockConfig()
@@ -163,6 +176,11 @@ def check_values(config: Config) -> None:
              "lock.stale_after_seconds", "must be more than twice lock.heartbeat_seconds")
     _require(config.schedule.misfire_grace_seconds > 0, "schedule.misfire_grace_seconds",
              "must be positive")
+    if config.publish.base_url:
+        try:
+            check_base_url(config.publish.base_url)
+        except InputError as error:
+            raise ConfigError(f"publish.base_url: {error}") from None
     try:
         config.changes.policy()
     except ValueError as error:

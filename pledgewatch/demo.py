@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pledgewatch.config import Config, CrawlConfig, DatabaseConfig, MailConfig, ReportConfig
+from pledgewatch.config import Config, CrawlConfig, DatabaseConfig, MailConfig, PublishConfig, ReportConfig
 from pledgewatch.core.errors import PledgewatchError
 from pledgewatch.pipeline import RunOutcome, run_once
 from pledgewatch.progress import Progress
@@ -28,6 +28,10 @@ class DemoResult:
     def report_files(self) -> list[Path]:
         return sorted(self.after.report_dir.glob(f"run-{self.after.run_id}.*"))
 
+    @property
+    def site_index(self) -> Path:
+        return Path(self.after.site)
+
 
 def demo_config(out: Path) -> Config:
     """Everything under ``out``; nothing read from the environment or a config file."""
@@ -36,6 +40,7 @@ def demo_config(out: Path) -> Config:
         crawl=CrawlConfig(runs_dir=out / "runs"),
         report=ReportConfig(dir=out / "reports", feed=out / "reports" / "feed.atom"),
         mail=MailConfig(outbox_dir=out / "outbox"),
+        publish=PublishConfig(enabled=True, out=out / "site"),
     )
 
 

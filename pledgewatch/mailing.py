@@ -49,9 +49,9 @@ def deliver(config: Config, changes: ChangeSet | None,
 
 
 def enqueue(config: Config, changes: ChangeSet | None,
-            transition: health.Transition | None) -> list[str]:
+            transition: health.Transition | None, links: object | None = None) -> list[str]:
     alert = health_alert(transition, config.report.site_name)
-    return dispatch.enqueue(mail_settings(config), changes, alert)
+    return dispatch.enqueue(mail_settings(config), changes, alert, links=links)
 
 
 def send(config: Config, notes: list[str]) -> Delivery:

@@ -52,6 +52,7 @@ class RunOutcome:
     email_status: str
     email_ok: bool
     health: health.Verdict
+    site: str = ""  # the published site's index, or why publishing failed; "" when off
 
     @property
     def exit_code(self) -> int:
@@ -70,6 +71,7 @@ class RunOutcome:
             f"report: {self.report_dir}",
             f"e-mail: {self.email_status}",
             f"source health: {self.health.status} ({self.health.reason})",
+            *([f"site: {self.site}"] if self.site else []),
         ])
 
 
@@ -159,11 +161,12 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     with factory() as session:
         changes = changes_since_last_report(session, result.run_id)
     report_dir = _write_report(config, changes)
+    site = _publish(factory, config)  # before e-mail, so the links it carries lead somewhere
     verdict = health.judge_crawl(result.pages_ok, result.pages_failed, result.teasers,
                                  config.health.max_failed_share)
     with factory.begin() as session:  # queued mail and "reported" become true together
         transition = health.record(session, verdict, result.run_id)
-        notes = mailing.enqueue(config, changes, transition)
+        notes = mailing.enqueue(config, changes, transition, links=config.publish.links())
         runlog.record_outcome(session, result.run_id, counts=changes.counts(),
                               report_dir=str(report_dir), email_status="queued")
     attempt.stage = "mail"
@@ -174,7 +177,7 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     _discard_crawl_file(attempt)
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
-        result.pages_failed, changes.counts(), report_dir, sent.status, sent.ok, verdict,
+        result.pages_failed, changes.counts(), report_dir, sent.status, sent.ok, verdict, site,
     )
 
 
@@ -216,13 +219,37 @@ def _write_report(config: Config, changes: ChangeSet) -> Path:
     from pledgewatch.report.render import render_report, write_report_files
 
     directory = config.report.dir / f"run-{changes.to_run}"
-    report = render_report(changes, site_name=config.report.site_name)
+    links = config.publish.links()
+    report = render_report(changes, site_name=config.report.site_name, links=links)
     write_report_files(report, changes, directory)
     if config.report.feed is not None:
         from pledgewatch.report.feed import update_feed
 
-        update_feed(config.report.feed, changes, site_name=config.report.site_name)
+        update_feed(config.report.feed, changes, site_name=config.report.site_name, links=links)
     return directory
+
+
+def _publish(factory: sessionmaker[Session], config: Config) -> str:
+    """Bring the history site up to this run; a failure is logged and shown, never fatal.
+
+    The run is stored and reported either way, and the next publish catches up:
+    it starts from the last run the site was published for.
+    """
+    if not config.publish.enabled:
+        return ""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pledgewatch.publish.build import publish_site
+
+    try:
+        with factory() as session:
+            result = publish_site(session, config.publish.out, site_name=config.report.site_name,
+                                  base_url=config.publish.base_url)
+    except (PledgewatchError, OSError, SQLAlchemyError) as error:
+        log.error("publishing the site into %s failed: %s", config.publish.out, error)
+        return f"NOT published ({type(error).__name__}: {error})"
+    log.info("site published: %d files written into %s", result.files, config.publish.out)
+    return str(result.index)
 
 
 def _discard_crawl_file(attempt: _Attempt) -> None:

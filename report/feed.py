@@ -36,10 +36,14 @@ def update_feed(
     site_name: str = "gfmd.org",
     max_entries: int = MAX_ENTRIES,
     now: datetime | None = None,
+    links: object | None = None,
 ) -> Path:
-    """Add this run's changes to the feed at ``feed_path`` (created if missing)."""
+    """Add this run's changes to the feed at ``feed_path`` (created if missing).
+
+    ``links``: as for :func:`etl.report.render_report`, links to the published history site.
+    """
     updated = _timestamp(changes.to_finished_at, now)
-    fresh = [entry_element(e, changes, site_name, updated) for e in _entries(changes, site_name)]
+    fresh = [entry_element(e, changes, site_name, updated, links) for e in _entries(changes, site_name)]
     if not fresh and feed_path.exists():
         return feed_path
     fresh_ids = {_id_of(e) for e in fresh}
@@ -54,14 +58,15 @@ def entry_id(site_name: str, to_run: int, kind: str, key: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pledgewatch:{site_name}:{to_run}:{kind}:{key}"))
 
 
-def entry_element(entry: Entry, changes: ChangeSet, site_name: str, updated: str) -> ET.Element:
+def entry_element(entry: Entry, changes: ChangeSet, site_name: str, updated: str,
+                  links: object | None = None) -> ET.Element:
     element = ET.Element(f"{{{ATOM}}}entry")
     _child(element, "id", entry_id(site_name, changes.to_run, entry.kind, entry.pledge.key))
     _child(element, "title", f"{FEED_KINDS[entry.kind]}: {clean_line(entry.pledge.title, 200)}")
     _child(element, "updated", updated)
     if entry.pledge.url:
         ET.SubElement(element, f"{{{ATOM}}}link", {"rel": "alternate", "href": entry.pledge.url})
-    html = environment().get_template("feed_entry.html.j2").render(entry=entry)
+    html = environment().get_template("feed_entry.html.j2").render(entry=entry, links=links)
     _child(element, "content", html.strip(), type="html")
     return element
 

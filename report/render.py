@@ -59,12 +59,17 @@ def environment() -> Environment:
 
 
 def render_report(
-    changes: ChangeSet, *, site_name: str = "gfmd.org", filter: ReportFilter | None = None
+    changes: ChangeSet, *, site_name: str = "gfmd.org", filter: ReportFilter | None = None,
+    links: object | None = None,
 ) -> Report:
-    """The digest of one run for one reader (``filter`` limits it to what they follow)."""
+    """The digest of one run for one reader (``filter`` limits it to what they follow).
+
+    ``links``, when given, has ``run(run_id)`` and ``pledge(key)`` returning absolute URLs of
+    the published history site, and the report links each run and pledge to its page.
+    """
     if filter is not None:
         changes = filter.apply(changes)
-    context = report_context(changes, site_name)
+    context = report_context(changes, site_name, links)
     env = environment()
     return Report(
         subject=context["subject"],
@@ -93,7 +98,7 @@ def write_report_files(report: Report, changes: ChangeSet, directory: Path) -> l
     return paths
 
 
-def report_context(changes: ChangeSet, site_name: str) -> dict[str, object]:
+def report_context(changes: ChangeSet, site_name: str, links: object | None = None) -> dict[str, object]:
     """Everything the templates use; shared with the Atom feed."""
     entries = ReportViewBuilder(site_hosts(site_name)).entries(changes)
     sections = [(kind, SECTION_HEADINGS[kind], items) for kind, items in entries.items() if items]
@@ -104,6 +109,7 @@ def report_context(changes: ChangeSet, site_name: str) -> dict[str, object]:
         "sections": sections,
         "health": health_lines(changes.health),
         "summary_line": counts_line(changes),
+        "links": links,
     }
 
 

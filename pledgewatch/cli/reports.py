@@ -25,10 +25,12 @@ from pledgewatch.cli import db_option, main
               help="Only pledges with this term (repeatable).")
 @click.option("--site-name", default="gfmd.org", show_default=True,
               help="Site name for the subject line; report links must point to this host.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Link each run and pledge to the history site served there (see `publish`).")
 @db_option
 def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: Path | None,
          vocabularies: tuple[str, ...], terms: tuple[str, ...], site_name: str,
-         db_url: str | None) -> None:
+         base_url: str | None, db_url: str | None) -> None:
     """Show what changed between two runs: new, edited, removed, re-classified pledges."""
     from pledgewatch.etl.changes import changes_between
     from pledgewatch.report.filter import ReportFilter
@@ -44,7 +46,12 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
         write_changes_json(changes, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
-    report = render_report(changes, site_name=site_name)
+    links = None
+    if base_url:
+        from pledgewatch.publish.links import SiteLinks
+
+        links = SiteLinks(base_url)
+    report = render_report(changes, site_name=site_name, links=links)
     if out_dir is not None:
         for path in write_report_files(report, changes, out_dir):
             click.echo(f"wrote {path}", err=True)

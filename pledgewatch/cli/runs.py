@@ -126,12 +126,13 @@ def status(config_path: Path | None, db_url: str | None, limit: int) -> None:
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("pledgewatch-demo"),
               show_default=True, metavar="DIR",
-              help="Folder for the demo's database, crawl files and report.")
+              help="Folder for the demo's database, crawl files, report and history site.")
 def demo(out: Path) -> None:
     """Run the whole pipeline offline on the bundled fixture sites and write a change report.
 
     Uses a fresh SQLite database in DIR, replays fixtures/sites/small/before and
-    then .../after on 127.0.0.1, and prints where the report (HTML and text) is.
+    then .../after on 127.0.0.1, publishes the history site of both runs, and
+    prints where the report (HTML and text) and the site's index page are.
     Needs no network and no config; ignores PLEDGEWATCH_* settings.
     """
     from pledgewatch.demo import run_demo
@@ -144,6 +145,7 @@ def demo(out: Path) -> None:
     click.echo("report files:")
     for path in result.report_files:
         click.echo(f"  {path}")
+    click.echo(f"history site (open in a browser):\n  {result.site_index}")
 
 
 def _indent(text: str) -> str:

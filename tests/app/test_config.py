@@ -103,6 +103,8 @@ def test_smtp_password_comes_from_the_environment_and_is_never_printed() -> None
         ('[crawl]\ndiscover = 1\n', "crawl.discover"),
         ('[[mail.recipients]]\nvocabularies = ["sdg"]\n', "mail.recipients[0].address"),
         ('[lock]\nheartbeat_seconds = 600\n', "lock.stale_after_seconds"),
+        ('[publish]\nbase_url = "javascript:alert(1)"\n', "publish.base_url"),
+        ('[publish]\nenabled = "yes"\n', "publish.enabled"),
         ("[mail\n", "not valid TOML"),
     ],
     ids=lambda v: v if "\n" not in v else v.split("\n")[0],
