@@ -5,8 +5,8 @@ raw crawl files and each peer on the per-run snapshots, ``--repeat`` times, and
 print and save the medians side by side with correctness against the ground
 truth. See bench/README.md for what each column means.
 
-    python -m bench.ingest_bench                       # 5,000 pledges, peers included
-    python -m bench.ingest_bench --pledges 50000 --repeat 1 --peer-timeout 900
+    python -m tools.bench.ingest_bench                       # 5,000 pledges, peers included
+    python -m tools.bench.ingest_bench --pledges 50000 --repeat 1 --peer-timeout 900
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ingest-flag", action="append", default=[], metavar="FLAG",
                         help="passed on to every batch `ingest` command, e.g. "
                              "--ingest-flag=--no-read-ahead (repeatable)")
-    parser.add_argument("--out", type=Path, default=Path("bench/out"))
+    parser.add_argument("--out", type=Path, default=Path("tools/bench/out"))
     parser.add_argument("--peers-venv", type=Path, default=None,
                         help="the peers' own virtual environment (default: OUT/peers-venv)")
     parser.add_argument("--pledgewatch", type=Path, default=Path(sys.executable).parent / "pledgewatch",

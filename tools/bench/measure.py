@@ -12,7 +12,7 @@ process counts its proportional set size (``Pss``): a page two processes share
 counts half in each, so a forked child's copy of its parent is not counted twice.
 
 Reading ``Pss`` walks the page tables: about 5 ms for a 400 MB process
-(``python -m bench.measure`` prints it). Sampled every 50 ms that would take
+(``python -m tools.bench.measure`` prints it). Sampled every 50 ms that would take
 about an eighth of a core from a command that keeps both cores busy, so the
 interval grows with the cost of a sample (:data:`SAMPLE_SHARE`), and the sampler
 never takes more than 2 % of a core.

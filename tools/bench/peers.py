@@ -1,6 +1,6 @@
 """The peers: git-history (Simon Willison) and dbt snapshots (dbt-duckdb), on the same runs.
 
-Both are installed into their own virtual environment under ``bench/out/`` and
+Both are installed into their own virtual environment under ``tools/bench/out/`` and
 are never project dependencies. Each gets the per-run snapshot files the workload
 wrote (one object per pledge), not the crawl output: they have no way to merge
 eight teasers per pledge, so that work is done for them and is not in their time.

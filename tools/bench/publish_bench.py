@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pledges", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workload", type=Path, default=None,
-                        help="workload folder (default: bench/out/workload-P-seedS-publish)")
+                        help="workload folder (default: tools/bench/out/workload-P-seedS-publish)")
     args = parser.parse_args(argv)
-    folder = args.workload or Path("bench/out") / f"workload-{args.pledges}-seed{args.seed}-publish"
+    folder = args.workload or Path("tools/bench/out") / f"workload-{args.pledges}-seed{args.seed}-publish"
     files = generate(folder, pledges=args.pledges, runs=2, unchanged=1, seed=args.seed)
     with tempfile.TemporaryDirectory() as work:
         factory = open_database(f"sqlite:///{Path(work) / 'bench.db'}")

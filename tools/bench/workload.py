@@ -384,9 +384,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="re-crawls of the final state to write after the runs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None,
-                        help="output folder (default: bench/out/workload-P-seedS)")
+                        help="output folder (default: tools/bench/out/workload-P-seedS)")
     args = parser.parse_args(argv)
-    out = args.out or Path("bench/out") / f"workload-{args.pledges}-seed{args.seed}"
+    out = args.out or Path("tools/bench/out") / f"workload-{args.pledges}-seed{args.seed}"
     generate(out, pledges=args.pledges, runs=args.runs, unchanged=args.unchanged, seed=args.seed)
     print((out / "workload.json").read_text())
 
