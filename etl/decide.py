@@ -24,14 +24,13 @@ from pledgewatch.etl.derive import fold_into_twin, pick_summary, twin_from
 @dataclass(frozen=True, slots=True)
 class NewVersion:
     key: str
-    number: int
-    content_hash: str
-    title: str
-    author: str | None
-    submitted: str | None
-    summary: str
+    content: StoredVersion  # what the store will hold as the pledge's open version
     mojibake: bool
     first_page_url: str | None
+
+    @property
+    def number(self) -> int:
+        return self.content.number
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +147,9 @@ def decide_version(plan: Plan, pledge: Pledge, open_: StoredVersion | None) -> N
             and text.content_hash(title, open_.author, submitted, summary) == open_.content_hash:
         plan.authors_completed.append(AuthorCompleted(pledge.key, author, digest))
         return
+    number = open_.number + 1 if open_ else 1
     plan.versions.append(NewVersion(
-        pledge.key, open_.number + 1 if open_ else 1, digest, title, author, submitted, summary,
+        pledge.key, StoredVersion(number, digest, title, author, submitted, summary),
         text.looks_mojibaked(title) or text.looks_mojibaked(summary),
         (pledge.first_listing_url or "")[:2000] or None))
 

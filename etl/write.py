@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
+from dataclasses import asdict
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
@@ -98,10 +99,8 @@ def _write_versions(session: Session, run_id: int, plan: Plan, ids: Mapping[str,
     replaced = [ids[v.key] for v in plan.versions if v.number > 1]
     _close_open(session, PledgeVersion, replaced, run_id)
     repo.insert_rows(session, PledgeVersion, [
-        {"pledge_id": ids[v.key], "number": v.number, "content_hash": v.content_hash,
-         "title": v.title, "author": v.author, "submitted": v.submitted, "summary": v.summary,
-         "mojibake": v.mojibake, "from_run": run_id, "first_page_url": v.first_page_url}
-        for v in plan.versions])
+        {**asdict(v.content), "pledge_id": ids[v.key], "mojibake": v.mojibake,
+         "from_run": run_id, "first_page_url": v.first_page_url} for v in plan.versions])
     if plan.authors_completed:
         t = PledgeVersion.__table__
         session.connection().execute(

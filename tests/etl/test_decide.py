@@ -56,7 +56,7 @@ def test_a_version_only_when_the_content_really_changed(summary_now, new_version
 def test_a_new_pledge_gets_version_one_and_its_terms():
     plan = plan_for([], [pledge(terms={A, B})])
     assert [p.key for p in plan.new_pledges] == ["/pfp/ppd/1"]
-    assert [(v.number, v.summary) for v in plan.versions] == [(1, "Cities commit.")]
+    assert [(v.number, v.content.summary) for v in plan.versions] == [(1, "Cities commit.")]
     assert plan.joined == [("/pfp/ppd/1", A), ("/pfp/ppd/1", B)]
 
 
