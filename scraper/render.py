@@ -18,10 +18,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
+from pledgewatch.scraper.parsing.model import EMPTY_TERM_TEXT
+
 if TYPE_CHECKING:
     from jinja2 import Template
 
-EMPTY_TERM_TEXT = "There is currently no content classified with this term."
 PAGER_QUANTITY = 9  # Drupal 7 theme_pager default: nine page links around the current one
 
 
