@@ -20,7 +20,7 @@ from pledgewatch.scraper.parsing.html_links import resolve, text_of
 from pledgewatch.scraper.parsing.selectors import PAGE_LINKS_XP, PAGER_CURRENT_XP
 from pledgewatch.scraper.terms import canonical_url, page_number
 
-_NUMBER = re.compile(r"\b([0-9]{1,6})\b")
+_NUMBER = re.compile(r"(?<![0-9])([0-9]{1,6})(?![0-9])")
 
 
 @dataclass(slots=True)

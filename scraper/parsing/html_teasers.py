@@ -126,15 +126,16 @@ def _block(holder: _Element, counts: dict[_Element, int], frame: set[_Element]) 
 
 
 def _unread_blocks(like: list[_Element], counts: dict[_Element, int], roots: list[_Element]) -> int:
-    """Teaser-like blocks that neither hold a title nor sit inside a teaser block."""
+    """Teaser-like blocks that neither hold a title nor sit inside a teaser block; a block
+    nested in another unread one (an article in its Views row) is the same block."""
     inside = set(roots)
-    unread = 0
-    for element in like:
+    unread: set[_Element] = set()
+    for element in like:  # in document order: outer blocks first
         if element in counts or element in inside:
             continue
-        if not any(ancestor in inside for ancestor in element.iterancestors()):
-            unread += 1
-    return unread
+        if not any(a in inside or a in unread for a in element.iterancestors()):
+            unread.add(element)
+    return len(unread)
 
 
 def _first_found(queries: tuple[etree.XPath, ...], root: _Element) -> list:
