@@ -20,8 +20,9 @@ class Regions:
     __slots__ = ("content", "sidebars")
 
     def __init__(self, page: _Element) -> None:
-        self.content = set(css.CONTENT_REGIONS_XP(page))
-        self.sidebars = set(css.SIDEBARS_XP(page))
+        found = css.REGIONS_XP(page)
+        self.content = {e for e in found if css.IS_CONTENT_REGION_XP(e)}
+        self.sidebars = {e for e in found if css.IS_SIDEBAR_XP(e)}
 
     @property
     def has_content(self) -> bool:

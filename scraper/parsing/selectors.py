@@ -29,31 +29,42 @@ def _has_class(*names: str) -> str:
 
 
 # -- regions ------------------------------------------------------------------------------
-# Page-wide queries name the elements they can match (div, section, ...) wherever Drupal
-# themes allow it: a predicate costs about a microsecond per element it runs on, a name
-# test next to nothing, and these run on every page.
+# Page-wide queries (``/descendant::``, from the document: "//" would also visit every text
+# node) name the elements they can match (div, section, ...) wherever Drupal themes allow
+# it, and test one substring that all their class names share before the exact words: a
+# predicate costs about a microsecond per element it runs on, a name test next to nothing,
+# and these run on every page.
 #
 # The main content: HTML5 <main> and role="main", Drupal's #content and content region (D7
 # "region-content", D8+ "region--content"), and D7's main page-content block. A page may
 # carry several; being inside any of them counts. An empty #main-content skip-link anchor
 # is not a region.
 _CONTENT_HOOK = (
-    "@id='content' or @id='block-system-main' or @id='main-content' or "
-    + _has_class("region-content", "region--content")
+    "(@id and (@id='content' or @id='block-system-main' or @id='main-content'))"
+    " or (contains(@class, 'region') and ("
+    + _has_class("region-content", "region--content") + "))"
 )
-CONTENT_REGIONS = (
-    f"//main | //*[@role='main'] | //div[{_CONTENT_HOOK}] | //section[{_CONTENT_HOOK}]"
+IS_CONTENT_REGION = (
+    f"self::main or @role='main' or ((self::div or self::section) and ({_CONTENT_HOOK}))"
 )
-# Sidebars: never content, even when a theme nests them inside <main> (Olivero does).
-_SIDEBAR_HOOK = "starts-with(@id, 'sidebar') or " + _has_class(
-    "sidebar", "region-sidebar-first", "region-sidebar-second", "region--sidebar"
+# Sidebars: never content, even inside a content region.
+_SIDEBAR_HOOK = (
+    "(@id and starts-with(@id, 'sidebar')) or (contains(@class, 'sidebar') and ("
+    + _has_class("sidebar", "region-sidebar-first", "region-sidebar-second", "region--sidebar")
+    + "))"
 )
-SIDEBARS = (
-    f"//aside | //*[@role='complementary'] | //div[{_SIDEBAR_HOOK}] | //section[{_SIDEBAR_HOOK}]"
+IS_SIDEBAR = (
+    f"self::aside or @role='complementary' or ((self::div or self::section) and ({_SIDEBAR_HOOK}))"
+)
+# Both kinds in one pass over the page; each match is then told apart by the tests above.
+REGIONS = (
+    "/descendant::main | /descendant::aside | /descendant::*[@role]"
+    f" | /descendant::div[{_CONTENT_HOOK} or {_SIDEBAR_HOOK}]"
+    f" | /descendant::section[{_CONTENT_HOOK} or {_SIDEBAR_HOOK}]"
 )
 # Elements holding Drupal's own message for a term without content (where it counts is
 # decided in html.py: the content region, page 0).
-EMPTY_TERM_HOLDERS = "//text()[contains(., $message)]/.."
+EMPTY_TERM_HOLDERS = "/descendant::text()[contains(., $message)]/.."
 
 # -- teasers ------------------------------------------------------------------------------
 # A title link: a link to a record inside a heading or a "...title" element at most three
@@ -63,17 +74,18 @@ _TITLE_HOLDER = (
     "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
     " or contains(@class, 'title')"
 )
-TITLE_LINKS = f"//a[contains(@href, '/pfp/ppd/')][ancestor::*[position() <= 3][{_TITLE_HOLDER}]]"
+TITLE_LINKS = f"/descendant::a[contains(@href, '/pfp/ppd/')][ancestor::*[position() <= 3][{_TITLE_HOLDER}]]"
 TITLE_HOLDER_OF_LINK = f"ancestor::*[position() <= 3][{_TITLE_HOLDER}][1]"
 # Page headings (h1): a teaser block never holds one, unless it is the teaser's own title
 # (AdaptiveTheme titles teasers with h1).
-PAGE_HEADINGS = "//h1"
+PAGE_HEADINGS = "/descendant::h1"
 
 # Blocks that look like teasers in some theme: each must hold a readable title link, or
 # the page is not read (a half-read page would report its unread pledges as removed).
 TEASER_LIKE = (
-    "//article | //div[starts-with(@id, 'node-') or "
-    + _has_class("node-teaser", "node--view-mode-teaser", "views-row") + "]"
+    "/descendant::article | /descendant::div[(@id and starts-with(@id, 'node-'))"
+    " or ((contains(@class, 'teaser') or contains(@class, 'views-row')) and ("
+    + _has_class("node-teaser", "node--view-mode-teaser", "views-row") + "))]"
 )
 
 # Inside one teaser block, each as alternatives in order of preference: the first that
@@ -103,7 +115,7 @@ FEED_LINK_TITLE = "link[rel='alternate'][type*='rss']::attr(title)"
 PAGE_TITLE = "h1#page-title, h1.page-title, h1.title"
 CANONICAL = "link[rel='canonical']::attr(href)"
 SHORTLINK = "link[rel='shortlink']::attr(href)"
-PAGE_LINKS = "//a[contains(@href, 'page=')]"  # candidates; html_pager keeps the listing's own
+PAGE_LINKS = "/descendant::a[contains(@href, 'page=')]"  # candidates; html_pager keeps the listing's own
 # The current page's label, read only when the page's URL is unknown (a saved file).
 PAGER_CURRENT = (
     "li.pager-current, .pager__item--current, .pager__item--active, .pagination li.active,"
@@ -126,8 +138,9 @@ def _xpath(query: str) -> etree.XPath:
     return etree.XPath(query, smart_strings=False)
 
 
-CONTENT_REGIONS_XP = _xpath(CONTENT_REGIONS)
-SIDEBARS_XP = _xpath(SIDEBARS)
+REGIONS_XP = _xpath(REGIONS)
+IS_CONTENT_REGION_XP = _xpath(f"boolean(self::*[{IS_CONTENT_REGION}])")
+IS_SIDEBAR_XP = _xpath(f"boolean(self::*[{IS_SIDEBAR}])")
 EMPTY_TERM_HOLDERS_XP = _xpath(EMPTY_TERM_HOLDERS)
 TITLE_LINKS_XP = _xpath(TITLE_LINKS)
 TITLE_HOLDER_OF_LINK_XP = _xpath(TITLE_HOLDER_OF_LINK)
