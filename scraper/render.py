@@ -172,7 +172,9 @@ def pager_items(path: str, page: int, last_page: int) -> list[_PagerItem]:
 
     if page > 0:
         items.append(link("pager-first first", "« first", 0, "Go to first page", "first"))
-        items.append(link("pager-previous", "‹ previous", page - 1, "Go to previous page", "previous"))
+        items.append(
+            link("pager-previous", "‹ previous", page - 1, "Go to previous page", "previous")
+        )
     if first > 0:
         items.append(_PagerItem("pager-ellipsis", "…", kind="ellipsis"))
     for n in range(first, last + 1):

@@ -36,9 +36,13 @@ def parse_html(text: str, url: str | None, utf8: bytes | None = None) -> Listing
     regions = Regions(page)
     found = read_teasers(page, base, regions, pager.links)
     empty_term, error = _empty_term(page, regions, pager.current, found)
+    if url:
+        here: str | None = canonical_url(url)
+    else:
+        here = with_page(term_url, pager.current) if term_url else None
     return Listing(
         format="html",
-        url=canonical_url(url) if url else (with_page(term_url, pager.current) if term_url else None),
+        url=here,
         term=_term(page),
         term_url=term_url,
         tid=_tid(page, url),

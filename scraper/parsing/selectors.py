@@ -74,7 +74,9 @@ _TITLE_HOLDER = (
     "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
     " or contains(@class, 'title')"
 )
-TITLE_LINKS = f"/descendant::a[contains(@href, '/pfp/ppd/')][ancestor::*[position() <= 3][{_TITLE_HOLDER}]]"
+TITLE_LINKS = (
+    f"/descendant::a[contains(@href, '/pfp/ppd/')][ancestor::*[position() <= 3][{_TITLE_HOLDER}]]"
+)
 TITLE_HOLDER_OF_LINK = f"ancestor::*[position() <= 3][{_TITLE_HOLDER}][1]"
 # Page headings (h1): a teaser block never holds one, unless it is the teaser's own title
 # (AdaptiveTheme titles teasers with h1).
@@ -115,7 +117,8 @@ FEED_LINK_TITLE = "link[rel='alternate'][type*='rss']::attr(title)"
 PAGE_TITLE = "h1#page-title, h1.page-title, h1.title"
 CANONICAL = "link[rel='canonical']::attr(href)"
 SHORTLINK = "link[rel='shortlink']::attr(href)"
-PAGE_LINKS = "/descendant::a[contains(@href, 'page=')]"  # candidates; html_pager keeps the listing's own
+# Candidate pager links; html_pager keeps those to the listing's own path.
+PAGE_LINKS = "/descendant::a[contains(@href, 'page=')]"
 # The current page's label, read only when the page's URL is unknown (a saved file).
 PAGER_CURRENT = (
     "li.pager-current, .pager__item--current, .pager__item--active, .pagination li.active,"
