@@ -48,9 +48,9 @@ class PageRecord:
     term_url: str | None = None
     vocabulary: str | None = None
     page: int | None = None  # 0-based
-    last_page: int | None = None  # from the pager's "last" link; == page on the last page
+    last_page: int | None = None  # highest page the pager links (>= page); == page on the last page
     next_url: str | None = None  # canonical URL of the next page, None on the last page
-    empty_term: bool = False  # Drupal's own "no content" message: ok with zero teasers
+    empty_term: bool = False  # Drupal's "no content" message on page 0: ok with zero teasers
     digest: str | None = None  # sha256 hex of the response body
     fetched_at: str | None = None  # ISO 8601 UTC
     type: Literal["page"] = field(default="page")

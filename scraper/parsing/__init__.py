@@ -1,7 +1,7 @@
 """Site markup to records: one API for HTML pages and visible-text snapshots.
 
 ``parse_listing`` reads a taxonomy listing page; ``parse_record_page`` finds term links on a
-record page. Selectors live in :mod:`scraper.parsing.selectors`.
+record page. Selectors live in :mod:`scraper.parsing.selectors`, each defined once.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pledgewatch.scraper.parsing.model import NO_TEASERS_ERROR, Listing, Teaser
 from pledgewatch.scraper.parsing.record_page import parse_record_page
 
 # Bumped whenever parsing output can change for the same input; written into each crawl record.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "2.0.0"
 
 __all__ = [
     "NO_TEASERS_ERROR",

@@ -13,6 +13,16 @@ from pledgewatch.scraper.items import BylinePosition, PageRecord, TeaserRecord
 from pledgewatch.scraper.terms import vocabulary_of
 
 NO_TEASERS_ERROR = "no teasers found: layout changed?"
+# Drupal prints this where a term's teasers would be when the term has no content at all.
+EMPTY_TERM_TEXT = "There is currently no content classified with this term."
+
+
+def empty_term_error(page: int) -> str:
+    """Why the empty-term message on page ``page`` (0-based) > 0 fails the page: Drupal shows
+    it only on page 0 of a term without content. Later pages exist because earlier ones
+    were full, so there it means the teasers were lost, not that the term ended."""
+    return (f"empty-term message on ?page={page}, where Drupal never shows it (only page 0 "
+            "of an empty term does): layout changed?")
 
 
 @dataclass(slots=True)
@@ -42,6 +52,7 @@ class Listing:
     next_url: str | None
     empty_term: bool
     teasers: list[Teaser] = field(default_factory=list)
+    error: str | None = None  # why the page cannot be read, when the markup says so
 
     @property
     def vocabulary(self) -> str | None:
@@ -80,6 +91,8 @@ class Listing:
         because that is how a changed layout shows up (silently, with nothing parsed)."""
         if error is None and status is not None and status != 200:
             error = f"HTTP {status}"
+        if error is None:
+            error = self.error
         if error is None and not (self.teasers or self.empty_term):
             error = NO_TEASERS_ERROR
         return PageRecord(

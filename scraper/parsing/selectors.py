@@ -1,8 +1,13 @@
-"""Every selector the HTML front-end uses, in one place.
+"""Every selector the HTML front-end uses, each defined once and compiled once.
 
-The markup is inferred from Drupal 7 defaults (no gfmd.org HTML was available), so each
-selector prefers the most robust hook: classes Drupal core always emits, RDF attributes, and
-link targets rather than layout. When real pages are recorded and differ, change them here.
+No gfmd.org HTML was ever available, and a theme update can rename any class, so the
+selectors look for what things *are* rather than one theme's names: a teaser is a block
+whose heading links to a record (``/pfp/ppd/<nid>``); the pager is whatever links to other
+pages of the same listing (found in :mod:`~scraper.parsing.html_pager`, by URL, not here);
+the content region is any of the hooks Drupal 7 to 11 themes put around the page's main
+content. Class names appear only where Drupal itself names a field (body, author) and as
+alternatives that cover the theme families in ``scraper/themes/``. When real pages are
+recorded and differ, change the selector here: nothing else repeats it.
 """
 
 from __future__ import annotations
@@ -10,117 +15,153 @@ from __future__ import annotations
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
-from pledgewatch.scraper.render import EMPTY_TERM_TEXT
+_TRANSLATOR = HTMLTranslator()
 
-_HAS_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 
-# Teaser roots: Drupal's node-teaser class; otherwise any outermost node-<nid> block.
-TEASER_ROOTS = f"//div[{_HAS_CLASS.format('node-teaser')}]"
-TEASER_ROOTS_FALLBACK = (
-    "//div[starts-with(@id, 'node-')][not(ancestor::div[starts-with(@id, 'node-')])]"
+def _has_class(*names: str) -> str:
+    """An XPath test: the element's class attribute holds one of ``names`` as a word. The
+    plain substring test first rejects nearly every element cheaply."""
+    return " or ".join(
+        f"(contains(@class, '{name}') and"
+        f" contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
+        for name in names
+    )
+
+
+# -- regions ------------------------------------------------------------------------------
+# Page-wide queries (``/descendant::``, from the document: "//" would also visit every text
+# node) name the elements they can match (div, section, ...) wherever Drupal themes allow
+# it, and test one substring that all their class names share before the exact words: a
+# predicate costs about a microsecond per element it runs on, a name test next to nothing,
+# and these run on every page.
+#
+# The main content: HTML5 <main> and role="main", Drupal's #content and content region (D7
+# "region-content", D8+ "region--content"), and D7's main page-content block. A page may
+# carry several; being inside any of them counts. An empty #main-content skip-link anchor
+# is not a region.
+_CONTENT_HOOK = (
+    "(@id and (@id='content' or @id='block-system-main' or @id='main-content'))"
+    " or (contains(@class, 'region') and ("
+    + _has_class("region-content", "region--content") + "))"
+)
+IS_CONTENT_REGION = (
+    f"self::main or @role='main' or ((self::div or self::section) and ({_CONTENT_HOOK}))"
+)
+# Sidebars: never content, even inside a content region.
+_SIDEBAR_HOOK = (
+    "(@id and starts-with(@id, 'sidebar')) or (contains(@class, 'sidebar') and ("
+    + _has_class("sidebar", "region-sidebar-first", "region-sidebar-second", "region--sidebar")
+    + "))"
+)
+IS_SIDEBAR = (
+    f"self::aside or @role='complementary' or ((self::div or self::section) and ({_SIDEBAR_HOOK}))"
+)
+# Both kinds in one pass over the page; each match is then told apart by the tests above.
+REGIONS = (
+    "/descendant::main | /descendant::aside | /descendant::*[@role]"
+    f" | /descendant::div[{_CONTENT_HOOK} or {_SIDEBAR_HOOK}]"
+    f" | /descendant::section[{_CONTENT_HOOK} or {_SIDEBAR_HOOK}]"
+)
+# Elements holding Drupal's own message for a term without content (where it counts is
+# decided in html.py: the content region, page 0).
+EMPTY_TERM_HOLDERS = "/descendant::text()[contains(., $message)]/.."
+
+# -- teasers ------------------------------------------------------------------------------
+# A title link: a link to a record inside a heading or a "...title" element at most three
+# levels up (h2 > a; Olivero h2 > a > span; Views div.views-field-title > h3 > a). The href
+# is checked again in Python (a record path, not the submission form).
+_TITLE_HOLDER = (
+    "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+    " or contains(@class, 'title')"
+)
+TITLE_LINKS = (
+    f"/descendant::a[contains(@href, '/pfp/ppd/')][ancestor::*[position() <= 3][{_TITLE_HOLDER}]]"
+)
+TITLE_HOLDER_OF_LINK = f"ancestor::*[position() <= 3][{_TITLE_HOLDER}][1]"
+# Page headings (h1): a teaser block never holds one, unless it is the teaser's own title
+# (AdaptiveTheme titles teasers with h1).
+PAGE_HEADINGS = "/descendant::h1"
+
+# Blocks that look like teasers in some theme: each must hold a readable title link, or
+# the page is not read (a half-read page would report its unread pledges as removed).
+TEASER_LIKE = (
+    "/descendant::article | /descendant::div[(@id and starts-with(@id, 'node-'))"
+    " or ((contains(@class, 'teaser') or contains(@class, 'views-row')) and ("
+    + _has_class("node-teaser", "node--view-mode-teaser", "views-row") + "))]"
 )
 
-TITLE_LINK = "h2 a[href*='/pfp/ppd/'], h2 a[href*='/node/']"  # node/<nid> if pathauto is off
-TITLE_HEADING = "h2"
-RECORD_LINKS = "a[href*='/pfp/ppd/']::attr(href)"  # read-more link, when the title has none
-ABOUT = "::attr(about)"  # RDF subject of the node, "/pfp/ppd/<nid>"
+# Inside one teaser block, each as alternatives in order of preference: the first that
+# finds something is used (and only the common first one runs on most pages).
+# The author: D7's username, D8+'s uid field, a Views author field (plain text when not
+# linked); else the byline's "Submitted by X on" / "By X" (read in html_teasers).
+AUTHOR = (".username", ".field--name-uid", ".views-field-name .field-content",
+          ".views-field-uid .field-content")
+BYLINE = (".submitted", ".node__meta", ".byline", "[rel~='sioc:has_creator']")
+SUBMITTED_DATE = ("[property~='dc:date']::attr(content)", "time::attr(datetime)")
+# The summary: the body field (D7 field item, D8+ field, Views field), else D7's RDF
+# body or the node's content wrapper (only the first of those).
+BODY = (".field-name-body .field-item", ".field--name-body", ".views-field-body .field-content")
+BODY_FALLBACK = ("[property~='content:encoded'], .content",)
+# Skipped when the body's text is read (bylines and links rendered inside a body wrapper).
+SKIPPED_IN_BODY = frozenset({
+    "username", "links", "submitted", "field-name-field-author", "field--name-uid",
+    "node__meta", "views-field-name", "element-invisible", "visually-hidden",
+})
 
-# The author anywhere in the root: some records render it as a field below the body.
-AUTHOR = ".username"
-SUBMITTED_DATE = "[property~='dc:date']::attr(content)"
-BODY_ITEMS = ".field-name-body .field-item"
-BODY_FALLBACK = "[property~='content:encoded'], .content"
-BODY_CLASS = "field-name-body"
-SKIPPED_IN_BODY = frozenset({"username", "links", "submitted", "field-name-field-author"})
-
-# The same teaser selectors as the parts the HTML front-end matches in one walk of a teaser
-# (html._TeaserParts): keep both in step. Class and ~= tests split on XML whitespace, as
-# XPath's normalize-space does.
-TITLE_TAG = "h2"
-LINK_TAG = "a"
-TITLE_HREF_PARTS = ("/pfp/ppd/", "/node/")
-RECORD_HREF_PART = "/pfp/ppd/"
-ABOUT_ATTRIBUTE = "about"
-AUTHOR_CLASS = "username"
-SUBMITTED_PROPERTY = "dc:date"
-BODY_ITEM_CLASS = "field-item"
-BODY_FALLBACK_PROPERTY = "content:encoded"
-BODY_FALLBACK_CLASS = "content"
-
-# Page level.
+# -- page level ---------------------------------------------------------------------------
 FEED_ICON = "a.feed-icon"
-FEED_LINK_ALTERNATE = "link[rel='alternate'][type*='rss']"
+FEED_ICON_TITLE = "@title"
+FEED_ICON_IMG_ALT = "img::attr(alt)"
+FEED_ICON_HREF = "@href"
+FEED_LINK_TITLE = "link[rel='alternate'][type*='rss']::attr(title)"
 PAGE_TITLE = "h1#page-title, h1.page-title, h1.title"
 CANONICAL = "link[rel='canonical']::attr(href)"
 SHORTLINK = "link[rel='shortlink']::attr(href)"
-PAGER = "ul.pager"
-PAGER_CURRENT = "ul.pager li.pager-current"
-PAGER_NEXT = "ul.pager li.pager-next a::attr(href)"
-PAGER_LAST = "ul.pager li.pager-last a::attr(href)"
-EMPTY_TERM = "boolean(//*[contains(text(), $message)])"
-EMPTY_TERM_MESSAGE = EMPTY_TERM_TEXT
+# Candidate pager links; html_pager keeps those to the listing's own path.
+PAGE_LINKS = "/descendant::a[contains(@href, 'page=')]"
+# The current page's label, read only when the page's URL is unknown (a saved file).
+PAGER_CURRENT = (
+    "li.pager-current, .pager__item--current, .pager__item--active, .pagination li.active,"
+    " [aria-current='page']"
+)
 SUBSCRIBE_PREFIX = "Subscribe to "
 
 
-# Compiled once at import. CSS goes through parsel's own translator, so a compiled selector
-# matches exactly what ``Selector.css(query)`` would; results are plain ``str`` (no smart
-# strings holding the tree alive).
 def _css(query: str) -> etree.XPath:
+    """A CSS selector compiled through parsel's own translator: it matches exactly what
+    ``Selector.css(query)`` would, relative to the element it runs on."""
     return etree.XPath(_TRANSLATOR.css_to_xpath(query), smart_strings=False)
+
+
+def _css_each(queries: tuple[str, ...]) -> tuple[etree.XPath, ...]:
+    return tuple(_css(query) for query in queries)
 
 
 def _xpath(query: str) -> etree.XPath:
     return etree.XPath(query, smart_strings=False)
 
 
-_TRANSLATOR = HTMLTranslator()
-
-TEASER_ROOTS_XP = _xpath(TEASER_ROOTS)
-TEASER_ROOTS_FALLBACK_XP = _xpath(TEASER_ROOTS_FALLBACK)
-TITLE_LINK_XP = _css(TITLE_LINK)
-TITLE_HEADING_XP = _css(TITLE_HEADING)
-RECORD_LINKS_XP = _css(RECORD_LINKS)
-ABOUT_XP = _css(ABOUT)
-AUTHOR_XP = _css(AUTHOR)
-SUBMITTED_DATE_XP = _css(SUBMITTED_DATE)
-BODY_ITEMS_XP = _css(BODY_ITEMS)
-BODY_FALLBACK_XP = _css(BODY_FALLBACK)
+REGIONS_XP = _xpath(REGIONS)
+IS_CONTENT_REGION_XP = _xpath(f"boolean(self::*[{IS_CONTENT_REGION}])")
+IS_SIDEBAR_XP = _xpath(f"boolean(self::*[{IS_SIDEBAR}])")
+EMPTY_TERM_HOLDERS_XP = _xpath(EMPTY_TERM_HOLDERS)
+TITLE_LINKS_XP = _xpath(TITLE_LINKS)
+TITLE_HOLDER_OF_LINK_XP = _xpath(TITLE_HOLDER_OF_LINK)
+PAGE_HEADINGS_XP = _xpath(PAGE_HEADINGS)
+TEASER_LIKE_XP = _xpath(TEASER_LIKE)
+AUTHOR_XPS = _css_each(AUTHOR)
+BYLINE_XPS = _css_each(BYLINE)
+SUBMITTED_DATE_XPS = _css_each(SUBMITTED_DATE)
+BODY_XPS = _css_each(BODY)
+BODY_FALLBACK_XPS = _css_each(BODY_FALLBACK)
 FEED_ICON_XP = _css(FEED_ICON)
-FEED_ICON_TITLE_XP = _xpath("@title")
-FEED_ICON_IMG_ALT_XP = _css("img::attr(alt)")
-FEED_ICON_HREF_XP = _xpath("@href")
-FEED_LINK_ALTERNATE_XP = _css(FEED_LINK_ALTERNATE)
-FEED_LINK_TITLE_XP = _xpath("@title")
+FEED_ICON_TITLE_XP = _xpath(FEED_ICON_TITLE)
+FEED_ICON_IMG_ALT_XP = _css(FEED_ICON_IMG_ALT)
+FEED_ICON_HREF_XP = _xpath(FEED_ICON_HREF)
+FEED_LINK_TITLE_XP = _css(FEED_LINK_TITLE)
 PAGE_TITLE_XP = _css(PAGE_TITLE)
 CANONICAL_XP = _css(CANONICAL)
 SHORTLINK_XP = _css(SHORTLINK)
+PAGE_LINKS_XP = _xpath(PAGE_LINKS)
 PAGER_CURRENT_XP = _css(PAGER_CURRENT)
-PAGER_NEXT_XP = _css(PAGER_NEXT)
-PAGER_LAST_XP = _css(PAGER_LAST)
-EMPTY_TERM_XP = _xpath(EMPTY_TERM)
 TEXT_NODES_XP = _xpath(".//text()")
-
-# The same page-level selectors as what the HTML front-end picks up in one pass over the page's
-# div, link, ul, a and h1 elements (html._PageParts): keep both in step.
-TEASER_ROOT_CLASS = "node-teaser"
-FEED_ICON_TAG, FEED_ICON_CLASS = "a", "feed-icon"
-LINK_ELEMENT_TAG = "link"
-CANONICAL_REL, SHORTLINK_REL = "canonical", "shortlink"
-FEED_LINK_REL, FEED_LINK_TYPE_PART = "alternate", "rss"
-PAGE_TITLE_TAG, PAGE_TITLE_ID, PAGE_TITLE_CLASSES = "h1", "page-title", ("page-title", "title")
-PAGER_TAG, PAGER_CLASS = "ul", "pager"
-
-
-def _below(full: str, prefix: str) -> etree.XPath:
-    """The part of ``full`` (an XPath from the page) after its ``prefix`` step, to run on a
-    node ``prefix`` matched: on the only such node, the same nodes as ``full`` on the page."""
-    head = _TRANSLATOR.css_to_xpath(prefix) + "/"
-    query = _TRANSLATOR.css_to_xpath(full)
-    if not query.startswith(head):
-        raise ValueError(f"{full!r} does not start with {prefix!r}")
-    return _xpath(query[len(head):])
-
-
-PAGER_CURRENT_IN_PAGER_XP = _below(PAGER_CURRENT, PAGER)
-PAGER_NEXT_IN_PAGER_XP = _below(PAGER_NEXT, PAGER)
-PAGER_LAST_IN_PAGER_XP = _below(PAGER_LAST, PAGER)

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pledgewatch.scraper.parsing.limits import (
     MAX_AUTHOR_CHARS, MAX_SUMMARY_CHARS, MAX_TEASERS, MAX_TITLE_CHARS, cap,
 )
-from pledgewatch.scraper.parsing.model import Listing, Teaser
+from pledgewatch.scraper.parsing.model import EMPTY_TERM_TEXT, Listing, Teaser, empty_term_error
 from pledgewatch.scraper.parsing.text_blocks import Block, mark_names, split_blocks, strip_footer
 from pledgewatch.scraper.parsing.text_utils import clean_line, is_truncated_name, join_paragraphs
-from pledgewatch.scraper.render import EMPTY_TERM_TEXT
 from pledgewatch.scraper.terms import canonical_url, page_number, tid_of, with_page
 
 MAX_TITLE_GUESS = 300  # longest title seen: 219 characters
@@ -47,17 +46,20 @@ def parse_text(text: str, url: str | None) -> Listing:
     blocks = mark_names(split_blocks(lines))
     teasers = [_teaser(blocks, span, end) for span, end in _spans_with_ends(blocks)]
     teasers = [t for t in teasers if t.title or t.summary or t.author][:MAX_TEASERS]
+    page = page_number(url) if url else None
+    late_empty = bool(empty_term and not teasers and page)
     return Listing(
         format="text",
         url=canonical_url(url) if url else None,
         term=cap(term, MAX_TITLE_CHARS),
         term_url=with_page(url, 0) if url else None,
         tid=tid_of(url) if url else None,
-        page=page_number(url) if url else None,
+        page=page,
         last_page=None,  # a text snapshot has no pager
         next_url=None,
-        empty_term=empty_term and not teasers,
+        empty_term=empty_term and not teasers and not late_empty,
         teasers=teasers,
+        error=empty_term_error(page) if late_empty and page else None,
     )
 
 

@@ -62,7 +62,7 @@ FAULTS = [
     Fault("timeout", {"delay": 3}, None, r"^timeout", settings={"DOWNLOAD_TIMEOUT": 1}),
     Fault("connection-reset", {"reset": True}, None, r"connection lost or reset"),
     Fault("truncated-body", {"truncate": 300}, None, r"^truncated body"),
-    Fault("changed-layout", {}, 200, r"no teasers found", body=CHANGED_LAYOUT),
+    Fault("changed-layout", {}, 200, r"layout changed\?", body=CHANGED_LAYOUT),
     Fault("offsite-redirect", {"status": 301}, 301, r"^offsite redirect to http://127\.0\.0\.1:\d+/"),
     Fault("oversize", {}, None, r"oversize response", body=OVERSIZE),
 ]

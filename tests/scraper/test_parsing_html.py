@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pledgewatch.scraper.parsing import NO_TEASERS_ERROR, parse_listing
 from pledgewatch.scraper.render import RenderTeaser, render_listing
 
@@ -124,3 +126,85 @@ def test_teaser_records_carry_page_context_and_positions() -> None:
     assert {(r.term, r.page, r.vocabulary, r.listing_url) for r in records} == {
         ("Member States", 3, "contributors", TERM_URL + "?page=3")
     }
+
+
+# -- the pager, read by what it links to ---------------------------------------------------
+
+RENAMED_PAGERS = {
+    "bootstrap-pagination": lambda html: html.replace('<ul class="pager">', '<ul class="pagination">'),
+    "no-classes-at-all": lambda html: html.replace('class="pager', 'class="x').replace("pager-", "p-"),
+    "moved-out-of-the-view": lambda html: html.replace('<div class="item-list">', '</div></div><div>'),
+}
+
+
+@pytest.mark.parametrize("rename", RENAMED_PAGERS.values(), ids=RENAMED_PAGERS.keys())
+@pytest.mark.parametrize(("n", "last", "next_n"), [(0, 7, 1), (3, 7, 4), (7, 7, None)])
+def test_a_renamed_pager_still_gives_last_page_and_next(rename, n, last, next_n) -> None:
+    html = rename(page([teaser()], page=n, last_page=last))
+    listing = parse_listing(html, url=REPLAY.replace("?page=3", f"?page={n}" if n else ""))
+    assert (listing.page, listing.last_page) == (n, last)
+    assert listing.next_url == (TERM_URL + f"?page={next_n}" if next_n else None)
+
+
+def test_page_links_of_another_listing_are_not_the_pager() -> None:
+    other = "<a href='/contributors/international-organizations?page=45'>IOs</a>"
+    html = page([teaser()], page=0, last_page=0).replace("</body>", other + "</body>")
+    listing = parse_listing(html, url=TERM_URL)
+    assert (listing.last_page, listing.next_url) == (0, None)
+
+
+def test_a_mini_pager_gives_the_next_page_as_the_last_known() -> None:
+    mini = ("<ul class='pager'><li class='pager-previous'><a href='?page=2'>‹‹</a></li>"
+            "<li class='pager-current'>4 of 8</li><li class='pager-next'><a href='?page=4'>››</a></li></ul>")
+    html = page([teaser()], page=0, last_page=0).replace("</body>", mini + "</body>")
+    listing = parse_listing(html, url=TERM_URL + "?page=3")
+    assert (listing.page, listing.last_page, listing.next_url) == (3, 4, TERM_URL + "?page=4")
+    assert parse_listing(html).page == 3  # "4 of 8": the label, when the URL is unknown
+
+
+# -- teasers, found by what they are -------------------------------------------------------
+
+def test_teaser_blocks_of_an_unknown_theme_are_found_by_their_heading_link() -> None:
+    html = (
+        "<html><body><main><section class='cards'>"
+        "<div class='card'><h3 class='x'><a href='https://www.gfmd.org/pfp/ppd/7'>One\n   two</a>"
+        "</h3><div class='field--name-body'><p>First &amp; only.</p></div></div>"
+        "<div class='card'><h3><a href='/pfp/ppd/8'>Three</a></h3>"
+        "<p class='byline'>By Costanza Bindi</p><div class='field--name-body'><p>Second.</p></div>"
+        "</div></section></main></body></html>"
+    )
+    listing = parse_listing(html, url=TERM_URL)
+    assert [(t.url, t.title, t.author, t.summary) for t in listing.teasers] == [
+        ("https://gfmd.org/pfp/ppd/7", "One two", None, "First & only."),
+        ("https://gfmd.org/pfp/ppd/8", "Three", "Costanza Bindi", "Second."),
+    ]
+
+
+def test_a_heading_link_to_the_submission_form_is_not_a_teaser() -> None:
+    form = "<h2><a href='/pfp/ppd/contribute'>Share your practice</a></h2>"
+    html = page([teaser()]).replace('<div class="view-content">', '<div class="view-content">' + form)
+    assert [t.url for t in parse_listing(html).teasers] == ["https://gfmd.org/pfp/ppd/13001"]
+
+
+def test_teasers_whose_bodies_all_moved_out_of_reach_fail_the_page() -> None:
+    html = (
+        "<html><body><div id='content'><div class='row'><h2><a href='/pfp/ppd/1'>A</a></h2>"
+        "<div class='summary'><p>Text.</p></div></div><div class='row'><h2><a href='/pfp/ppd/2'>B</a>"
+        "</h2><div class='summary'><p>Text.</p></div></div></div></body></html>"
+    )
+    record = parse_listing(html, url=TERM_URL).page_record(200)
+    assert (record.ok, record.teasers, record.error) == (False, 0, "no teaser summaries found: layout changed?")
+
+
+def test_the_empty_term_message_next_to_teasers_is_not_an_empty_term() -> None:
+    html = page([teaser()], page=0, last_page=0).replace(
+        '<div class="view-content">', "<p>There is currently no content classified with this term.</p>"
+        '<div class="view-content">')
+    listing = parse_listing(html, url=TERM_URL)
+    assert (len(listing.teasers), listing.empty_term, listing.page_record(200).ok) == (1, False, True)
+
+
+def test_the_empty_term_message_on_a_page_without_a_content_region_does_not_count() -> None:
+    html = "<html><body><p>There is currently no content classified with this term.</p></body></html>"
+    record = parse_listing(html, url=TERM_URL).page_record(200)
+    assert (record.ok, record.empty_term, record.error) == (False, False, NO_TEASERS_ERROR)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from pledgewatch.scraper.render import EMPTY_TERM_TEXT, RenderTeaser, render_listing
+from pledgewatch.scraper.render import EMPTY_TERM_TEXT, THEMES, RenderTeaser, render_listing
 
 PATH = "/geographical-relevance/subnational"
 
@@ -87,3 +87,24 @@ def test_absolute_links_with_a_site_prefix() -> None:
 def test_page_outside_the_pager_is_refused() -> None:
     with pytest.raises(ValueError):
         render_listing("T", "/t/x", 1, 5, 4, [])
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_theme_escapes_text(theme: str) -> None:
+    html = render_listing("<script>x</script>", "/t/x", 1, 0, 1,
+                          [RenderTeaser(1, "<img src=x>", "<b>", "a & <i>b</i>")],
+                          theme=theme, sidebar=[RenderTeaser(2, "<svg onload=x>", "<u>", "")])
+    assert "<script>x" not in html and "<img src=x>" not in html and "<i>b" not in html
+    assert "<svg" not in html and "&lt;img src=x&gt;" in html
+
+
+def test_entities_replace_every_non_ascii_character() -> None:
+    html = render_listing("Café", "/t/x", 1, 0, 0, [RenderTeaser(1, "“Zürich” – 2022", "A", "S\u00a0")],
+                          entities=True)
+    assert html.isascii()
+    assert "&ldquo;Z&uuml;rich&rdquo; &ndash; 2022" in html and "S&nbsp;" in html
+
+
+def test_an_unknown_theme_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown theme"):
+        render_listing("T", "/t/x", 1, 0, 0, [], theme="garland")  # type: ignore[arg-type]
