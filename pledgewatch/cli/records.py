@@ -102,7 +102,7 @@ def history(key_or_url: str, db_url: str | None) -> None:
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url) as session:
+    with open_session(db_url, must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         click.echo(f"{pledge.key}  {pledge.url or '(no URL known)'}")
         for start, end in h.listed_intervals(session, pledge):
@@ -136,7 +136,7 @@ def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
     from pledgewatch.storage import queries
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url) as session:
+    with open_session(db_url, must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         run = h.resolve_run(session, at)
         views = queries.pledge_views(session, run.id, [pledge.id], listed_only=False)
@@ -162,7 +162,7 @@ def terms(at: str | None, db_url: str | None) -> None:
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url) as session:
+    with open_session(db_url, must_exist=True) as session:
         run = h.resolve_run(session, at)
         click.echo(f"term listings as of run {run.id}")
         for (vocabulary, term), pledges in h.term_listings(session, run.id).items():
@@ -193,7 +193,8 @@ def db() -> None:
 def db_upgrade(db_url: str | None) -> None:
     """Create or upgrade the schema to the latest migration."""
     from pledgewatch.storage.db import database, resolve_db_url
+    from pledgewatch.storage.urls import shown_url
 
     with database(db_url):
         pass
-    click.echo(f"database at {resolve_db_url(db_url)} is up to date")
+    click.echo(f"database at {shown_url(resolve_db_url(db_url))} is up to date")
