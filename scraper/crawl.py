@@ -8,6 +8,9 @@ Replay mode relaxes politeness (:data:`REPLAY_SETTINGS`): the "site" is a local 
 answering from files, so download delay, AutoThrottle and the one-request-per-site limit
 would only slow tests down. robots.txt is still obeyed (fixture sites carry one). Live mode
 always keeps the polite defaults of ``scraper.settings`` unless the caller overrides them.
+
+A run file the child cannot write (a full disk) comes back over a pipe as the file and its
+``errno``, and is raised here as a :class:`WriteFault` naming them: the file itself is torn.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, NoReturn
 
 import orjson
 
-from pledgewatch.core.errors import InputError, PledgewatchError
+from pledgewatch.core.errors import InputError, PledgewatchError, WriteFault
 from pledgewatch.scraper import settings as _project_settings
 from pledgewatch.scraper.fixture_site import FixtureServer, load_site
 
@@ -84,6 +87,8 @@ def summarize(out: Path) -> CrawlSummary | None:
     crawl: dict[str, Any] | None = None
     with out.open("rb") as lines:
         for line in lines:
+            if not line.endswith(b"\n"):  # torn by a kill or a full disk: the file is cut short
+                return None
             record = _loads(line)
             kind = record.get("type")
             if kind in counts:
@@ -115,9 +120,11 @@ class _Spec:
     out: str
     spider_args: dict[str, Any]
     settings: dict[str, Any]
+    fault_fd: int | None = None  # where the child reports a run file it could not write
 
     def to_argv(self) -> list[str]:
-        spec = {"out": self.out, "spider_args": self.spider_args, "settings": self.settings}
+        spec = {"out": self.out, "spider_args": self.spider_args, "settings": self.settings,
+                "fault_fd": self.fault_fd}
         return [sys.executable, "-m", "pledgewatch.scraper.crawl", json.dumps(spec)]
 
 
@@ -165,10 +172,18 @@ def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
            "PLEDGEWATCH_CRAWL_PARENT": str(os.getpid())}
+    faults, fault_fd = os.pipe()
     try:
-        done = subprocess.run(spec.to_argv(), env=env, timeout=timeout, check=False)
+        spec = _Spec(spec.out, spec.spider_args, spec.settings, fault_fd)
+        done = subprocess.run(spec.to_argv(), env=env, timeout=timeout, check=False, pass_fds=(fault_fd,))
     except subprocess.TimeoutExpired:
         raise PledgewatchError(f"crawl did not finish within {timeout} s; {spec.out} is partial") from None
+    finally:
+        os.close(fault_fd)
+        with os.fdopen(faults, "rb") as reader:
+            fault = reader.read()
+    if fault:
+        raise _run_file_fault(json.loads(fault))
     summary = summarize(Path(spec.out))
     if summary is None:
         raise PledgewatchError(
@@ -176,6 +191,23 @@ def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
             f"{spec.out} is incomplete (see the log above)"
         )
     return summary
+
+
+def _run_file_fault(report: dict[str, Any]) -> WriteFault:
+    """The child's report of its run file's OSError, as the error this process raises."""
+    error = OSError(report["errno"], report["error"]) if report.get("errno") else OSError(report["error"])
+    return WriteFault.from_os_error(error, report["file"])
+
+
+def _report_fault(fault_fd: int | None, crawler: Any) -> bool:
+    """In the child: send the pipeline's run-file error (if any) to the parent; True if sent."""
+    from pledgewatch.scraper.pipelines import RUN_FILE_ERROR
+
+    fault = crawler.stats.get_value(RUN_FILE_ERROR) if crawler.stats else None
+    if fault is None or fault_fd is None:
+        return False
+    os.write(fault_fd, json.dumps(fault).encode("utf-8"))
+    return True
 
 
 def _die_with_parent() -> None:
@@ -216,7 +248,8 @@ def _child(argv: list[str]) -> int:
     settings.update({**spec["settings"], "PLEDGEWATCH_OUT": spec["out"]}, priority="cmdline")
     try:
         process = CrawlerProcess(settings)
-        process.crawl(ListingsSpider, **spec["spider_args"])
+        crawler = process.create_crawler(ListingsSpider)
+        process.crawl(crawler, **spec["spider_args"])
         # Scrapy sets its own loggers to DEBUG and filters by LOG_LEVEL only in its handler,
         # after building a record per response and per item; drop those records up front.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
@@ -224,7 +257,7 @@ def _child(argv: list[str]) -> int:
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
+    return 1 if _report_fault(spec.get("fault_fd"), crawler) else 0
 
 
 def _exit_now(code: int) -> NoReturn:

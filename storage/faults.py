@@ -32,3 +32,12 @@ def database_fault(error: BaseException, url: URL) -> WriteFault | None:
     if getattr(orig, "sqlstate", None) == _POSTGRES_DISK_FULL:
         return WriteFault(shown_url(url), f"{NO_SPACE} on the database server")
     return None
+
+
+def fault_of(error: BaseException, url: URL) -> WriteFault | None:
+    """The :class:`WriteFault` behind any error of a run: a file's, or the database's."""
+    if isinstance(error, WriteFault):
+        return error
+    if isinstance(error, OSError):
+        return WriteFault.from_os_error(error)
+    return database_fault(error, url)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pledgewatch.cli import db_option, main
-from pledgewatch.core.errors import InputError
+from pledgewatch.core.errors import InputError, PledgewatchError, WriteFault
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -89,8 +89,13 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
     with cyclic_gc_paused():
         with factory() as session:
             changes = changes_between(session, None, run_id)
-        with (folder / f"run-{run_id}.json").open("wb") as out:
-            write_changes_json(changes, out)
+        path = folder / f"run-{run_id}.json"
+        try:
+            with path.open("wb") as out:
+                write_changes_json(changes, out)
+        except OSError as error:  # the run is committed: say so, not "nothing was written"
+            raise PledgewatchError(f"run {run_id} was stored, but its changes JSON was not written: "
+                                   f"{WriteFault.from_os_error(error, path)}") from error
 
 
 @main.command()
