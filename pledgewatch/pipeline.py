@@ -177,9 +177,10 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
                                   report_dir=str(report_dir), email_status=_queued(config))
     attempt.stage = "mail"
     log.info("report written to %s; sending e-mail", report_dir)
-    sent = delivery.send(config, notes)
-    with factory.begin() as session:
-        runlog.record_outcome(session, result.run_id, email_status=sent.status)
+    with _stored_but(factory, result.run_id, f"its report is in {report_dir}, but sending its e-mail failed"):
+        sent = delivery.send(config, notes)
+        with factory.begin() as session:
+            runlog.record_outcome(session, result.run_id, email_status=sent.status)
     _discard_crawl_file(attempt)
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
