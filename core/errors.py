@@ -6,6 +6,8 @@ shown with ``--debug``.
 
 from __future__ import annotations
 
+import os
+
 
 class PledgewatchError(Exception):
     """Base class; exit code 1 (the job failed)."""
@@ -29,6 +31,24 @@ class ConfigError(InputError):
 
 class DatabaseError(InputError):
     """The database URL is invalid or unreachable."""
+
+
+class WriteFault(PledgewatchError):
+    """A file or the database could not be written: a full disk or a failing device.
+
+    The machine's fault, not the input's, so exit code 1 even while a database is
+    being opened. Carries the file and the reason so the message names both.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+    @classmethod
+    def from_os_error(cls, error: OSError, path: object = None) -> WriteFault:
+        """``[Errno 28] No space left on device: 'x'`` as ``x: no space left on device``."""
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        return cls(str(path or error.filename or "?"), reason[:1].lower() + reason[1:])
 
 
 class RunLocked(PledgewatchError):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch import health, lock, mailing
 from pledgewatch.config import Config
-from pledgewatch.core.errors import InputError, PledgewatchError
+from pledgewatch.core.errors import InputError, PledgewatchError, WriteFault
 from pledgewatch.storage import runlog
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,19 @@ def record_abort(
         log.error("run %s %s %s", run_id, status, reason)
         if transition is not None:
             mailing.deliver(config, None, transition)
-    except Exception:  # never hide the original error behind a bookkeeping one
-        log.exception("could not record the %s run", status)
+    except Exception as failure:  # never hide the original error behind a bookkeeping one
+        # One line: the database is often down for the same reason (a full disk).
+        log.error("could not record the %s run: %s", status, _first_line(failure))
 
 
 def source_failure(stage: str, error: BaseException) -> health.Verdict | None:
-    """A crawl that failed says the source (or the spider) is broken; other failures do not."""
-    if stage != "crawl" or not isinstance(error, Exception) or isinstance(error, InputError):
+    """A crawl that failed says the source (or the spider) is broken; other failures do not,
+    and neither does a full disk here (the source is not to blame)."""
+    if stage != "crawl" or not isinstance(error, Exception) or isinstance(error, (InputError, WriteFault)):
         return None
     return health.judge_failure(str(error))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"

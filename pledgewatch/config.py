@@ -62,7 +62,7 @@ class ChangesConfig:
 
 @dataclass(frozen=True, slots=True)
 class ReportConfig:
-    dir: Path = Path("var/reports")  # one sub-folder per run
+    dir: Path = Path("var/reports")  # one sub-folder per run: run-N-<database id>
     site_name: str = "gfmd.org"
     feed: Path | None = None  # an Atom feed file to update after each run; unset: no feed
 

@@ -13,8 +13,10 @@ its own and in order, which is what makes the run safe to kill at any moment:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +32,8 @@ from pledgewatch.core.errors import InputError, PledgewatchError
 from pledgewatch.progress import CrawlWatcher, Progress
 from pledgewatch.storage import runlog
 from pledgewatch.storage.db import open_database
+from pledgewatch.storage.faults import fault_of
+from pledgewatch.storage.identity import database_id, short_id
 from pledgewatch.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -123,11 +127,14 @@ def _guarded(factory: sessionmaker[Session], attempt: _Attempt, lease: lock.RunL
     try:
         return _stages(factory, attempt)
     except BaseException as error:  # incl. KeyboardInterrupt: record, then let it propagate
+        fault = fault_of(error, factory.kw["bind"].url)  # a full disk: said as FILE: reason
         aborts.record_abort(
             factory, attempt.config, started_at=lease.holder.acquired_at, stage=attempt.stage,
             source=attempt.source, stopped=attempt.stop is not None and attempt.stop.is_set(),
-            error=error,
+            error=fault or error,
         )
+        if fault is not None and fault is not error:
+            raise fault from error
         raise
 
 
@@ -158,27 +165,49 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     attempt.stage = "report"
     log.info("run %s ingested (%d pages ok, %d failed); writing its report",
              result.run_id, result.pages_ok, result.pages_failed)
-    with factory() as session:
-        changes = changes_since_last_report(session, result.run_id)
-    report_dir = _write_report(config, changes)
+    with _stored_but(factory, result.run_id, "its report was not written"):
+        with factory() as session:
+            changes = changes_since_last_report(session, result.run_id)
+        report_dir = _write_report(config, changes, database_id(factory))
     site = _publish(factory, config)  # before e-mail, so the links it carries lead somewhere
     verdict = health.judge_crawl(result.pages_ok, result.pages_failed, result.teasers,
                                  config.health.max_failed_share)
-    with factory.begin() as session:  # queued mail and "reported" become true together
-        transition = health.record(session, verdict, result.run_id)
-        notes = mailing.enqueue(config, changes, transition, links=config.publish.links())
-        runlog.record_outcome(session, result.run_id, counts=changes.counts(),
-                              report_dir=str(report_dir), email_status="queued")
+    with _stored_but(factory, result.run_id,
+                     f"its report is in {report_dir}, but its e-mail was not queued"):
+        with factory.begin() as session:  # queued mail and "reported" become true together
+            transition = health.record(session, verdict, result.run_id)
+            notes = mailing.enqueue(config, changes, transition, links=config.publish.links())
+            runlog.record_outcome(session, result.run_id, counts=changes.counts(),
+                                  report_dir=str(report_dir), email_status=_queued(config))
     attempt.stage = "mail"
     log.info("report written to %s; sending e-mail", report_dir)
-    sent = mailing.send(config, notes)
-    with factory.begin() as session:
-        runlog.record_outcome(session, result.run_id, email_status=sent.status)
+    with _stored_but(factory, result.run_id,
+                     f"its report is in {report_dir}, but sending its e-mail failed"):
+        sent = mailing.send(config, notes)
+        with factory.begin() as session:
+            runlog.record_outcome(session, result.run_id, email_status=sent.status)
     _discard_crawl_file(attempt)
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
         result.pages_failed, changes.counts(), report_dir, sent.status, sent.ok, verdict, site,
     )
+
+
+@contextlib.contextmanager
+def _stored_but(factory: sessionmaker[Session], run_id: int, what_failed: str) -> Iterator[None]:
+    """After ingest committed, a failure must not read as if nothing was kept: say both."""
+    try:
+        yield
+    except Exception as error:
+        fault = fault_of(error, factory.kw["bind"].url)
+        if fault is None:
+            raise
+        raise PledgewatchError(f"run {run_id} was stored, but {what_failed}: {fault}") from error
+
+
+def _queued(config: Config) -> str:
+    """The e-mail status until the outbox is flushed; never "queued" when mail is off."""
+    return "queued" if config.mail.enabled else "off (no mail.smtp_host or mail.recipients configured)"
 
 
 def _crawl(attempt: _Attempt) -> Path:
@@ -215,18 +244,33 @@ def changes_since_last_report(session: Session, run_id: int) -> ChangeSet:
     return changes_between(session, baseline, run_id)
 
 
-def _write_report(config: Config, changes: ChangeSet) -> Path:
+def _write_report(config: Config, changes: ChangeSet, database: str) -> Path:
+    """Files keyed by run and database id: another database's run 2 never replaces this one's."""
     from pledgewatch.report.render import render_report, write_report_files
 
-    directory = config.report.dir / f"run-{changes.to_run}"
+    directory = config.report.dir / f"run-{changes.to_run}-{short_id(database)}"
     links = config.publish.links()
     report = render_report(changes, site_name=config.report.site_name, links=links)
-    write_report_files(report, changes, directory)
+    with _naming(directory):
+        write_report_files(report, changes, directory)
     if config.report.feed is not None:
         from pledgewatch.report.feed import update_feed
 
-        update_feed(config.report.feed, changes, site_name=config.report.site_name, links=links)
+        with _naming(config.report.feed):
+            update_feed(config.report.feed, changes, site_name=config.report.site_name,
+                        links=links, database_id=database)
     return directory
+
+
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """A failed ``write()`` (a full disk) names no file; say which one was being written."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None:
+            error.filename = str(path)
+        raise
 
 
 def _publish(factory: sessionmaker[Session], config: Config) -> str:

@@ -27,7 +27,7 @@ def gather(config: Config, *, limit: int = 10) -> Status:
     from pledgewatch.delivery.outbox import pending_messages
     from pledgewatch.schedule import next_run_time
 
-    factory = open_database(config.database.url)
+    factory = open_database(config.database.url, must_exist=True)
     try:
         with factory() as session:
             runs = runlog.recent_runs(session, limit)

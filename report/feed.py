@@ -1,7 +1,7 @@
 """An Atom feed of pledge changes, for editors who prefer a feed reader to e-mail.
 
 One entry per changed pledge per run. Entry ids are derived from the site, the
-run, the kind of change and the pledge key, so writing the same run twice
+database, the run, the kind of change and the pledge key, so writing the same run twice
 replaces its entries instead of duplicating them. The feed keeps the newest
 ``max_entries`` entries. ElementTree escapes all text; entry content is the
 same escaped HTML fragment the e-mail uses.
@@ -37,13 +37,16 @@ def update_feed(
     max_entries: int = MAX_ENTRIES,
     now: datetime | None = None,
     links: object | None = None,
+    database_id: str = "",
 ) -> Path:
     """Add this run's changes to the feed at ``feed_path`` (created if missing).
 
-    ``links``: as for :func:`etl.report.render_report`, links to the published history site.
+    ``links``: as for :func:`report.render.render_report`, links to the published history site.
+    ``database_id`` keeps run 2 of one database from replacing run 2 of another.
     """
     updated = _timestamp(changes.to_finished_at, now)
-    fresh = [entry_element(e, changes, site_name, updated, links) for e in _entries(changes, site_name)]
+    fresh = [entry_element(e, changes, site_name, updated, links, database_id)
+             for e in _entries(changes, site_name)]
     if not fresh and feed_path.exists():
         return feed_path
     fresh_ids = {_id_of(e) for e in fresh}
@@ -53,15 +56,16 @@ def update_feed(
     return feed_path
 
 
-def entry_id(site_name: str, to_run: int, kind: str, key: str) -> str:
+def entry_id(site_name: str, to_run: int, kind: str, key: str, database_id: str = "") -> str:
     """Stable across rewrites: the same change of the same run always has the same id."""
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pledgewatch:{site_name}:{to_run}:{kind}:{key}"))
+    run = f"{database_id}:{to_run}" if database_id else str(to_run)
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pledgewatch:{site_name}:{run}:{kind}:{key}"))
 
 
 def entry_element(entry: Entry, changes: ChangeSet, site_name: str, updated: str,
-                  links: object | None = None) -> ET.Element:
+                  links: object | None = None, database_id: str = "") -> ET.Element:
     element = ET.Element(f"{{{ATOM}}}entry")
-    _child(element, "id", entry_id(site_name, changes.to_run, entry.kind, entry.pledge.key))
+    _child(element, "id", entry_id(site_name, changes.to_run, entry.kind, entry.pledge.key, database_id))
     _child(element, "title", f"{FEED_KINDS[entry.kind]}: {clean_line(entry.pledge.title, 200)}")
     _child(element, "updated", updated)
     if entry.pledge.url:

@@ -12,6 +12,9 @@ obeyed (fixture sites carry a robots.txt). Live mode always keeps the polite def
 Replay is also offline by construction (``scraper/offline.py``): requests for the live site's
 hosts go to the loopback server, any other host is refused, and the crawl process refuses
 every socket call that would leave the machine.
+
+A run file the child cannot write (a full disk) comes back over a pipe as the file and its
+``errno``, and is raised here as a :class:`WriteFault` naming them: the file itself is torn.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any, NoReturn
 
 import orjson
 
-from pledgewatch.core.errors import InputError, PledgewatchError
+from pledgewatch.core.errors import InputError, PledgewatchError, WriteFault
 from pledgewatch.scraper import settings as _project_settings
 from pledgewatch.scraper.fixture_site import FixtureServer, load_site
 from pledgewatch.scraper.fixture_site.recorder import BAD_INPUT
@@ -92,6 +95,8 @@ def summarize(out: Path) -> CrawlSummary | None:
     crawl: dict[str, Any] | None = None
     with out.open("rb") as lines:
         for line in lines:
+            if not line.endswith(b"\n"):  # torn by a kill or a full disk: the file is cut short
+                return None
             record = _loads(line)
             kind = record.get("type")
             if kind in counts:
@@ -123,9 +128,11 @@ class _Spec:
     out: str
     spider_args: dict[str, Any]
     settings: dict[str, Any]
+    fault_fd: int | None = None  # where the child reports a run file it could not write
 
     def to_argv(self) -> list[str]:
-        spec = {"out": self.out, "spider_args": self.spider_args, "settings": self.settings}
+        spec = {"out": self.out, "spider_args": self.spider_args, "settings": self.settings,
+                "fault_fd": self.fault_fd}
         return [sys.executable, "-m", "pledgewatch.scraper.crawl", json.dumps(spec)]
 
 
@@ -178,10 +185,18 @@ def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
            "PLEDGEWATCH_CRAWL_PARENT": str(os.getpid())}
+    faults, fault_fd = os.pipe()
     try:
-        done = subprocess.run(spec.to_argv(), env=env, timeout=timeout, check=False)
+        spec = _Spec(spec.out, spec.spider_args, spec.settings, fault_fd)
+        done = subprocess.run(spec.to_argv(), env=env, timeout=timeout, check=False, pass_fds=(fault_fd,))
     except subprocess.TimeoutExpired:
         raise PledgewatchError(f"crawl did not finish within {timeout} s; {spec.out} is partial") from None
+    finally:
+        os.close(fault_fd)
+        with os.fdopen(faults, "rb") as reader:
+            fault = reader.read()
+    if fault:
+        raise _run_file_fault(json.loads(fault))
     summary = summarize(Path(spec.out))
     if summary is None:
         raise PledgewatchError(
@@ -191,6 +206,23 @@ def _run(spec: _Spec, timeout: float | None) -> CrawlSummary:
     if summary.reason.startswith(BAD_INPUT):  # the recorder refused a body path
         raise InputError(summary.reason.removeprefix(BAD_INPUT))
     return summary
+
+
+def _run_file_fault(report: dict[str, Any]) -> WriteFault:
+    """The child's report of its run file's OSError, as the error this process raises."""
+    error = OSError(report["errno"], report["error"]) if report.get("errno") else OSError(report["error"])
+    return WriteFault.from_os_error(error, report["file"])
+
+
+def _report_fault(fault_fd: int | None, crawler: Any) -> bool:
+    """In the child: send the pipeline's run-file error (if any) to the parent; True if sent."""
+    from pledgewatch.scraper.pipelines import RUN_FILE_ERROR
+
+    fault = crawler.stats.get_value(RUN_FILE_ERROR) if crawler.stats else None
+    if fault is None or fault_fd is None:
+        return False
+    os.write(fault_fd, json.dumps(fault).encode("utf-8"))
+    return True
 
 
 def _die_with_parent() -> None:
@@ -235,7 +267,8 @@ def _child(argv: list[str]) -> int:
         install_loopback_guard(Path(guard_log) if guard_log else None)
     try:
         process = CrawlerProcess(settings)
-        process.crawl(ListingsSpider, **spec["spider_args"])
+        crawler = process.create_crawler(ListingsSpider)
+        process.crawl(crawler, **spec["spider_args"])
         # Scrapy sets its own loggers to DEBUG and filters by LOG_LEVEL only in its handler,
         # after building a record per response and per item; drop those records up front.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
@@ -243,7 +276,7 @@ def _child(argv: list[str]) -> int:
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
+    return 1 if _report_fault(spec.get("fault_fd"), crawler) else 0
 
 
 def _exit_now(code: int) -> NoReturn:

@@ -4,7 +4,9 @@ The run file is the only hand-over from the scraper to the ETL, and a crawl can 
 any time (cron timeout, reboot). So lines reach the file whole, a page's teaser records
 together with its page record (flushed at each page, term and crawl record), and the
 ``crawl`` record is only written when Scrapy closes the spider: a file without it is
-recognisably cut short.
+recognisably cut short. A run file that cannot be written (a full disk) stops the crawl
+at once and is reported through the crawl's stats (:data:`RUN_FILE_ERROR`), not as one
+traceback per page.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from pledgewatch.scraper.items import CrawlRecord, PageRecord, Record, TeaserRecord, TermRecord, to_json_line
 
@@ -28,6 +31,7 @@ RECORD_TYPES = (TeaserRecord, PageRecord, TermRecord)
 # Lines written as soon as one of these arrives (with the lines held before it).
 FLUSH_TYPES = (PageRecord, TermRecord, CrawlRecord)
 _RECORD_CLASSES = (*RECORD_TYPES, CrawlRecord)
+RUN_FILE_ERROR = "pledgewatch/run_file_error"  # stats key: {"file", "errno", "error"}
 
 
 @dataclass(slots=True)
@@ -72,6 +76,8 @@ class JsonLinesPipeline:
         self.started = utc_now()
         self.pages_ok = 0
         self.pages_failed = 0
+        self.failed = False  # the run file could not be written; the crawl is stopping
+        self._closing: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonLinesPipeline:
@@ -85,9 +91,13 @@ class JsonLinesPipeline:
         return pipeline
 
     def spider_opened(self, spider: Spider) -> None:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.file = self.out.open("wb")
         self.started = utc_now()
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.file = self.out.open("wb")
+        except OSError as error:
+            self._give_up(error)
+            raise CloseSpider("run_file_error") from None
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItems):
@@ -117,14 +127,37 @@ class JsonLinesPipeline:
         )
         self._write(record)
         if self.file is not None:
-            self.file.close()
+            try:
+                self.file.close()
+            except OSError as error:
+                self._give_up(error)
             self.file = None
 
     def _write(self, record: Record) -> None:
+        if self.failed:
+            return
         if self.file is None:
             raise RuntimeError("the run file is not open")
         self.pending.append(json_line(record))
         if isinstance(record, FLUSH_TYPES):
-            self.file.write(b"".join(self.pending))
-            self.file.flush()
+            try:
+                self.file.write(b"".join(self.pending))
+                self.file.flush()
+            except OSError as error:
+                self._give_up(error)
+                self._closing = deferred_from_coro(
+                    self.crawler.engine.close_spider_async(reason="run_file_error"))
             self.pending.clear()
+
+    def _give_up(self, error: OSError) -> None:
+        """Record why the run file failed and write no more: every later line would fail too,
+        and a crawl nobody can read is not worth the site's bandwidth."""
+        self.failed = True
+        self.crawler.stats.set_value(RUN_FILE_ERROR, {
+            "file": str(self.out), "errno": error.errno, "error": str(error)})
+        if self.file is not None:
+            try:
+                self.file.close()  # flushes again, and fails again: the file is closed all the same
+            except OSError:
+                pass
+            self.file = None

@@ -2,7 +2,10 @@
 
 Every command goes through :func:`open_database`, which checks the URL, upgrades
 the schema to the latest migration and returns a session factory. A bad URL is
-the user's input error (exit 2) and must never create or touch a database.
+the user's input error (exit 2) and must never create or touch a database; so is
+a database that does not exist, for a command that only reads
+(``must_exist=True``). A disk that fails under the database is a fault (exit 1,
+:mod:`pledgewatch.storage.faults`). No message shows the URL's password.
 """
 
 from __future__ import annotations
@@ -13,31 +16,42 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.errors import DatabaseError
+from pledgewatch.storage.faults import database_fault
+from pledgewatch.storage.urls import one_line, parse_db_url, shown_url
 
 DEFAULT_DB_URL = "sqlite:///var/pledgewatch.db"
 SQLITE_BUSY_TIMEOUT_S = 30
+CREATED_BY = "`pledgewatch run` or `pledgewatch db upgrade` creates it"
 
 
 def resolve_db_url(url: str | None) -> str:
     return url or DEFAULT_DB_URL
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, must_exist: bool = False) -> Engine:
     """An engine with SQLite made safe for concurrent processes and real transactions."""
-    try:
-        parsed = make_url(url)
-    except exc.ArgumentError as error:
-        raise DatabaseError(f"invalid database URL {url!r}: {error}") from None
+    parsed = parse_db_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if must_exist:
+            _require_sqlite_file(parsed)
         return _sqlite_engine(parsed)
     try:
         return create_engine(parsed, pool_pre_ping=True)
-    except (exc.ArgumentError, ImportError) as error:
-        raise DatabaseError(f"cannot use database URL {url!r}: {error}") from None
+    except (exc.ArgumentError, ImportError, ValueError, TypeError) as error:
+        raise DatabaseError(f"cannot use database URL {shown_url(parsed)}: {one_line(error)}") from None
+
+
+def _require_sqlite_file(parsed: URL) -> None:
+    """Refuse before connecting: SQLite would create the file (and we its folder)."""
+    database = parsed.database
+    if not database or database == ":memory:" or parsed.query.get("uri"):
+        return
+    if not Path(database).is_file():
+        raise DatabaseError(f"no database at {database}: {CREATED_BY}")
 
 
 def _sqlite_engine(parsed: Any) -> Engine:
@@ -73,10 +87,11 @@ def check_connection(engine: Engine) -> None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except exc.SQLAlchemyError as error:
-        reason = str(error.orig if isinstance(error, exc.DBAPIError) else error).strip()
-        raise DatabaseError(
-            f"cannot reach database {engine.url.render_as_string(hide_password=True)}: {reason}"
-        ) from None
+        fault = database_fault(error, engine.url)
+        if fault is not None:
+            raise fault from None
+        reason = one_line(error.orig if isinstance(error, exc.DBAPIError) else error)
+        raise DatabaseError(f"cannot reach database {shown_url(engine.url)}: {reason}") from None
 
 
 # The newest migration in storage/migrations/versions (tests/storage/test_migrations.py keeps
@@ -85,15 +100,38 @@ def check_connection(engine: Engine) -> None:
 HEAD_REVISION = "b001"
 
 
-def open_database(url: str | None, *, upgrade: bool = True) -> sessionmaker[Session]:
-    """Connect, upgrade the schema to head and return a session factory."""
-    engine = make_engine(resolve_db_url(url))
-    check_connection(engine)
-    if upgrade and schema_revision(engine) != HEAD_REVISION:
-        from pledgewatch.storage.migrate import upgrade_to_head
+def open_database(url: str | None, *, upgrade: bool = True,
+                  must_exist: bool = False) -> sessionmaker[Session]:
+    """Connect, upgrade the schema to head and return a session factory.
 
-        upgrade_to_head(engine)
+    ``must_exist``: for commands that only read. A database that does not exist,
+    or holds no pledgewatch tables, is refused instead of created empty.
+    """
+    engine = make_engine(resolve_db_url(url), must_exist=must_exist)
+    try:
+        check_connection(engine)
+        revision = faults_named(engine, schema_revision)
+        if must_exist and revision is None:
+            raise DatabaseError(f"no pledgewatch database at {shown_url(engine.url)}: {CREATED_BY}")
+        if upgrade and revision != HEAD_REVISION:
+            from pledgewatch.storage.migrate import upgrade_to_head
+
+            faults_named(engine, upgrade_to_head)
+    except BaseException:
+        engine.dispose()
+        raise
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def faults_named(engine: Engine, step: Any) -> Any:
+    """``step(engine)``, with a full or failing disk under the database raised as a WriteFault."""
+    try:
+        return step(engine)
+    except exc.DBAPIError as error:
+        fault = database_fault(error, engine.url)
+        if fault is None:
+            raise
+        raise fault from error
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -108,16 +146,22 @@ def schema_revision(engine: Engine) -> str | None:
 def database(url: str | None) -> Iterator[sessionmaker[Session]]:
     """:func:`open_database` for one command: connections are closed when it ends."""
     factory = open_database(url)
+    engine = factory.kw["bind"]
     try:
         yield factory
+    except exc.DBAPIError as error:
+        fault = database_fault(error, engine.url)
+        if fault is None:
+            raise
+        raise fault from error
     finally:
-        factory.kw["bind"].dispose()
+        engine.dispose()
 
 
 @contextlib.contextmanager
-def open_session(url: str | None) -> Iterator[Session]:
+def open_session(url: str | None, *, must_exist: bool = False) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error."""
-    factory = open_database(url)
+    factory = open_database(url, must_exist=must_exist)
     try:
         with factory.begin() as session:
             yield session

@@ -86,7 +86,9 @@ def record_abort(
     for run in ingested:
         stage = "while sending e-mail" if run.report_dir else "after ingest, before its report"
         run.error = f"{status} {stage}: {reason}"[:MAX_ERROR_CHARS]
-        if run.report_dir is None or run.email_status in (None, "queued"):
+        if run.report_dir is None:  # nothing was queued: the next run reports these changes
+            run.email_status = f"none ({status} before its report); the next run reports its changes"
+        elif run.email_status in (None, "queued"):
             run.email_status = f"not sent ({status}); queued mail goes out with the next run"
     if ingested:
         return ingested[-1].id

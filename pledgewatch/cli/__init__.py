@@ -23,7 +23,8 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from pledgewatch import __version__
-from pledgewatch.core.errors import PledgewatchError, RunSelectionError
+from pledgewatch.core.errors import PledgewatchError, RunSelectionError, WriteFault
+from pledgewatch.core.redact import redact
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -40,18 +41,33 @@ class PledgewatchGroup(click.Group):
         except PledgewatchError as error:
             if ctx.meta.get("pledgewatch.debug"):
                 raise
-            click.echo(f"error: {_worded(error)}", err=True)
-            ctx.exit(error.exit_code)
-        except (SQLAlchemyError, OSError) as error:
-            # The database or the disk failed under us (full disk, lost server): the
-            # transaction rolled back, so say it in one line and fail.
+            _fail(ctx, _worded(error), error.exit_code)
+        except OSError as error:
+            # The disk failed under us (full, read-only, gone): name the file and why.
+            if ctx.meta.get("pledgewatch.debug"):
+                raise
+            _fail(ctx, str(WriteFault.from_os_error(error)), EXIT_FAILED)
+        except SQLAlchemyError as error:
+            # The database failed under us (lost server): the open transaction rolled back.
             if ctx.meta.get("pledgewatch.debug"):
                 raise
             reason = getattr(error, "orig", None) or error
             first_line = (str(reason).strip().splitlines() or [""])[0]
-            click.echo(f"error: {type(reason).__name__}: {first_line} "
-                       "(nothing was written; --debug shows the traceback)", err=True)
-            ctx.exit(EXIT_FAILED)
+            _fail(ctx, f"{type(reason).__name__}: {first_line} (the transaction in progress was "
+                       "rolled back; --debug shows the traceback)", EXIT_FAILED)
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    """One line on stderr, with any secret (a database password) masked, then exit."""
+    click.echo(f"error: {redact(message)}", err=True)
+    ctx.exit(code)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Log lines (tracebacks included) with every remembered secret masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def _worded(error: PledgewatchError) -> str:
@@ -68,11 +84,9 @@ def _worded(error: PledgewatchError) -> str:
 def main(ctx: click.Context, debug: bool) -> None:
     """Watch gfmd.org's Policy and Practice database and report what changed."""
     ctx.meta["pledgewatch.debug"] = debug
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, stream=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # Schema checks run on every command; their progress is noise unless debugging.
     logging.getLogger("alembic").setLevel(logging.DEBUG if debug else logging.WARNING)
 

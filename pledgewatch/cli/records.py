@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pledgewatch.cli import db_option, main
-from pledgewatch.core.errors import InputError
+from pledgewatch.core.errors import InputError, PledgewatchError, WriteFault
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -70,8 +70,13 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
 
     with factory() as session:
         changes = changes_between(session, None, run_id)
-    with (folder / f"run-{run_id}.json").open("wb") as out:
-        write_changes_json(changes, out)
+    path = folder / f"run-{run_id}.json"
+    try:
+        with path.open("wb") as out:
+            write_changes_json(changes, out)
+    except OSError as error:  # the run is committed: say so, not "nothing was written"
+        raise PledgewatchError(f"run {run_id} was stored, but its changes JSON was not written: "
+                               f"{WriteFault.from_os_error(error, path)}") from error
 
 
 @main.command()
@@ -83,7 +88,7 @@ def history(key_or_url: str, db_url: str | None) -> None:
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url) as session:
+    with open_session(db_url, must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         text = history_text(pledge.key, pledge.url, h.listed_intervals(session, pledge),
                             h.versions_of(session, pledge))
@@ -101,7 +106,7 @@ def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
     from pledgewatch.storage import queries
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url) as session:
+    with open_session(db_url, must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         run = h.resolve_run(session, at)
         views = queries.pledge_views(session, run.id, [pledge.id], listed_only=False)
@@ -121,7 +126,7 @@ def terms(at: str | None, db_url: str | None) -> None:
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url) as session:
+    with open_session(db_url, must_exist=True) as session:
         run = h.resolve_run(session, at)
         text = term_listings_text(run.id, h.term_listings(session, run.id))
     click.echo(text, nl=False)
@@ -149,7 +154,8 @@ def db() -> None:
 def db_upgrade(db_url: str | None) -> None:
     """Create or upgrade the schema to the latest migration."""
     from pledgewatch.storage.db import database, resolve_db_url
+    from pledgewatch.storage.urls import shown_url
 
     with database(db_url):
         pass
-    click.echo(f"database at {resolve_db_url(db_url)} is up to date")
+    click.echo(f"database at {shown_url(resolve_db_url(db_url))} is up to date")

@@ -38,7 +38,7 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
     from pledgewatch.report.render import render_report, write_report_files
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url) as session:
+    with open_session(db_url, must_exist=True) as session:
         changes = ReportFilter(vocabularies, terms).apply(changes_between(session, from_run, to_run))
     if output_format == "json" and out_dir is None:
         # JSON alone needs no rendering: on a 50,000-pledge baseline that is most of the work.
