@@ -141,6 +141,34 @@ def looks_mojibaked(text: str) -> bool:
     return any(is_bad(text[low:high]) for low, high in spans)
 
 
+# Curly quotes typed in Windows-1252 (0x91-0x94) and decoded as Mac Roman become ë í ì î:
+# “Consolidating … Phase II.” prints as ìConsolidating … Phase II.î. Each of those letters is
+# ordinary in French or Italian, so only a pair in quote positions counts: an opening one at
+# the start of a word and a closing one right after a word or its punctuation.
+_MISREAD_QUOTES = re.compile(
+    r"(?:^|[\s(\[])(?P<open>[ìë])[^\sìëîí][^\n]{0,2000}?"
+    r"[\w.,;:!?)\]](?P<close>[îí])(?=[\s.,;:!?)\]]|$)")
+_QUOTE_PAIRS = {"ì": "î", "ë": "í"}
+
+
+def looks_misdecoded_quotes(text: str) -> bool:
+    """Whether ``text`` holds curly quotes mangled by the wrong code page (ftfy misses them).
+
+    >>> looks_misdecoded_quotes("the project ìConsolidating … Phase II.î The document")
+    True
+    >>> looks_misdecoded_quotes("Île-de-France, lunedì, così, maître")
+    False
+    """
+    if not text or text.isascii():
+        return False
+    return any(_QUOTE_PAIRS[m["open"]] == m["close"] for m in _MISREAD_QUOTES.finditer(text))
+
+
+def has_mojibake(text: str) -> bool:
+    """The flag stored on a version and shown to editors: either kind of garbled text."""
+    return looks_mojibaked(text) or looks_misdecoded_quotes(text)
+
+
 def content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:
     """SHA-256 over the comparison forms, as canonical JSON: equal for cosmetic variants."""
     payload = [comparison_form(title), comparison_form(author), submitted or "", comparison_form(summary)]

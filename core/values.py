@@ -34,6 +34,10 @@ class PledgeView:
     terms: tuple[TermRef, ...] = ()  # sorted by key
     version: int = 1  # version number of this content
     first_seen_run: int | None = None
+    # Filled for removed and restored pledges only: when it was last listed (ISO 8601), and
+    # for a restored one, when it went missing. Editors ask "how long was it gone?".
+    last_seen_at: str | None = None
+    gone_since: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

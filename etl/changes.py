@@ -25,6 +25,7 @@ from pledgewatch.core.values import (
 )
 from pledgewatch.etl.compare import Snapshot, diff_runs
 from pledgewatch.storage import queries
+from pledgewatch.storage.history import gap_dates
 from pledgewatch.storage.models import Absence, Pledge, Run, Term, TermCrawl
 
 
@@ -69,8 +70,25 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
     earlier = Snapshot(before_run.id, before, finished_at=_iso(before_run.finished_at)) \
         if before_run else Snapshot(None)
     later = Snapshot(to.id, after, first_runs, _iso(to.finished_at))
-    return replace(diff_runs(earlier, later), complete=to.complete,
-                   not_seen=_not_seen(session, to.id), health=crawl_health(session, to))
+    changes = diff_runs(earlier, later)
+    return replace(changes, complete=to.complete, not_seen=_not_seen(session, to.id),
+                   health=crawl_health(session, to),
+                   **_with_gap_dates(session, changes, {**before, **after}, to.id))
+
+
+def _with_gap_dates(session: Session, changes: ChangeSet, views: dict[int, PledgeView],
+                    to_run: int) -> dict[str, tuple[PledgeView, ...]]:
+    """Removed and restored pledges with when they were last listed and when they went missing."""
+    ids = {views[pid].key: pid for pid in views}
+    wanted = [ids[p.key] for p in (*changes.removed, *changes.restored) if p.key in ids]
+    dates = gap_dates(session, wanted, to_run)
+
+    def dated(view: PledgeView) -> PledgeView:
+        last_seen, gone_since = dates.get(ids.get(view.key, -1), (None, None))
+        return replace(view, last_seen_at=last_seen, gone_since=gone_since)
+
+    return {"removed": tuple(map(dated, changes.removed)),
+            "restored": tuple(map(dated, changes.restored))}
 
 
 def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:

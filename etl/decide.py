@@ -150,7 +150,7 @@ def decide_version(plan: Plan, pledge: Pledge, open_: StoredVersion | None) -> N
     number = open_.number + 1 if open_ else 1
     plan.versions.append(NewVersion(
         pledge.key, StoredVersion(number, digest, title, author, submitted, summary),
-        text.looks_mojibaked(title) or text.looks_mojibaked(summary),
+        text.has_mojibake(title) or text.has_mojibake(summary),
         (pledge.first_listing_url or "")[:2000] or None))
 
 

@@ -2,7 +2,8 @@
 
 A pledge is kept when any of its terms (before or after the change) is in one of
 the chosen vocabularies or is one of the chosen terms. Terms are named by key,
-listing URL or name, vocabularies by name, all compared without case. An empty
+listing URL or name, vocabularies by URL prefix or display name ("contributors" or
+"Contributors"), all compared without case. An empty
 filter keeps everything. Crawl health is never filtered: it concerns every reader.
 """
 
@@ -11,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pledgewatch.core.values import ChangeSet, Edited, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.report.labels import VOCABULARY_NAMES, vocabulary_label
+
+
+_SLUGS = frozenset(VOCABULARY_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,16 @@ class ReportFilter:
         vocabularies = {v.casefold() for v in self.vocabularies}
         wanted = {t.casefold() for t in self.terms}
         names = {n.casefold() for n in (term.key, term.url, term.name) if n}
-        return (term.vocabulary or "").casefold() in vocabularies or bool(names & wanted)
+        vocabulary = {v.casefold() for v in (term.vocabulary, vocabulary_label(term.vocabulary)) if v}
+        return bool(vocabulary & vocabularies) or bool(names & wanted)
+
+    def describe(self) -> str:
+        """The line a filtered report opens with, so a reader knows what was left out."""
+        if self.is_everything:
+            return ""
+        parts = [f"vocabulary {vocabulary_label(v) if v in _SLUGS else v}" for v in self.vocabularies]
+        parts += [f"term {t}" for t in self.terms]
+        return "Filtered: only pledges under " + " or ".join(parts) + "."
 
     def matches(self, *term_lists: tuple[TermRef, ...]) -> bool:
         if self.is_everything:

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from pledgewatch.core.values import ChangeSet, CrawlHealth
 from pledgewatch.report.filter import ReportFilter
 from pledgewatch.report.json_form import changes_json_text
+from pledgewatch.report.labels import editor_time
 from pledgewatch.report.safety import clean_line, site_hosts
 from pledgewatch.report.view import ReportViewBuilder
 from pledgewatch.report.word_diff import DELETE, INSERT, diff_as_text
@@ -31,6 +32,9 @@ SECTION_HEADINGS = {
     "restored": "Restored pledges",
     "not_seen": "Not seen in this run (not reported as removed yet)",
 }
+MOJIBAKE_NOTE = ("Garbled characters: the site shows some of this text in the wrong encoding "
+                 "(e.g. \u00ecquoted\u00ee for \u201cquoted\u201d). Quoted here as published.")
+BASELINE_HEADING = "Pledges recorded at the baseline"
 FAILED_PAGES_SHOWN = 10
 
 
@@ -52,9 +56,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(DELETE=DELETE, INSERT=INSERT)
+    env.globals.update(DELETE=DELETE, INSERT=INSERT, MOJIBAKE_NOTE=MOJIBAKE_NOTE)
     env.filters["diff_text"] = diff_as_text
-    env.filters["moment"] = readable_time
     return env
 
 
@@ -69,7 +72,7 @@ def render_report(
     """
     if filter is not None:
         changes = filter.apply(changes)
-    context = report_context(changes, site_name, links)
+    context = report_context(changes, site_name, links, filter)
     env = environment()
     return Report(
         subject=context["subject"],
@@ -98,10 +101,13 @@ def write_report_files(report: Report, changes: ChangeSet, directory: Path) -> l
     return paths
 
 
-def report_context(changes: ChangeSet, site_name: str, links: object | None = None) -> dict[str, object]:
+def report_context(changes: ChangeSet, site_name: str, links: object | None = None,
+                   filter: ReportFilter | None = None) -> dict[str, object]:
     """Everything the templates use; shared with the Atom feed."""
     entries = ReportViewBuilder(site_hosts(site_name)).entries(changes)
-    sections = [(kind, SECTION_HEADINGS[kind], items) for kind, items in entries.items() if items]
+    headings = {**SECTION_HEADINGS, "new": BASELINE_HEADING} if changes.from_run is None \
+        else SECTION_HEADINGS
+    sections = [(kind, headings[kind], items) for kind, items in entries.items() if items]
     return {
         "site_name": site_name,
         "subject": report_subject(changes, site_name),
@@ -109,8 +115,20 @@ def report_context(changes: ChangeSet, site_name: str, links: object | None = No
         "sections": sections,
         "health": health_lines(changes.health),
         "summary_line": counts_line(changes),
+        "run_line": run_line(changes),
+        "filter_line": filter.describe() if filter is not None else "",
         "links": links,
     }
+
+
+def run_line(changes: ChangeSet) -> str:
+    """Which runs a report compares, in words: a baseline says so instead of "run (first)"."""
+    finished = f" ({editor_time(changes.to_finished_at)})" if changes.to_finished_at else ""
+    if changes.from_run is None:
+        return (f"First run: the baseline{finished}. Every pledge listed now is recorded; "
+                "from the next run on, reports show only what changed.")
+    since = f" ({editor_time(changes.from_finished_at)})" if changes.from_finished_at else ""
+    return f"Run {changes.to_run}{finished} compared with run {changes.from_run}{since}."
 
 
 def report_subject(changes: ChangeSet, site_name: str = "gfmd.org") -> str:
@@ -162,8 +180,10 @@ def health_lines(health: CrawlHealth) -> list[str]:
     return lines
 
 
+
 def readable_time(iso: str) -> str:
-    """"2025-11-20 06:03 UTC" from an ISO 8601 time; anything unparseable is shown as given."""
+    """"2025-11-20 06:03 UTC" from an ISO 8601 time, for the history site's tables (a sortable
+    form); reports use :func:`report.labels.editor_time`. Anything unparseable is shown as given."""
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:

@@ -6,9 +6,12 @@ look like in a report lives here and in :mod:`pledgewatch.report.safety`, not in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
+from pledgewatch.core.text import has_mojibake
 from pledgewatch.core.values import ChangeSet, Edited, FieldChange, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.report.labels import VOCABULARY_NAMES, editor_date, vocabulary_label
 from pledgewatch.report.safety import clean_block, clean_line, clip, safe_url, strip_controls
 from pledgewatch.report.word_diff import EQUAL, DiffOp, word_diff
 
@@ -36,10 +39,13 @@ class PledgeLine:
     title: str
     url: str | None
     author: str
-    submitted: str
+    submitted: str  # "6 Nov 2023"
     summary: str
     terms: tuple[TermLine, ...]
     more_terms: int  # terms not shown, to keep long lists bounded
+    mojibake: bool = False  # garbled characters in the title or summary, as the site shows them
+    last_seen: str = ""  # removed and restored pledges: the day it was last listed
+    gone_since: str = ""  # restored pledges: the day it was first found missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +70,10 @@ class Entry:
 class ReportViewBuilder:
     """Builds entries for one site: links are allowed only to that site's hosts."""
 
-    def __init__(self, hosts: frozenset[str]) -> None:
+    def __init__(self, hosts: frozenset[str],
+                 vocabulary_names: Mapping[str, str] = VOCABULARY_NAMES) -> None:
         self.hosts = hosts
+        self.vocabulary_names = vocabulary_names
 
     def entries(self, changes: ChangeSet) -> dict[str, list[Entry]]:
         """Entries per change kind, in the order reports show them."""
@@ -79,7 +87,10 @@ class ReportViewBuilder:
         }
 
     def plain(self, kind: str, pledge: PledgeView) -> Entry:
-        return Entry(kind, self.pledge(pledge))
+        line = self.pledge(pledge)
+        if kind != "restored":  # "gone since" only reads right of a pledge that is back
+            line = replace(line, gone_since="")
+        return Entry(kind, line)
 
     def edited(self, edit: Edited) -> Entry:
         fields = tuple(field_diff(change) for change in edit.changes)
@@ -103,10 +114,13 @@ class ReportViewBuilder:
             title=clean_line(pledge.title, TITLE_CHARS) or "(untitled)",
             url=safe_url(pledge.url, self.hosts),
             author=clean_line(pledge.author, AUTHOR_CHARS),
-            submitted=clean_line(pledge.submitted, AUTHOR_CHARS),
+            submitted=clean_line(editor_date(pledge.submitted), AUTHOR_CHARS),
             summary=clean_block(pledge.summary, SUMMARY_CHARS),
             terms=self.terms(shown),
             more_terms=len(pledge.terms) - len(shown),
+            mojibake=has_mojibake(pledge.title) or has_mojibake(pledge.summary),
+            last_seen=editor_date(pledge.last_seen_at),
+            gone_since=editor_date(pledge.gone_since),
         )
 
     def terms(self, terms: tuple[TermRef, ...]) -> tuple[TermLine, ...]:
@@ -116,7 +130,7 @@ class ReportViewBuilder:
         name = term.name or term.key.removeprefix("name:")
         return TermLine(
             name=clean_line(name, TERM_CHARS),
-            vocabulary=clean_line(term.vocabulary, TERM_CHARS),
+            vocabulary=clean_line(vocabulary_label(term.vocabulary, self.vocabulary_names), TERM_CHARS),
             url=safe_url(term.url, self.hosts),
         )
 

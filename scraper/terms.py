@@ -50,6 +50,19 @@ VOCABULARIES: dict[str, str] = {
     "taxonomy/term": "alias-less terms, by term id",
 }
 
+# What editors call each vocabulary: short names for reports and filters, close to the labels
+# record pages print ("GCM Thematic Cluster Areas:"). Records keep the prefix (above).
+VOCABULARY_NAMES: dict[str, str] = {
+    "2030-agenda-migration-relevant-and-related-targets": "2030 Agenda (SDGs)",
+    "gcm-thematic-clusters": "GCM thematic cluster areas",
+    "gcm-objectives": "GCM objectives",
+    "contributors": "Contributors",
+    "geographical-relevance": "Geographical relevance",
+    "chairmanship": "GFMD chairmanship",
+    "pfp/ppd": "Themes and countries",
+    "taxonomy/term": "Other terms",
+}
+
 # Every term whose slug was SEEN in an archived URL or link (site.md §1). Slugs are never built
 # from names: pathauto drops stop-words and cuts aliases at 100 characters, so a guessed slug
 # can be silently wrong. Goal 6 (seed 003) only fits the pattern; see PATTERN_ONLY_TERMS.

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.errors import InputError, RunSelectionError
@@ -101,3 +101,28 @@ def term_listings(session: Session, run_id: int) -> dict[tuple[str, str], list[t
     for vocabulary, name, term_key, title, key in rows:
         listings[(vocabulary or "(unknown vocabulary)", name or term_key)].append((title, key))
     return listings
+
+
+def gap_dates(session: Session, pledge_ids: list[int], upto_run: int) -> dict[int, tuple[str | None, str | None]]:
+    """Pledge id → (last listed, first missing) as ISO times, for the latest listing interval
+    that ended by ``upto_run``: what "last seen on" and "gone since" say about it."""
+    if not pledge_ids:
+        return {}
+    ends = dict(session.execute(
+        select(Presence.pledge_id, func.max(Presence.to_run))
+        .where(Presence.pledge_id.in_(pledge_ids), Presence.to_run <= upto_run)
+        .group_by(Presence.pledge_id)).all())
+    finished = dict(session.execute(select(Run.id, Run.finished_at)
+                                    .where(Run.status == "ingested", Run.id <= upto_run)).all())
+    answer = {}
+    for pledge_id, end in ends.items():
+        before = [run_id for run_id in finished if run_id < end]
+        answer[pledge_id] = (_iso(finished[max(before)]) if before else None,
+                             _iso(finished.get(end)))
+    return answer
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
