@@ -65,6 +65,7 @@ class ReportConfig:
     dir: Path = Path("var/reports")  # one sub-folder per run: run-N-<database id>
     site_name: str = "gfmd.org"
     feed: Path | None = None  # an Atom feed file to update after each run; unset: no feed
+    feed_url: str = ""  # where readers fetch the feed (its rel="self"); default: base_url + name
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,11 +254,12 @@ def _write_report(config: Config, changes: ChangeSet, database: str) -> Path:
     with _naming(directory):
         write_report_files(report, changes, directory)
     if config.report.feed is not None:
-        from pledgewatch.report.feed import update_feed
+        from pledgewatch.report.feed import feed_self_url, update_feed
 
+        self_url = feed_self_url(config.report.feed_url, config.publish.base_url, config.report.feed)
         with _naming(config.report.feed):
             update_feed(config.report.feed, changes, site_name=config.report.site_name,
-                        links=links, database_id=database)
+                        links=links, database_id=database, self_url=self_url)
     return directory
 
 

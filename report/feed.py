@@ -3,8 +3,10 @@
 One entry per changed pledge per run. Entry ids are derived from the site, the
 database, the run, the kind of change and the pledge key, so writing the same run twice
 replaces its entries instead of duplicating them. The feed keeps the newest
-``max_entries`` entries. ElementTree escapes all text; entry content is the
-same escaped HTML fragment the e-mail uses.
+``max_entries`` entries (200 by default): older ones drop off the end. The baseline
+run adds no entries: it lists every pledge, which is no news, and a first feed reader
+would otherwise get hundreds of "New:" items. ElementTree escapes all text; entry
+content is the same escaped HTML fragment the e-mail uses.
 """
 
 from __future__ import annotations
@@ -38,20 +40,23 @@ def update_feed(
     now: datetime | None = None,
     links: object | None = None,
     database_id: str = "",
+    self_url: str | None = None,
 ) -> Path:
     """Add this run's changes to the feed at ``feed_path`` (created if missing).
 
     ``links``: as for :func:`report.render.render_report`, links to the published history site.
     ``database_id`` keeps run 2 of one database from replacing run 2 of another.
+    ``self_url``: where readers fetch the feed, for its ``rel="self"`` link (RFC 4287 §4.2.7).
     """
     updated = _timestamp(changes.to_finished_at, now)
-    fresh = [entry_element(e, changes, site_name, updated, links, database_id)
-             for e in _entries(changes, site_name)]
+    fresh = [] if changes.from_run is None else \
+        [entry_element(e, changes, site_name, updated, links, database_id)
+         for e in _entries(changes, site_name)]
     if not fresh and feed_path.exists():
         return feed_path
     fresh_ids = {_id_of(e) for e in fresh}
     kept = [e for e in _existing_entries(feed_path) if _id_of(e) not in fresh_ids]
-    feed = feed_element(site_name, updated, (fresh + kept)[:max_entries])
+    feed = feed_element(site_name, updated, (fresh + kept)[:max_entries], self_url)
     _write_atomically(feed_path, ET.tostring(feed, encoding="utf-8", xml_declaration=True))
     return feed_path
 
@@ -75,17 +80,31 @@ def entry_element(entry: Entry, changes: ChangeSet, site_name: str, updated: str
     return element
 
 
-def feed_element(site_name: str, updated: str, entries: list[ET.Element]) -> ET.Element:
+def feed_element(site_name: str, updated: str, entries: list[ET.Element],
+                 self_url: str | None = None) -> ET.Element:
     feed = ET.Element(f"{{{ATOM}}}feed")
     _child(feed, "id", "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pledgewatch:{site_name}")))
     _child(feed, "title", f"{site_name}: pledge changes")
     _child(feed, "updated", updated)
+    if self_url:
+        ET.SubElement(feed, f"{{{ATOM}}}link",
+                      {"rel": "self", "type": "application/atom+xml", "href": self_url})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _child(author, "name", "pledgewatch")
     _child(feed, "generator", "pledgewatch")
     feed.extend(entries)
     ET.indent(feed)
     return feed
+
+
+def feed_self_url(feed_url: str, base_url: str, feed_path: Path) -> str | None:
+    """The feed's own address: ``report.feed_url`` when set, else the feed's file name under
+    ``publish.base_url`` (the feed served beside the history site), else unknown."""
+    if feed_url:
+        return feed_url
+    if base_url:
+        return base_url.rstrip("/") + "/" + feed_path.name
+    return None
 
 
 def _entries(changes: ChangeSet, site_name: str) -> list[Entry]:

@@ -1,7 +1,9 @@
 """A ChangeSet as JSON-ready data, for ``pledgewatch diff --format json`` and report files.
 
 Unlike the text and HTML digests this is data, not display: text is exactly as
-stored (the JSON encoder escapes it) and nothing is truncated.
+stored (the JSON encoder escapes it) and nothing is truncated. Keys are only ever added:
+``mojibake`` (garbled text in the title or summary), ``last_seen_at`` and ``gone_since``
+(removed and restored pledges; ISO 8601, else null) came after format 1 was first published.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from pledgewatch.core.text import has_mojibake
 from pledgewatch.core.values import ChangeSet, CrawlHealth, Edited, NotSeen, PledgeView, Reclassified, TermRef
 
 JSON_FORMAT_VERSION = 1
@@ -75,6 +78,9 @@ def pledge_json(pledge: PledgeView) -> dict[str, Any]:
         "summary": pledge.summary,
         "terms": [term_json(t) for t in pledge.terms],
         "version": pledge.version,
+        "mojibake": has_mojibake(pledge.title) or has_mojibake(pledge.summary),
+        "last_seen_at": pledge.last_seen_at,
+        "gone_since": pledge.gone_since,
     }
 
 

@@ -60,9 +60,18 @@ def test_markup_in_every_rendered_field_is_escaped():
          "credentials", "data", "scheme-relative", "ftp", "nul"],
 )
 def test_a_title_with_an_unsafe_url_is_shown_unlinked(url):
-    html = render_report(only_new(replace(WELCOMING, url=url))).html
+    html = render_report(only_new(replace(WELCOMING, url=url, terms=()))).html
     assert "Welcoming San José" in html
     assert "href" not in html.split("<h2", 1)[1].split("Crawl health")[0]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://evil.example/contributors/x"],
+                         ids=["javascript", "other-host"])
+def test_a_term_chip_with_an_unsafe_url_is_shown_unlinked(url):
+    term = TermRef("name:x", "Hostile term", "contributors", url)
+    html = render_report(only_new(replace(WELCOMING, url=None, terms=(term,)))).html
+    section = html.split("<h2", 1)[1].split("Crawl health")[0]
+    assert "Hostile term" in section and "href" not in section
 
 
 @pytest.mark.parametrize("url", ["https://gfmd.org/pfp/ppd/1", "http://www.gfmd.org/pfp/ppd/1"])
