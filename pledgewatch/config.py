@@ -187,6 +187,19 @@ def check_values(config: Config) -> None:
     except ValueError as error:
         raise ConfigError(f"changes.{error}") from None
     check_schedule(config.schedule)
+    check_recipient_filters(config.mail.recipients)
+
+
+def check_recipient_filters(recipients: tuple[RecipientConfig, ...]) -> None:
+    """A recipient's filter that names no real vocabulary or term would silence their mail."""
+    from pledgewatch.report.filter_names import check_filter, project_names
+
+    known = project_names()
+    for index, recipient in enumerate(recipients):
+        try:
+            check_filter(recipient.vocabularies, recipient.terms, known)
+        except InputError as error:
+            raise ConfigError(f"mail.recipients[{index}] ({recipient.address}): {error}") from None
 
 
 def check_schedule(schedule: ScheduleConfig) -> None:

@@ -15,7 +15,8 @@ from pledgewatch.core.values import ChangeSet, Edited, NotSeen, PledgeView, Recl
 from pledgewatch.report.labels import VOCABULARY_NAMES, vocabulary_label
 
 
-_SLUGS = frozenset(VOCABULARY_NAMES)
+_DISPLAY = {spelling.casefold(): name for slug, name in VOCABULARY_NAMES.items()
+            for spelling in (slug, name)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class ReportFilter:
         """The line a filtered report opens with, so a reader knows what was left out."""
         if self.is_everything:
             return ""
-        parts = [f"vocabulary {vocabulary_label(v) if v in _SLUGS else v}" for v in self.vocabularies]
+        parts = [f"vocabulary {_DISPLAY.get(v.casefold(), v)}" for v in self.vocabularies]
         parts += [f"term {t}" for t in self.terms]
         return "Filtered: only pledges under " + " or ".join(parts) + "."
 

@@ -20,7 +20,8 @@ from pledgewatch.cli import db_option, main
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Also write run-<to>.html, .txt and .json into DIR.")
 @click.option("--vocabulary", "vocabularies", multiple=True, metavar="NAME",
-              help="Only pledges with a term in this vocabulary (repeatable), as a recipient filter would.")
+              help="Only pledges with a term in this vocabulary, by name or URL prefix "
+                   "(\"Contributors\", \"contributors\"; repeatable), as a recipient filter would.")
 @click.option("--term", "terms", multiple=True, metavar="NAME_OR_URL",
               help="Only pledges with this term (repeatable).")
 @click.option("--site-name", default="gfmd.org", show_default=True,
@@ -34,12 +35,17 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
     """Show what changed between two runs: new, edited, removed, re-classified pledges."""
     from pledgewatch.etl.changes import changes_between
     from pledgewatch.report.filter import ReportFilter
+    from pledgewatch.report.filter_names import check_filter, stored_names
     from pledgewatch.report.json_form import changes_json_text, write_changes_json
     from pledgewatch.report.render import render_report, write_report_files
     from pledgewatch.storage.db import open_session
 
     with open_session(db_url, must_exist=True) as session:
-        changes = ReportFilter(vocabularies, terms).apply(changes_between(session, from_run, to_run))
+        check_filter(vocabularies, terms, stored_names(session),
+                     vocabulary_label="--vocabulary", term_label="--term")
+        changes = changes_between(session, from_run, to_run)
+    chosen = ReportFilter(vocabularies, terms)
+    changes = chosen.apply(changes)
     if output_format == "json" and out_dir is None:
         # JSON alone needs no rendering: on a 50,000-pledge baseline that is most of the work.
         sys.stdout.flush()
@@ -51,7 +57,7 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
         from pledgewatch.publish.links import SiteLinks
 
         links = SiteLinks(base_url)
-    report = render_report(changes, site_name=site_name, links=links)
+    report = render_report(changes, site_name=site_name, filter=chosen, links=links)
     if out_dir is not None:
         for path in write_report_files(report, changes, out_dir):
             click.echo(f"wrote {path}", err=True)
