@@ -18,8 +18,11 @@ from pledgewatch.storage.models import (
     Presence,
     Run,
     Term,
+    TermCrawl,
     Vocabulary,
 )
+
+UNKNOWN_VOCABULARY = "(unknown vocabulary)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +62,27 @@ def _parse_when(text: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+CANDIDATES_SHOWN = 20
+
+
 def get_pledge(session: Session, key_or_url: str) -> Pledge:
+    """By key, URL or node number, else by a fragment of the current title; an ambiguous
+    fragment is refused with the candidates, so the reader can pick one by its key."""
     pledge = queries.find_pledge(session, key_or_url)
-    if pledge is None:
-        raise InputError(f"no pledge with key or URL {key_or_url!r}")
-    return pledge
+    if pledge is not None:
+        return pledge
+    fragment = key_or_url.strip()
+    candidates = pledges_titled(session, fragment, CANDIDATES_SHOWN) if fragment else []
+    if len(candidates) == 1:
+        found = queries.find_pledge(session, candidates[0][0])
+        if found is not None:
+            return found
+    if not candidates:
+        raise InputError(f"no pledge with key or URL {key_or_url!r}, nor a title containing it")
+    listed = "; ".join(f"{key} {title!r}" for key, title in candidates[:CANDIDATES_SHOWN])
+    more = " …" if len(candidates) > CANDIDATES_SHOWN else ""
+    raise InputError(f"{len(candidates) if not more else 'more than ' + str(CANDIDATES_SHOWN)} "
+                     f"pledges have a title containing {fragment!r}; name one by its key: {listed}{more}")
 
 
 def versions_of(session: Session, pledge: Pledge) -> list[VersionRow]:
@@ -87,7 +106,8 @@ def is_listed(session: Session, pledge: Pledge, run_id: int) -> bool:
 
 
 def term_listings(session: Session, run_id: int) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """(vocabulary, term) → [(title, key)] as listed at ``run_id``."""
+    """(vocabulary, term) → [(title, key)] as listed at ``run_id``; a term the run crawled
+    and found empty maps to an empty list."""
     rows = session.execute(
         select(Vocabulary.name, Term.name, Term.key, PledgeVersion.title, Pledge.key)
         .select_from(Membership)
@@ -99,8 +119,10 @@ def term_listings(session: Session, run_id: int) -> dict[tuple[str, str], list[t
         .order_by(Vocabulary.name, Term.name, PledgeVersion.title))
     listings: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for vocabulary, name, term_key, title, key in rows:
-        listings[(vocabulary or "(unknown vocabulary)", name or term_key)].append((title, key))
-    return listings
+        listings[(vocabulary or UNKNOWN_VOCABULARY, name or term_key)].append((title, key))
+    for term in crawled_terms(session, run_id):  # a term listing nothing is news too
+        listings.setdefault(term, [])
+    return dict(sorted(listings.items()))
 
 
 def gap_dates(session: Session, pledge_ids: list[int], upto_run: int) -> dict[int, tuple[str | None, str | None]]:
@@ -126,3 +148,53 @@ def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipRow:
+    """One stretch of runs during which a pledge was listed under a term."""
+
+    term_key: str
+    term_name: str | None
+    vocabulary: str | None
+    term_url: str | None
+    from_run: int
+    to_run: int | None  # the first run it was no longer listed under the term; None: still is
+
+
+def memberships_of(session: Session, pledge: Pledge) -> list[MembershipRow]:
+    rows = session.execute(
+        select(Term.key, Term.name, Vocabulary.name, Term.url, Membership.from_run, Membership.to_run)
+        .join(Term, Term.id == Membership.term_id)
+        .outerjoin(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+        .where(Membership.pledge_id == pledge.id)
+        .order_by(Membership.from_run, Term.key))
+    return [MembershipRow(*row) for row in rows]
+
+
+def run_times(session: Session) -> dict[int, datetime | None]:
+    """Every ingested run's finish time, to date the events of a history."""
+    return dict(session.execute(select(Run.id, Run.finished_at).where(Run.status == "ingested")).all())
+
+
+def pledges_titled(session: Session, fragment: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(key, title) of pledges whose current title contains ``fragment``, case ignored."""
+    pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = session.execute(
+        select(Pledge.key, PledgeVersion.title)
+        .join(PledgeVersion, PledgeVersion.pledge_id == Pledge.id)
+        .where(PledgeVersion.to_run.is_(None), Pledge.twin_id.is_(None),
+               func.lower(PledgeVersion.title).like(pattern.lower(), escape="\\"))
+        .order_by(PledgeVersion.title, Pledge.key).limit(limit + 1))
+    return [(key, title) for key, title in rows]
+
+
+def crawled_terms(session: Session, run_id: int) -> list[tuple[str, str]]:
+    """(vocabulary, term) of every term listing the run fetched, empty ones included."""
+    rows = session.execute(
+        select(Vocabulary.name, Term.name, Term.key)
+        .select_from(TermCrawl)
+        .join(Term, Term.id == TermCrawl.term_id)
+        .outerjoin(Vocabulary, Vocabulary.id == Term.vocabulary_id)
+        .where(TermCrawl.run_id == run_id))
+    return [(vocabulary or UNKNOWN_VOCABULARY, name or key) for vocabulary, name, key in rows]

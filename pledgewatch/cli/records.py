@@ -79,29 +79,43 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
                                f"{WriteFault.from_os_error(error, path)}") from error
 
 
-@main.command()
+format_option = click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="Text for reading, JSON for scripts.")
+PLEDGE_HELP = "KEY_OR_URL is a key (/pfp/ppd/13001), URL, node number or a fragment of the title."
+
+
+@main.command(epilog=PLEDGE_HELP)
 @click.argument("key_or_url")
+@format_option
 @db_option
-def history(key_or_url: str, db_url: str | None) -> None:
-    """Every version of a pledge, with what changed between them."""
+def history(key_or_url: str, output_format: str, db_url: str | None) -> None:
+    """Every version of a pledge and every term it joined or left, in run order."""
     from pledgewatch.report.history import history_text
+    from pledgewatch.report.records_json import history_json
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
     with open_session(db_url, must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
-        text = history_text(pledge.key, pledge.url, h.listed_intervals(session, pledge),
-                            h.versions_of(session, pledge))
+        parts = (pledge.key, pledge.url, h.listed_intervals(session, pledge),
+                 h.versions_of(session, pledge), h.memberships_of(session, pledge))
+        if output_format == "json":
+            _echo_json(history_json(*parts, h.run_times(session)))
+            return
+        text = history_text(*parts)
     click.echo(text, nl=False)
 
 
-@main.command()
+@main.command(epilog=PLEDGE_HELP)
 @click.argument("key_or_url")
 @click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
+@format_option
 @db_option
-def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
+def show(key_or_url: str, at: str | None, output_format: str, db_url: str | None) -> None:
     """A pledge as it was at a run or date, with its terms."""
     from pledgewatch.report.history import pledge_text
+    from pledgewatch.report.records_json import show_json
     from pledgewatch.storage import history as h
     from pledgewatch.storage import queries
     from pledgewatch.storage.db import open_session
@@ -112,24 +126,37 @@ def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
         views = queries.pledge_views(session, run.id, [pledge.id], listed_only=False)
         if pledge.id not in views:
             raise InputError(f"{pledge.key} was not known yet at run {run.id}")
-        text = pledge_text(views[pledge.id], run.id, run.finished_at,
-                           listed=h.is_listed(session, pledge, run.id))
-    click.echo(text, nl=False)
+        parts = (views[pledge.id], run.id, run.finished_at, h.is_listed(session, pledge, run.id))
+    if output_format == "json":
+        _echo_json(show_json(*parts))
+    else:
+        click.echo(pledge_text(*parts[:3], listed=parts[3]), nl=False)
 
 
 @main.command()
 @click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
+@format_option
 @db_option
-def terms(at: str | None, db_url: str | None) -> None:
-    """Term listings as they were at a run or date."""
+def terms(at: str | None, output_format: str, db_url: str | None) -> None:
+    """Term listings as they were at a run or date; terms the run found empty show (0)."""
     from pledgewatch.report.history import term_listings_text
+    from pledgewatch.report.records_json import terms_json
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
     with open_session(db_url, must_exist=True) as session:
         run = h.resolve_run(session, at)
-        text = term_listings_text(run.id, h.term_listings(session, run.id))
-    click.echo(text, nl=False)
+        listings = h.term_listings(session, run.id)
+    if output_format == "json":
+        _echo_json(terms_json(run.id, listings))
+    else:
+        click.echo(term_listings_text(run.id, listings), nl=False)
+
+
+def _echo_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @main.command()
