@@ -3,7 +3,8 @@
 #
 #   docs/tools/screenshot_report.sh [REPORT.html] [OUT.png] [WIDTH]
 #
-# Defaults: docs/example-report.html -> docs/example-report.png at 760 px wide and
+# Called by docs/tools/make_example_report.py. Defaults: docs/example-report.html ->
+# docs/example-report.png at 760 px wide and
 # HEIGHT (env, default 1850) px tall; headless Chromium cannot size the window to the
 # page, so raise HEIGHT for a longer report. Chromium gets no network (a dead proxy):
 # a report must render without any.
