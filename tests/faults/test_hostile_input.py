@@ -79,7 +79,7 @@ def hostile_changes(hostile_crawls: dict[str, Path], db_url: str, tmp_path: Path
             longest = session.scalar(select(func.max(func.length(PledgeVersion.title))))
         yield changes, longest
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 @pytest.mark.scenario("hostile text: stored on both backends, titles bounded, reported as new")

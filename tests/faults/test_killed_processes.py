@@ -40,7 +40,7 @@ def _counts(db_url: str) -> tuple[int, int]:
             return (session.scalar(select(func.count()).select_from(Run)) or 0,
                     session.scalar(select(func.count()).select_from(Pledge)) or 0)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_trut
         with factory() as session:
             after = changes_between(session, None, healthy.run_id)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert (cut.complete, cut.removed) == (False, 0)
     assert reason == "no crawl record: file cut short"
     assert during.removed == () and during.restored == ()
@@ -113,7 +113,7 @@ def test_an_ingest_killed_mid_transaction_leaves_no_trace(
 ) -> None:
     factory = open_database(db_url)
     ingest_run_file(factory, small_runs["before"])
-    factory.kw["bind"].dispose()
+    factory.dispose()
     before = _counts(db_url)
 
     process = start(PLEDGEWATCH, "ingest", big_run, "--db", db_url)
@@ -132,7 +132,7 @@ def test_an_ingest_killed_mid_transaction_leaves_no_trace(
         with factory() as session:
             after = changes_between(session, None, healthy.run_id)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert (after.from_run, summary(after)) == (1, TRUE_CHANGES)
     assert _counts(db_url)[0] == 2
 
@@ -171,7 +171,7 @@ def _statuses(db_url: str) -> list[tuple[str, bool]]:
         with factory() as session:
             return [(r.status, r.complete) for r in session.scalars(select(Run).order_by(Run.id))]
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 def _lock_rows(db_url: str) -> int:
@@ -180,4 +180,4 @@ def _lock_rows(db_url: str) -> int:
         with factory() as session:
             return session.scalar(select(func.count()).select_from(RunLock)) or 0
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()

@@ -147,7 +147,7 @@ def test_no_pledge_of_the_failed_term_is_removed_and_the_next_run_reports_the_tr
         with factory() as session:
             after = changes_between(session, None, recovered.run_id)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert (faulty.complete, faulty.pages_failed, faulty.removed) == (False, 1, 0)
     assert summary(during) == NOTHING
     assert [p.url for p in during.health.failed_pages] == [HEALTH]
@@ -169,7 +169,7 @@ def test_a_failed_second_page_drops_no_term_membership(
         with factory() as session:
             after = changes_between(session)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert summary(during) == NOTHING
     assert [t.key for t in during.health.incomplete_terms] == [MAYORS]
     assert summary(after) == TRUE_CHANGES
