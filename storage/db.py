@@ -90,7 +90,8 @@ def check_connection(engine: Engine) -> None:
         fault = database_fault(error, engine.url)
         if fault is not None:
             raise fault from None
-        reason = one_line(error.orig if isinstance(error, exc.DBAPIError) else error)
+        reason = one_line(error.orig if isinstance(error, exc.DBAPIError) and error.orig
+                          else error)
         raise DatabaseError(f"cannot reach database {shown_url(engine.url)}: {reason}") from None
 
 
