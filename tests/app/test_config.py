@@ -51,14 +51,14 @@ smtp_port = 2525
 timeout_seconds = 5
 [[mail.recipients]]
 address = "desk@example.org"
-vocabularies = ["sdg"]
+vocabularies = ["contributors"]
 """)
     config = load_config(path)
     assert config.crawl.replay == Path("fixtures/sites/small/after")
     assert config.crawl.start_urls == ("https://gfmd.org/sdg/goal-10",)
     assert config.mail.smtp_port == 2525
     assert config.mail.timeout_seconds == 5.0
-    assert config.mail.recipients == (RecipientConfig("desk@example.org", ("sdg",)),)
+    assert config.mail.recipients == (RecipientConfig("desk@example.org", ("contributors",)),)
     assert config.mail.enabled
 
 
