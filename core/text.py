@@ -102,7 +102,7 @@ def clean_author(author: str | None) -> tuple[str | None, bool]:
 
 
 def is_truncated(author: str | None) -> bool:
-    return bool(author) and (author.endswith(TRUNCATION_MARK) or author.endswith("..."))
+    return author is not None and (author.endswith(TRUNCATION_MARK) or author.endswith("..."))
 
 
 def author_matches(truncated: str, full: str | None) -> bool:

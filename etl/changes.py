@@ -56,8 +56,9 @@ def _ingested(session: Session, run_id: int, role: str) -> Run:
 
 def _through_twins(session: Session, views: dict[int, PledgeView]) -> dict[int, PledgeView]:
     """A title-keyed pledge later linked to its URL-keyed twin counts as that twin."""
-    twins = dict(session.execute(select(Pledge.id, Pledge.twin_id).where(
-        Pledge.id.in_(list(views)), Pledge.twin_id.is_not(None))).all())
+    twins: dict[int, int] = {pid: twin for pid, twin in session.execute(
+        select(Pledge.id, Pledge.twin_id).where(Pledge.id.in_(list(views)),
+                                                Pledge.twin_id.is_not(None))) if twin}
     return {twins.get(pid, pid): view for pid, view in views.items()}
 
 

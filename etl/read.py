@@ -75,7 +75,7 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
         if value is MISSING:
             raise InputError(f"{where}: {kind} record is missing the field {name!r}")
         wrong_type(where, name, types, value)
-    for name, types in OPTIONAL[kind].items():
+    for name, types in OPTIONAL[str(kind)].items():
         value = record.get(name, None if type(None) in types else types[0]())
         if type(value) not in types:
             wrong_type(where, name, types, value)
@@ -156,10 +156,11 @@ def typed_line(record: dict[str, Any]) -> RunLine:
     """A checked record as its typed value."""
     kind = record["type"]
     if kind == "teaser":
-        return Teaser(**{name: record.get(name, default) for name, default in _TEASER_FIELDS})
+        teaser: dict[str, Any] = {name: record.get(name, default) for name, default in _TEASER_FIELDS}
+        return Teaser(**teaser)
     if kind == "page":
-        return PageLine(**{name: record.get(name, default) for name, default in _PAGE_FIELDS},
-                        fields=record)
+        page: dict[str, Any] = {name: record.get(name, default) for name, default in _PAGE_FIELDS}
+        return PageLine(**page, fields=record)
     if kind == "crawl":
         return CrawlLine(record["started"], record["finished"], record["reason"], record)
     return TermLine(record["url"], record)

@@ -70,7 +70,8 @@ def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = 
 
 def stored_lines(session: Session, run: Run) -> Iterator[RunLine]:
     """The run's lines as read back from raw storage."""
-    page_list = repo.load_raw(session, [run.pages_digest])[run.pages_digest]
+    digest = run.pages_digest or ""  # every ingested run has one
+    page_list = repo.load_raw(session, [digest])[digest]
     chunks = repo.load_raw(session, page_list_digests(page_list))
     return replay_archive(page_list, chunks)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.pledges import AbsenceKind, StoredPledge
@@ -67,7 +68,7 @@ def _insert_pledges(session: Session, run_id: int, plan: Plan) -> dict[str, int]
     rows = [{"key": p.key[:2000], "url": p.url, "title_key": p.title_key[:2000],
              "first_run": run_id, "present": True, "absent_runs": 0} for p in plan.new_pledges]
     for chunk in repo.batched(rows, 5000):
-        inserted = session.execute(insert(Pledge.__table__).returning(Pledge.id, Pledge.key),
+        inserted = session.execute(insert(_table(Pledge)).returning(Pledge.id, Pledge.key),
                                    list(chunk))
         ids.update((key, pledge_id) for pledge_id, key in inserted)
     repo.insert_rows(session, Presence, [{"pledge_id": ids[p.key[:2000]], "from_run": run_id}
@@ -102,7 +103,7 @@ def _write_versions(session: Session, run_id: int, plan: Plan, ids: Mapping[str,
         {**asdict(v.content), "pledge_id": ids[v.key], "mojibake": v.mojibake,
          "from_run": run_id, "first_page_url": v.first_page_url} for v in plan.versions])
     if plan.authors_completed:
-        t = PledgeVersion.__table__
+        t = _table(PledgeVersion)
         session.connection().execute(
             update(t).where(t.c.pledge_id == bindparam("pid"), t.c.to_run.is_(None))
             .values(author=bindparam("new_author"), content_hash=bindparam("new_hash")),
@@ -116,7 +117,7 @@ def _write_memberships(session: Session, run_id: int, plan: Plan, ids: Mapping[s
         {"pledge_id": ids[key], "term_id": term_ids[term], "from_run": run_id}
         for key, term in plan.joined])
     if plan.left:
-        t = Membership.__table__
+        t = _table(Membership)
         session.connection().execute(
             update(t).where(t.c.pledge_id == bindparam("pid"), t.c.term_id == bindparam("tid"),
                             t.c.to_run.is_(None)).values(to_run=run_id),
@@ -129,7 +130,7 @@ def _write_absences(session: Session, run_id: int, plan: Plan, ids: Mapping[str,
         for a in plan.absences])
     provable = [a for a in plan.absences if a.kind is not AbsenceKind.NOT_SEEN]
     if provable:
-        t = Pledge.__table__
+        t = _table(Pledge)
         session.connection().execute(
             update(t).where(t.c.id == bindparam("pid")).values(absent_runs=bindparam("runs")),
             [{"pid": ids[a.key], "runs": a.absent_runs} for a in provable])
@@ -137,6 +138,12 @@ def _write_absences(session: Session, run_id: int, plan: Plan, ids: Mapping[str,
     for chunk in repo.batched(removed):
         session.execute(update(Pledge).where(Pledge.id.in_(chunk)).values(present=False))
     _close_open(session, Presence, removed, run_id)
+
+
+def _table(model: Any) -> Table:
+    """A model's table, for Core statements run once per many parameter sets."""
+    table: Table = model.__table__
+    return table
 
 
 def _close_open(session: Session, model: type, pledge_ids: list[int], run_id: int) -> None:

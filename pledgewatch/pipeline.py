@@ -121,14 +121,14 @@ def run_once(
         with lease:
             return _guarded(factory, attempt, lease)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 def _guarded(factory: sessionmaker[Session], attempt: _Attempt, lease: lock.RunLease) -> RunOutcome:
     try:
         return _stages(factory, attempt)
     except BaseException as error:  # incl. KeyboardInterrupt: record, then let it propagate
-        fault = fault_of(error, factory.kw["bind"].url)  # a full disk: said as FILE: reason
+        fault = fault_of(error, factory.engine.url)  # a full disk: said as FILE: reason
         aborts.record_abort(
             factory, attempt.config, started_at=lease.holder.acquired_at, stage=attempt.stage,
             source=attempt.source, stopped=attempt.stop is not None and attempt.stop.is_set(),
@@ -201,7 +201,7 @@ def _stored_but(factory: sessionmaker[Session], run_id: int, what_failed: str) -
     try:
         yield
     except Exception as error:
-        fault = fault_of(error, factory.kw["bind"].url)
+        fault = fault_of(error, factory.engine.url)
         if fault is None:
             raise
         raise PledgewatchError(f"run {run_id} was stored, but {what_failed}: {fault}") from error

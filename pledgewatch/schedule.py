@@ -79,7 +79,7 @@ class Scheduler:
 
     @property
     def engine(self) -> Engine:
-        return self.factory.kw["bind"]
+        return self.factory.engine
 
     def _build(self) -> BlockingScheduler:
         scheduler = BlockingScheduler(

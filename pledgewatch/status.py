@@ -33,9 +33,9 @@ def gather(config: Config, *, limit: int = 10) -> Status:
             runs = runlog.recent_runs(session, limit)
             state = health.current(session)
             holder = lock.current_holder(session)
-        next_run = next_run_time(factory.kw["bind"])
+        next_run = next_run_time(factory.engine)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     outbox = config.mail.outbox_dir
     unsent = len(pending_messages(outbox)) if (outbox / "pending").is_dir() else 0
     return Status(runs, state, holder, next_run, unsent, utcnow())

@@ -63,7 +63,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
             await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(  # type: ignore[override]  # Scrapy's stub still names the spider
+            self, request: Request, response: Response) -> Request | Response:
         """Retry as Scrapy does, but no sooner than a 429/503's ``Retry-After``."""
         wait = None
         if response.status in RETRY_AFTER_CODES:

@@ -108,7 +108,8 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
         delay = parser.crawl_delay(self._robotstxt_useragent or self._default_useragent)
         if delay is None or delay <= self.configured_delay:
             return
-        downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
+        assert self.crawler.engine is not None  # requests come only while the engine runs
+        downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         self.crawl_delays[key] = delay
         # For the slot as it is, and for a new one should Scrapy drop the idle slot later.
@@ -126,6 +127,7 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
         """
         key = request.meta.get("download_slot")
         floor = self.crawl_delays.get(key or "")
-        slot = self.crawler.engine.downloader.slots.get(key or "")  # type: ignore[union-attr]
+        assert self.crawler.engine is not None
+        slot = self.crawler.engine.downloader.slots.get(key or "")
         if floor and slot is not None and slot.delay < floor:
             slot.delay = floor

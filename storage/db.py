@@ -90,7 +90,8 @@ def check_connection(engine: Engine) -> None:
         fault = database_fault(error, engine.url)
         if fault is not None:
             raise fault from None
-        reason = one_line(error.orig if isinstance(error, exc.DBAPIError) else error)
+        reason = one_line(error.orig if isinstance(error, exc.DBAPIError) and error.orig
+                          else error)
         raise DatabaseError(f"cannot reach database {shown_url(engine.url)}: {reason}") from None
 
 
@@ -100,8 +101,21 @@ def check_connection(engine: Engine) -> None:
 HEAD_REVISION = "b001"
 
 
+class Database(sessionmaker[Session]):
+    """One database: a session factory (``db()``, ``db.begin()``) with its engine in reach."""
+
+    @property
+    def engine(self) -> Engine:
+        engine: Engine = self.kw["bind"]
+        return engine
+
+    def dispose(self) -> None:
+        """Close the engine's pooled connections: at the end of a command or a test."""
+        self.engine.dispose()
+
+
 def open_database(url: str | None, *, upgrade: bool = True,
-                  must_exist: bool = False) -> sessionmaker[Session]:
+                  must_exist: bool = False) -> Database:
     """Connect, upgrade the schema to head and return a session factory.
 
     ``must_exist``: for commands that only read. A database that does not exist,
@@ -120,7 +134,7 @@ def open_database(url: str | None, *, upgrade: bool = True,
     except BaseException:
         engine.dispose()
         raise
-    return sessionmaker(engine, expire_on_commit=False)
+    return Database(engine, expire_on_commit=False)
 
 
 def faults_named(engine: Engine, step: Any) -> Any:
@@ -143,10 +157,10 @@ def schema_revision(engine: Engine) -> str | None:
 
 
 @contextlib.contextmanager
-def database(url: str | None) -> Iterator[sessionmaker[Session]]:
+def database(url: str | None) -> Iterator[Database]:
     """:func:`open_database` for one command: connections are closed when it ends."""
     factory = open_database(url)
-    engine = factory.kw["bind"]
+    engine = factory.engine
     try:
         yield factory
     except exc.DBAPIError as error:
@@ -166,5 +180,4 @@ def open_session(url: str | None, *, must_exist: bool = False) -> Iterator[Sessi
         with factory.begin() as session:
             yield session
     finally:
-        engine = factory.kw["bind"]
-        engine.dispose()
+        factory.dispose()

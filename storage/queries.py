@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from pledgewatch.storage.models import (
 )
 
 
-def valid_at(model: type, run_id: int) -> ColumnElement[bool]:
+def valid_at(model: Any, run_id: int) -> ColumnElement[bool]:
     """Rows whose interval [from_run, to_run) contains ``run_id``."""
     return and_(model.from_run <= run_id, or_(model.to_run.is_(None), model.to_run > run_id))
 
@@ -70,7 +71,7 @@ def pledge_views(session: Session, run_id: int, pledge_ids: Collection[int] | No
              .where(valid_at(v, run_id)))
     if listed_only:
         query = query.join(Presence, and_(Presence.pledge_id == Pledge.id, valid_at(Presence, run_id)))
-    rows = []
+    rows: list[Any] = []
     connection = session.connection()  # plain rows: the ORM's row handling is not needed here
     for chunk in _chunks(pledge_ids):
         scoped = query if chunk is None else query.where(Pledge.id.in_(chunk))

@@ -72,12 +72,12 @@ def ensure_terms(session: Session, wanted: Mapping[str, tuple[str | None, str | 
     ids: dict[str, int] = {}
     for key, (name, url, vocabulary) in wanted.items():
         if vocabulary and vocabulary not in vocabularies:
-            vocabularies[vocabulary] = session.scalar(
-                insert(Vocabulary).values(name=vocabulary).returning(Vocabulary.id))
+            vocabularies[vocabulary] = session.execute(
+                insert(Vocabulary).values(name=vocabulary).returning(Vocabulary.id)).scalar_one()
         if key not in known:
-            ids[key] = session.scalar(insert(Term).values(
+            ids[key] = session.execute(insert(Term).values(
                 key=key, name=name, url=url, vocabulary_id=vocabularies.get(vocabulary or ""))
-                .returning(Term.id))
+                .returning(Term.id)).scalar_one()
             continue
         ids[key], stored_name = known[key]
         if name and stored_name != name:

@@ -68,7 +68,7 @@ def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
     """A session factory on ``db_url``, schema at head; its connections closed afterwards."""
     made = open_database(db_url)
     yield made
-    made.kw["bind"].dispose()
+    made.dispose()
 
 
 @pytest.fixture

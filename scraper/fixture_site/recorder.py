@@ -96,7 +96,7 @@ class RecorderExtension:
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         public = getattr(spider, "public_url", lambda u: u)(response.url)
         headers = {
-            k.decode("latin-1"): response.headers.get(k, b"").decode("latin-1")
+            k.decode("latin-1"): (response.headers.get(k) or b"").decode("latin-1")
             for k in response.headers
         }
         headers = {_title(k): v for k, v in headers.items()}

@@ -12,6 +12,8 @@ content region, with no teaser markup there; anywhere else the page failed.
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from lxml import etree
 
 from pledgewatch.scraper.parsing import selectors as css
@@ -24,7 +26,7 @@ from pledgewatch.scraper.parsing.model import EMPTY_TERM_TEXT, Listing, empty_te
 from pledgewatch.scraper.parsing.text_utils import collapse
 from pledgewatch.scraper.terms import SITE, canonical_url, tid_of, with_page
 
-_Element = etree._Element
+_Element: TypeAlias = etree._Element
 
 
 def parse_html(text: str, url: str | None, utf8: bytes | None = None) -> Listing:

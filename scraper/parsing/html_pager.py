@@ -37,7 +37,8 @@ def read_pager(page: etree._Element, url: str | None, term_url: str | None, base
     """``url`` is where the page was fetched; ``term_url`` the listing's page 0 (from the
     page's canonical link, else ``url``). Links to either path count as the listing's own."""
     own_paths = {urlsplit(u).path for u in (term_url, url and canonical_url(url)) if u}
-    links, targets = [], {}
+    links: list[etree._Element] = []
+    targets: dict[int, str] = {}
     for link in PAGE_LINKS_XP(page):
         target = resolve(link.get("href"), base)
         if target and urlsplit(target).path in own_paths:

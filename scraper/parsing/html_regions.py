@@ -7,11 +7,13 @@ to records, without saying anything about this term's listing.
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from lxml import etree
 
 from pledgewatch.scraper.parsing import selectors as css
 
-_Element = etree._Element
+_Element: TypeAlias = etree._Element
 
 
 class Regions:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -23,12 +24,17 @@ from pledgewatch.scraper.parsing.html_body import body_summary
 from pledgewatch.scraper.parsing.html_links import record_url, text_of
 from pledgewatch.scraper.parsing.html_regions import Regions
 from pledgewatch.scraper.parsing.limits import (
-    MAX_AUTHOR_CHARS, MAX_SUMMARY_CHARS, MAX_TEASERS, MAX_TITLE_CHARS, cap,
+    MAX_AUTHOR_CHARS,
+    MAX_SUMMARY_CHARS,
+    MAX_TEASERS,
+    MAX_TITLE_CHARS,
+    cap,
 )
+from pledgewatch.scraper.items import BylinePosition
 from pledgewatch.scraper.parsing.model import Teaser
 from pledgewatch.scraper.parsing.text_utils import is_truncated_name
 
-_Element = etree._Element
+_Element: TypeAlias = etree._Element
 _BYLINE_NAME = re.compile(r"(?:^|\b)(?:Submitted by|By)\s+(.+?)(?:\s+on\b.*)?$")
 UNREAD_BLOCKS_ERROR = "{} teaser block(s) without a record title link: layout changed?"
 NO_BODIES_ERROR = "no teaser summaries found: layout changed?"
@@ -178,7 +184,7 @@ def _author(root: _Element) -> tuple[str | None, _Element | None]:
     return None, None
 
 
-def _position(root: _Element, author: _Element | None, body: _Element | None) -> str:
+def _position(root: _Element, author: _Element | None, body: _Element | None) -> BylinePosition:
     """Before or after the body, by document order inside the teaser block."""
     if author is None or body is None:
         return "before"

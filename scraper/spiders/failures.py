@@ -37,7 +37,8 @@ _MESSAGES: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], st
 def describe_failure(failure: Failure) -> tuple[int | None, str]:
     """``(HTTP status or None, message)`` for a request that reached the errback."""
     value = failure.value
-    retries = int(getattr(failure, "request", None) and failure.request.meta.get("retry_times", 0) or 0)
+    request = getattr(failure, "request", None)  # set by Scrapy on the failures it hands back
+    retries = int(request.meta.get("retry_times", 0) or 0) if request is not None else 0
     tries = f" after {retries} retries" if retries else ""
     if isinstance(value, HttpError):
         status = value.response.status
@@ -49,7 +50,7 @@ def describe_failure(failure: Failure) -> tuple[int | None, str]:
         return None, f"not fetched: {value}"
     if isinstance(value, ResponseFailed):
         return None, _from_reasons(value.reasons) + tries
-    cause = value.__cause__ or value.__context__
+    cause = value.__cause__ or value.__context__ if value is not None else None
     if isinstance(value, DownloadFailedError) and isinstance(cause, ResponseFailed):
         return None, _from_reasons(cause.reasons) + tries
     for kinds, message in _MESSAGES:

@@ -167,7 +167,7 @@ class ListingsSpider(scrapy.Spider):
         yield self.listing_request(next_url)
 
     def _redirected(self, response: Response, listing_url: str) -> Iterator[Any]:
-        location = response.headers.get("Location", b"").decode("latin-1")
+        location = (response.headers.get("Location") or b"").decode("latin-1")
         target = urljoin(response.url, location)
         hops = int(response.meta.get("redirect_hops", 0)) + 1
         if not location or not self._on_site(target):

@@ -82,7 +82,7 @@ def test_a_run_while_another_holds_the_lock_exits_4(tmp_path: Path, sqlite_url: 
         _, status, _ = invoke("status", "--db", sqlite_url)
     finally:
         lease.release()
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert code == 4
     assert "another run is in progress" in err
     assert "run lock:      pid" in status

@@ -114,7 +114,7 @@ def test_a_run_killed_at_any_moment_is_recovered_by_the_next_run(
         # The report is right: it covers what was not reported before.
         told_before = killed.report_dir is not None
         assert final.counts == (NO_CHANGES if told_before else AFTER_CHANGES)
-    factory.kw["bind"].dispose()
+    factory.dispose()
 
     # Editors got the after-site's changes, and nothing else.
     subjects = [m["Subject"] for m in smtp.to("editor@example.org")]

@@ -31,7 +31,7 @@ def runs(db_url: str) -> list[Run]:
     factory = open_database(db_url)
     with factory() as session:
         rows = list(session.scalars(select(Run).order_by(Run.id)))
-    factory.kw["bind"].dispose()
+    factory.dispose()
     return rows
 
 
@@ -128,7 +128,7 @@ def test_a_run_is_refused_while_another_holds_the_lock(
             run_once(config, replay=small_sites / "after")
     finally:
         lease.release()
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert runs(sqlite_url) == []
 
 
@@ -173,4 +173,4 @@ def assert_lock_free(db_url: str) -> None:
     factory = open_database(db_url)
     with factory() as session:
         assert session.scalars(select(RunLock)).all() == []
-    factory.kw["bind"].dispose()
+    factory.dispose()

@@ -89,14 +89,14 @@ def set_due(db_url: str, when: datetime) -> None:
     with factory.begin() as session:
         session.execute(text("UPDATE apscheduler_jobs SET next_run_time = :t"),
                         {"t": when.timestamp()})
-    factory.kw["bind"].dispose()
+    factory.dispose()
 
 
 def rows(db_url: str, model: type) -> list:  # type: ignore[type-arg]
     factory = open_database(db_url)
     with factory() as session:
         found = list(session.scalars(select(model)))
-    factory.kw["bind"].dispose()
+    factory.dispose()
     return found
 
 

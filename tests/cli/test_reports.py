@@ -31,7 +31,7 @@ def two_runs(db_url: str, tmp_path: Path) -> str:
         for path in (first, second):
             ingest_run_file(factory, path)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     return db_url
 
 

@@ -41,7 +41,7 @@ def _stored_runs(db_url: str) -> int:
     factory = open_database(db_url)
     with factory() as session:
         count = session.scalar(select(func.count()).select_from(Run))
-    factory.kw["bind"].dispose()
+    factory.dispose()
     return count
 
 

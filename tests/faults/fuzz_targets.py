@@ -43,4 +43,4 @@ def ingest_bytes(data: bytes, db_url: str) -> None:
         except InputError:
             return
         finally:
-            factory.kw["bind"].dispose()
+            factory.dispose()

@@ -51,7 +51,7 @@ def workdir(tmp_path: Path) -> Path:
     run = write_run(tmp_path / "seed.jsonl", listing("a-term", [P(1, "A pledge", "Its text.")]))
     factory = open_database(f"sqlite:///{tmp_path / 'pw.db'}")
     ingest_run_file(factory, run)
-    factory.kw["bind"].dispose()
+    factory.dispose()
     run.unlink()
     return tmp_path
 

@@ -37,7 +37,7 @@ def _state(url: str) -> tuple[int, int]:
             return (session.scalar(select(func.count()).select_from(Run)) or 0,
                     session.scalar(select(func.count()).select_from(Pledge)) or 0)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 def _edited_keys(url: str) -> list[str]:
@@ -46,7 +46,7 @@ def _edited_keys(url: str) -> list[str]:
         with factory() as session:
             return [e.after.key for e in changes_between(session).edited]
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def seeded(tmp_path: Path) -> tuple[str, Path]:
     url = f"sqlite:///{tmp_path / 'pw.db'}"
     factory = open_database(url)
     ingest_run_file(factory, write_run(tmp_path / "first.jsonl", listing("a-term", PLEDGES)))
-    factory.kw["bind"].dispose()
+    factory.dispose()
     return url, write_run(tmp_path / "next.jsonl", listing("a-term", EDITED),
                           stamp="2026-03-02T06:00:00+00:00")
 
@@ -107,7 +107,7 @@ def test_an_ingest_that_runs_out_of_disk_leaves_the_database_as_it_was(
     try:
         assert ingest_run_file(factory, next_run).complete
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert _edited_keys(url) == ["/pfp/ppd/300007"]
 
 

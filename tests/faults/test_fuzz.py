@@ -134,4 +134,4 @@ def test_a_wrongly_typed_optional_field_is_refused_as_bad_input(
         with pytest.raises(InputError, match=f"line {index + 1}"):
             ingest_run_file(factory, path)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()

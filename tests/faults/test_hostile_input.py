@@ -17,6 +17,7 @@ from pledgewatch.scraper.render import RenderTeaser, render_listing
 from pledgewatch.storage.db import open_database
 from pledgewatch.storage.models import PledgeVersion
 from tests.faults.sites import HEALTH, SITE, crawl, faulty_site, page_record
+from tests.support.runs import restamped
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -72,14 +73,14 @@ def test_hostile_pages_are_crawled_and_bounded(hostile_crawls: dict[str, Path]) 
 def hostile_changes(hostile_crawls: dict[str, Path], db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     factory = open_database(db_url)
     try:
-        ingest_run_file(factory, hostile_crawls["before"])
-        run = ingest_run_file(factory, hostile_crawls["hostile"])
+        ingest_run_file(factory, restamped(hostile_crawls["before"], 1, tmp_path))
+        run = ingest_run_file(factory, restamped(hostile_crawls["hostile"], 2, tmp_path))
         with factory() as session:
             changes = changes_between(session, None, run.run_id)
             longest = session.scalar(select(func.max(func.length(PledgeVersion.title))))
         yield changes, longest
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 @pytest.mark.scenario("hostile text: stored on both backends, titles bounded, reported as new")

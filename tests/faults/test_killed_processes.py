@@ -28,7 +28,7 @@ from tests.faults.procs import (
 )
 from tests.faults.sites import HEALTH, SMALL, crawl, faulty_site, records, wait_for
 from tests.faults.truth import TRUE_CHANGES, summary
-from tests.support.runs import P, listing, write_run
+from tests.support.runs import P, listing, restamped, write_run
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -40,7 +40,7 @@ def _counts(db_url: str) -> tuple[int, int]:
             return (session.scalar(select(func.count()).select_from(Run)) or 0,
                     session.scalar(select(func.count()).select_from(Pledge)) or 0)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -78,21 +78,21 @@ def test_a_killed_crawl_leaves_whole_lines_and_no_crawl_record(killed_crawl: Pat
 
 @pytest.mark.scenario("crawl killed half-way: ingested as a partial run, nothing removed, next run recovers")
 def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_truth(
-    killed_crawl: Path, small_runs: dict[str, Path], db_url: str
+    killed_crawl: Path, small_runs: dict[str, Path], db_url: str, tmp_path: Path
 ) -> None:
     factory = open_database(db_url)
     try:
-        ingest_run_file(factory, small_runs["before"])
-        cut = ingest_run_file(factory, killed_crawl)
+        ingest_run_file(factory, restamped(small_runs["before"], 1, tmp_path))
+        cut = ingest_run_file(factory, restamped(killed_crawl, 2, tmp_path))
         with factory() as session:
             during = changes_between(session, None, cut.run_id)
             row = session.get(Run, cut.run_id)
             reason = row.crawl_reason if row else None
-        healthy = ingest_run_file(factory, small_runs["after"])
+        healthy = ingest_run_file(factory, restamped(small_runs["after"], 3, tmp_path))
         with factory() as session:
             after = changes_between(session, None, healthy.run_id)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert (cut.complete, cut.removed) == (False, 0)
     assert reason == "no crawl record: file cut short"
     assert during.removed == () and during.restored == ()
@@ -109,11 +109,11 @@ def big_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.scenario("ingest killed mid-transaction: nothing of it is stored, next run recovers")
 def test_an_ingest_killed_mid_transaction_leaves_no_trace(
-    big_run: Path, small_runs: dict[str, Path], db_url: str
+    big_run: Path, small_runs: dict[str, Path], db_url: str, tmp_path: Path
 ) -> None:
     factory = open_database(db_url)
-    ingest_run_file(factory, small_runs["before"])
-    factory.kw["bind"].dispose()
+    ingest_run_file(factory, restamped(small_runs["before"], 1, tmp_path))
+    factory.dispose()
     before = _counts(db_url)
 
     process = start(PLEDGEWATCH, "ingest", big_run, "--db", db_url)
@@ -128,11 +128,11 @@ def test_an_ingest_killed_mid_transaction_leaves_no_trace(
     assert _counts(db_url) == before
     factory = open_database(db_url)
     try:
-        healthy = ingest_run_file(factory, small_runs["after"])
+        healthy = ingest_run_file(factory, restamped(small_runs["after"], 3, tmp_path))
         with factory() as session:
             after = changes_between(session, None, healthy.run_id)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert (after.from_run, summary(after)) == (1, TRUE_CHANGES)
     assert _counts(db_url)[0] == 2
 
@@ -171,7 +171,7 @@ def _statuses(db_url: str) -> list[tuple[str, bool]]:
         with factory() as session:
             return [(r.status, r.complete) for r in session.scalars(select(Run).order_by(Run.id))]
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 def _lock_rows(db_url: str) -> int:
@@ -180,4 +180,4 @@ def _lock_rows(db_url: str) -> int:
         with factory() as session:
             return session.scalar(select(func.count()).select_from(RunLock)) or 0
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()

@@ -32,7 +32,7 @@ def _runs(db_url: str) -> list[tuple[str, bool]]:
         with factory() as session:
             return [(r.status, r.complete) for r in session.scalars(select(Run).order_by(Run.id))]
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 def _lock_rows(db_url: str) -> int:
@@ -41,14 +41,14 @@ def _lock_rows(db_url: str) -> int:
         with factory() as session:
             return len(list(session.scalars(select(RunLock))))
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 @pytest.mark.scenario("two `run` commands started together: exactly one proceeds, the other exits 4")
 def test_of_two_runs_started_together_exactly_one_proceeds(tmp_path: Path, db_url: str) -> None:
     slow = faulty_site(tmp_path / "slow", {HEALTH: {"delay": 4}})
     config = write_config(tmp_path, db_url)
-    open_database(db_url).kw["bind"].dispose()  # an existing database, as under cron
+    open_database(db_url).dispose()  # an existing database, as under cron
     both = [start(PLEDGEWATCH, "run", "--config", config, "--replay", slow) for _ in range(2)]
     try:
         outputs = [p.communicate(timeout=120) for p in both]
@@ -92,7 +92,7 @@ def test_a_run_started_while_the_scheduler_runs_one_is_refused(tmp_path: Path) -
     with factory.begin() as session:
         session.execute(text("UPDATE apscheduler_jobs SET next_run_time = :t"),
                         {"t": (now - timedelta(minutes=2)).timestamp()})
-    factory.kw["bind"].dispose()
+    factory.dispose()
 
     scheduler = _scheduler(config, slow, log)
     try:

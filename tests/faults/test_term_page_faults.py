@@ -30,6 +30,7 @@ from tests.faults.sites import (
     page_record,
 )
 from tests.faults.truth import NOTHING, TRUE_CHANGES, only_on, summary
+from tests.support.runs import restamped
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -135,19 +136,19 @@ def test_an_offsite_redirect_is_never_followed(faulty_crawl: Crawled,
 @pytest.mark.scenario("term page fault: no removal reported, next healthy run reports the truth")
 @pytest.mark.parametrize("faulty_crawl", FAULTS, ids=_ids(FAULTS), indirect=True)
 def test_no_pledge_of_the_failed_term_is_removed_and_the_next_run_reports_the_truth(
-    faulty_crawl: Crawled, healthy: dict[str, Path], db_url: str
+    faulty_crawl: Crawled, healthy: dict[str, Path], db_url: str, tmp_path: Path
 ) -> None:
     factory = open_database(db_url)
     try:
-        ingest_run_file(factory, healthy["before"])
-        faulty = ingest_run_file(factory, faulty_crawl.path)
+        ingest_run_file(factory, restamped(healthy["before"], 1, tmp_path))
+        faulty = ingest_run_file(factory, restamped(faulty_crawl.path, 2, tmp_path))
         with factory() as session:
             during = changes_between(session, None, faulty.run_id)
-        recovered = ingest_run_file(factory, healthy["after"])
+        recovered = ingest_run_file(factory, restamped(healthy["after"], 3, tmp_path))
         with factory() as session:
             after = changes_between(session, None, recovered.run_id)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert (faulty.complete, faulty.pages_failed, faulty.removed) == (False, 1, 0)
     assert summary(during) == NOTHING
     assert [p.url for p in during.health.failed_pages] == [HEALTH]
@@ -157,19 +158,19 @@ def test_no_pledge_of_the_failed_term_is_removed_and_the_next_run_reports_the_tr
 
 @pytest.mark.scenario("a failed second page of a term: its pledges keep that term, no noise")
 def test_a_failed_second_page_drops_no_term_membership(
-    healthy: dict[str, Path], crawls: dict[str, Crawled], db_url: str
+    healthy: dict[str, Path], crawls: dict[str, Crawled], db_url: str, tmp_path: Path
 ) -> None:
     factory = open_database(db_url)
     try:
-        ingest_run_file(factory, healthy["before"])
-        faulty = ingest_run_file(factory, crawls["second-page-500"].path)
+        ingest_run_file(factory, restamped(healthy["before"], 1, tmp_path))
+        faulty = ingest_run_file(factory, restamped(crawls["second-page-500"].path, 2, tmp_path))
         with factory() as session:
             during = changes_between(session, None, faulty.run_id)
-        ingest_run_file(factory, healthy["after"])
+        ingest_run_file(factory, restamped(healthy["after"], 3, tmp_path))
         with factory() as session:
             after = changes_between(session)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
     assert summary(during) == NOTHING
     assert [t.key for t in during.health.incomplete_terms] == [MAYORS]
     assert summary(after) == TRUE_CHANGES

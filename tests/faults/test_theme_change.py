@@ -69,7 +69,7 @@ def _changes(db_url: str, first: Path, second: Path):  # type: ignore[no-untyped
         with factory() as session:
             return changes_between(session, None, run.run_id)
     finally:
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 @pytest.mark.parametrize("theme", THEMED)

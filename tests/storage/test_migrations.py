@@ -12,7 +12,7 @@ from pledgewatch.storage.migrate import alembic_config
 
 def test_migrations_build_the_schema_the_models_describe(db_url: str) -> None:
     factory = open_database(db_url)
-    engine = factory.kw["bind"]
+    engine = factory.engine
     command.check(alembic_config(engine))  # raises if autogenerate would find a difference
     assert {"runs", "pledges", "pledge_versions", "memberships", "raw_chunks"} <= set(
         inspect(engine).get_table_names())
@@ -20,10 +20,10 @@ def test_migrations_build_the_schema_the_models_describe(db_url: str) -> None:
 
 
 def test_upgrading_an_existing_database_again_changes_nothing(db_url: str) -> None:
-    open_database(db_url).kw["bind"].dispose()
+    open_database(db_url).dispose()
     engine = make_engine(db_url)
     before = sorted(inspect(engine).get_table_names())
-    open_database(db_url).kw["bind"].dispose()
+    open_database(db_url).dispose()
     assert sorted(inspect(engine).get_table_names()) == before
     engine.dispose()
 
@@ -38,6 +38,6 @@ def test_a_database_behind_the_newest_migration_is_upgraded_when_opened(db_url: 
     command.upgrade(config, "head")
     command.downgrade(config, "base")
     assert schema_revision(engine) is None
-    open_database(db_url).kw["bind"].dispose()
+    open_database(db_url).dispose()
     assert schema_revision(engine) == HEAD_REVISION
     engine.dispose()

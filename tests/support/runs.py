@@ -88,3 +88,24 @@ def write_run(path: Path, *listings: list[dict[str, Any]], reason: str = "finish
                 handle.write(json_line(record, style) + "\n")
         handle.write(json_line(crawl_end(reason, stamp), style) + "\n")
     return path
+
+
+def restamped(path: Path, day: int, folder: Path) -> Path:
+    """A copy of a run file as if crawled on day ``day`` of March 2026 (crawl and fetch times).
+
+    Runs are stored in the order they were crawled; a test that crawls its sites in another
+    order than its story (a shared healthy crawl, then a faulty one) gives them the story's.
+    """
+    stamp = f"2026-03-{day:02d}T06:00:00+00:00"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"day-{day:02d}-{path.name}"
+    with path.open(encoding="utf-8") as source, copy.open("w", encoding="utf-8") as out:
+        for line in source:
+            record = json.loads(line) if line.strip() else None
+            if isinstance(record, dict):
+                for name in ("started", "finished", "fetched_at"):
+                    if record.get(name):
+                        record[name] = stamp
+                line = json.dumps(record, ensure_ascii=False) + ("\n" if line.endswith("\n") else "")
+            out.write(line)
+    return copy

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
             ingest_run_file(factory, crawl, source="bench")
             seconds, result = timed_publish(factory, site)
             print(describe(label, seconds, result), flush=True)
-        factory.kw["bind"].dispose()
+        factory.dispose()
 
 
 if __name__ == "__main__":

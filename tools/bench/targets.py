@@ -48,7 +48,7 @@ def site_scale_seconds(pledges: int = 1500) -> tuple[float, int]:
         start = time.perf_counter()
         result = ingest_run_file(factory, files.runs[1].crawl)
         seconds = time.perf_counter() - start
-        factory.kw["bind"].dispose()
+        factory.dispose()
     return seconds, result.teasers
 
 
