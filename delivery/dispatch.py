@@ -1,8 +1,9 @@
 """Getting a run's report and health alerts to editors, through the on-disk outbox.
 
 Everything is queued first and then flushed once, so messages an earlier run
-could not send go out with this one, and a mail server that is down loses
-nothing (see :mod:`pledgewatch.delivery.outbox`). The application hands over
+could not send go out with this one, and a mail server or chat service that is
+down loses nothing (see :mod:`pledgewatch.delivery.outbox`). E-mail recipients
+get the full report; channels (:mod:`pledgewatch.delivery.channels`) a short note. The application hands over
 plain values: :class:`MailSettings` built from its configuration and an
 :class:`Alert` it has already worded, so this package never reads either.
 """
@@ -18,30 +19,47 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pledgewatch.core.values import ChangeSet
-from pledgewatch.delivery.mail import Recipient, SmtpSettings, address_digest
-from pledgewatch.delivery.outbox import flush, queue
+from pledgewatch.delivery.channels import Channel
+from pledgewatch.delivery.mail import Recipient, SmtpSettings, address_digest, message_id
+from pledgewatch.delivery.notes import flush_notes, queue_notes, write_note
+from pledgewatch.delivery.outbox import DeliveryResult, flush, queue
 
 log = logging.getLogger(__name__)
+OFF = "off (no mail.smtp_host or mail.recipients, and no notify.channels configured)"
 
 
 @dataclass(frozen=True, slots=True)
 class MailSettings:
-    """Who gets what, and through which server; mail is off without a host or recipients."""
+    """Who gets what, and through which server or channel; off without any recipient."""
 
     smtp: SmtpSettings
     recipients: tuple[Recipient, ...]
     outbox_dir: Path
     site_name: str = "gfmd.org"
     send_when_unchanged: bool = False  # also mail a report when nothing changed
-    alert_to: tuple[str, ...] = ()  # who gets health alerts; empty: every recipient
+    alert_to: tuple[str, ...] = ()  # addresses or channel names for health alerts; empty: all
+    channels: tuple[Channel, ...] = ()  # chat and webhook channels (Apprise URLs)
 
     @property
-    def enabled(self) -> bool:
+    def mail_enabled(self) -> bool:
         return bool(self.smtp.host and self.recipients)
 
     @property
+    def enabled(self) -> bool:
+        return self.mail_enabled or bool(self.channels)
+
+    @property
     def alert_addresses(self) -> list[str]:
-        return list(self.alert_to) or [r.address for r in self.recipients]
+        if not self.mail_enabled:
+            return []
+        if not self.alert_to:
+            return [r.address for r in self.recipients]
+        names = {channel.name for channel in self.channels}
+        return [target for target in self.alert_to if target not in names]
+
+    @property
+    def alert_channels(self) -> list[Channel]:
+        return [c for c in self.channels if not self.alert_to or c.name in self.alert_to]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +95,12 @@ def enqueue(settings: MailSettings, changes: ChangeSet | None, alert: Alert | No
     if changes is not None and changes.from_run is None:
         notes.append("first run is the baseline: no report mailed")
     elif changes is not None:
-        queue(changes, settings.recipients, settings.outbox_dir, sender=settings.smtp.sender,
-              site_name=settings.site_name, send_when_unchanged=settings.send_when_unchanged,
-              links=links)
+        if settings.mail_enabled:
+            queue(changes, settings.recipients, settings.outbox_dir, sender=settings.smtp.sender,
+                  site_name=settings.site_name,
+                  send_when_unchanged=settings.send_when_unchanged, links=links)
+        queue_notes(changes, settings.channels, settings.outbox_dir, site_name=settings.site_name,
+                    send_when_unchanged=settings.send_when_unchanged, links=links)
     if alert is not None:
         queue_alert(settings, alert)
     return notes
@@ -88,8 +109,8 @@ def enqueue(settings: MailSettings, changes: ChangeSet | None, alert: Alert | No
 def send(settings: MailSettings, notes: list[str]) -> Delivery:
     """Flush the outbox: this run's messages and any an earlier run could not send."""
     if not settings.enabled:
-        return Delivery("off (no mail.smtp_host or mail.recipients configured)", True)
-    result = flush(settings.outbox_dir, settings.smtp)
+        return Delivery(OFF, True)
+    result = flush_all(settings)
     notes = [f"{len(result.sent)} sent", *notes]
     if result.failed:
         first = result.failed[0]
@@ -99,32 +120,43 @@ def send(settings: MailSettings, notes: list[str]) -> Delivery:
     return Delivery("; ".join(notes), result.ok)
 
 
-def queue_alert(settings: MailSettings, alert: Alert, now: datetime | None = None) -> int:
-    """Put one alert per address in the outbox's ``pending/`` folder; returns how many.
+def flush_all(settings: MailSettings) -> DeliveryResult:
+    """Send every pending e-mail (when a server is set) and channel note, once each."""
+    mail = flush(settings.outbox_dir, settings.smtp) if settings.smtp.host else DeliveryResult()
+    notes = flush_notes(settings.outbox_dir, settings.channels, timeout=settings.smtp.timeout)
+    return DeliveryResult(sent=mail.sent + notes.sent, failed=mail.failed + notes.failed)
 
-    Written in the outbox's documented layout (``pending/<name>.eml``), named by
-    the alert's status and the time it was queued.
+
+def queue_alert(settings: MailSettings, alert: Alert, now: datetime | None = None) -> int:
+    """Put one alert per address and alert channel in the outbox; returns how many.
+
+    Written in the outbox's documented layout (``pending/<name>.eml`` or ``.json``),
+    named by the alert's status and the time it was queued.
     """
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S")
+    stamp = f"health-{alert.status}-{(now or datetime.now(UTC)).strftime('%Y%m%dT%H%M%S')}"
     pending = settings.outbox_dir / "pending"
     pending.mkdir(parents=True, exist_ok=True)
-    count = 0
     for address in settings.alert_addresses:
-        name = f"health-{alert.status}-{stamp}--{address_digest(address)}.eml"
-        message = _alert_message(alert, sender=settings.smtp.sender, to=address, now=now)
+        name = f"{stamp}--{address_digest(address)}.eml"
+        message = _alert_message(alert, stamp, sender=settings.smtp.sender, to=address, now=now)
         temporary = pending / f".{name}.tmp"
         temporary.write_bytes(message.as_bytes(policy=SMTP_POLICY))
         temporary.replace(pending / name)
-        count += 1
-    return count
+    for channel in settings.alert_channels:
+        write_note(settings.outbox_dir, f"{stamp}--{channel.digest}", channel, alert.subject,
+                   alert.body, now=now)
+    return len(settings.alert_addresses) + len(settings.alert_channels)
 
 
-def _alert_message(alert: Alert, *, sender: str, to: str, now: datetime | None) -> EmailMessage:
+def _alert_message(alert: Alert, alert_id: str, *, sender: str, to: str,
+                   now: datetime | None) -> EmailMessage:
+    """Carries a Message-ID like report mails, so a resent alert is recognisably the same."""
     message = EmailMessage()
     message["Subject"] = alert.subject
     message["From"] = sender
     message["To"] = to
     message["Date"] = format_datetime(now or datetime.now(UTC))
+    message["Message-ID"] = message_id(alert_id, to, sender)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(alert.body)
     return message

@@ -3,8 +3,9 @@
 Layout of ``outbox_dir``::
 
     pending/<report>--<recipient digest>.eml    waiting (written atomically)
+    pending/<report>--<channel digest>.json     a note for a chat or webhook channel
     pending/<...>.error                         why the last attempt failed (JSON)
-    sent/<...>.eml                              moved here only after the server accepted it
+    sent/<...>.eml, sent/<...>.json             moved here only after the server accepted it
 
 Queueing is idempotent (a message already pending or sent is not queued again)
 and a message leaves ``pending/`` only once the server answered 250 to it, so a
@@ -36,6 +37,8 @@ from pledgewatch.delivery.mail import (
     message_id,
 )
 from pledgewatch.report.render import render_report
+
+NOTE_SUFFIX = ".json"  # a channel note (see :mod:`pledgewatch.delivery.notes`)
 
 # Errors that concern one message; anything else ends the connection for the rest.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
@@ -87,7 +90,7 @@ def queue(
 
     A recipient whose filtered report is empty gets nothing unless ``send_when_unchanged``.
     """
-    pending, sent = _folders(outbox_dir)
+    pending, sent = folders(outbox_dir)
     report_id = f"run-{changes.from_run or 0}-{changes.to_run}"
     queued = []
     for recipient in recipients:
@@ -99,29 +102,39 @@ def queue(
         report = render_report(changes, site_name=site_name, filter=recipient.filter, links=links)
         message = build_message(report, sender=sender, to=recipient.address, date=now,
                                 msgid=message_id(report_id, recipient.address, sender))
-        queued.append(_write_atomically(pending / name, message.as_bytes(policy=SMTP_POLICY)))
+        queued.append(write_atomically(pending / name, message.as_bytes(policy=SMTP_POLICY)))
     return queued
 
 
 def flush(outbox_dir: Path, smtp: SmtpSettings, *,
           environ: Mapping[str, str] | None = None) -> DeliveryResult:
     """Try to send every pending message once, over one connection."""
-    pending, _ = _folders(outbox_dir)
+    pending, _ = folders(outbox_dir)
     paths = sorted(pending.glob("*.eml"))
     if not paths:
         return DeliveryResult()
     try:
         connection = connect(smtp, environ)
     except (OSError, smtplib.SMTPException) as error:
-        return DeliveryResult(failed=tuple(_record_failure(p, error) for p in paths))
+        return DeliveryResult(failed=tuple(record_failure(p, error) for p in paths))
     with connection:
         return _send_all(connection, paths, smtp.sender)
 
 
 def pending_messages(outbox_dir: Path) -> list[PendingMessage]:
-    """What earlier runs could not send, with why; for ``run`` and ``status`` to report."""
-    pending, _ = _folders(outbox_dir)
+    """E-mails earlier runs could not send, with why; for ``run`` and ``status`` to report."""
+    pending, _ = folders(outbox_dir)
     return [_describe(path) for path in sorted(pending.glob("*.eml"))]
+
+
+def everything_pending(outbox_dir: Path) -> list[PendingMessage]:
+    """E-mails and channel notes waiting, for ``outbox list``; channels show masked.
+
+    Only reads: a missing outbox is an empty one.
+    """
+    pending = outbox_dir / "pending"
+    paths = [*pending.glob("*.eml"), *pending.glob(f"*{NOTE_SUFFIX}")]
+    return [_describe(path) for path in sorted(paths)]
 
 
 def _send_all(connection: smtplib.SMTP, paths: list[Path], sender: str) -> DeliveryResult:
@@ -131,28 +144,29 @@ def _send_all(connection: smtplib.SMTP, paths: list[Path], sender: str) -> Deliv
         try:
             connection.sendmail(sender, [_recipient_of(path)], path.read_bytes())
         except MESSAGE_ERRORS as error:
-            failed.append(_record_failure(path, error))
+            failed.append(record_failure(path, error))
         except (OSError, smtplib.SMTPException) as error:  # connection lost: the rest wait too
-            failed.extend(_record_failure(p, error) for p in paths[index:])
+            failed.extend(record_failure(p, error) for p in paths[index:])
             break
         else:
-            _mark_sent(path)
+            mark_sent(path)
             sent.append(path.name)
     return DeliveryResult(sent=tuple(sent), failed=tuple(failed))
 
 
-def _mark_sent(path: Path) -> None:
+def mark_sent(path: Path) -> None:
     sent = path.parent.parent / "sent"
     os.replace(path, sent / path.name)
     path.with_suffix(".error").unlink(missing_ok=True)
 
 
-def _record_failure(path: Path, error: BaseException) -> PendingMessage:
+def record_failure(path: Path, error: BaseException | str) -> PendingMessage:
+    """Count the attempt beside the message, with why it failed (already worded if a string)."""
     previous = _describe(path)
-    text = _error_text(error)
+    text = error if isinstance(error, str) else error_text(error)
     log = {"error": text, "attempts": previous.attempts + 1,
            "last_attempt": datetime.now(UTC).isoformat(timespec="seconds")}
-    _write_atomically(path.with_suffix(".error"), json.dumps(log).encode())
+    write_atomically(path.with_suffix(".error"), json.dumps(log).encode())
     return PendingMessage(path.name, previous.recipient, previous.attempts + 1, text)
 
 
@@ -163,11 +177,14 @@ def _describe(path: Path) -> PendingMessage:
 
 
 def _recipient_of(path: Path) -> str:
+    """The address an e-mail goes to, or the masked label of a channel note."""
+    if path.suffix == NOTE_SUFFIX:
+        return str(json.loads(path.read_text(encoding="utf-8"))["label"])
     with path.open("rb") as file:
         return str(BytesHeaderParser().parse(file)["To"])
 
 
-def _error_text(error: BaseException) -> str:
+def error_text(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
         detail = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) \
             else str(error.smtp_error)
@@ -175,14 +192,14 @@ def _error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _folders(outbox_dir: Path) -> tuple[Path, Path]:
+def folders(outbox_dir: Path) -> tuple[Path, Path]:
     pending, sent = outbox_dir / "pending", outbox_dir / "sent"
     pending.mkdir(parents=True, exist_ok=True)
     sent.mkdir(parents=True, exist_ok=True)
     return pending, sent
 
 
-def _write_atomically(path: Path, data: bytes) -> Path:
+def write_atomically(path: Path, data: bytes) -> Path:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)

@@ -14,12 +14,18 @@ so it never sits in a file that may be committed or world-readable.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pledgewatch.core.policy import ChangePolicy
+from pledgewatch.config_notify import (
+    NotifyConfig,
+    OutboxConfig,
+    check_channels,
+    with_channel_urls,
+)
 from pledgewatch.config_parse import build_config, read_toml
 from pledgewatch.core.errors import ConfigError, InputError
 from pledgewatch.publish.links import SiteLinks, check_base_url
@@ -66,6 +72,7 @@ class ReportConfig:
     site_name: str = "gfmd.org"
     feed: Path | None = None  # an Atom feed file to update after each run; unset: no feed
     feed_url: str = ""  # where readers fetch the feed (its rel="self"); default: base_url + name
+    keep_runs: int = 365  # report folders of this many newest runs are kept; 0: all
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +129,7 @@ class LockConfig:
 @dataclass(frozen=True, slots=True)
 class HealthConfig:
     max_failed_share: float = 0.2  # more failed listing pages than this share: source broken
-    alert_to: tuple[str, ...] = ()  # who gets health alerts; empty: every mail recipient
+    alert_to: tuple[str, ...] = ()  # addresses or channel names; empty: every recipient
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +140,8 @@ class Config:
     report: ReportConfig = ReportConfig()
     publish: PublishConfig = PublishConfig()
     mail: MailConfig = MailConfig()
+    outbox: OutboxConfig = OutboxConfig()
+    notify: NotifyConfig = NotifyConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     lock: LockConfig = LockConfig()
     health: HealthConfig = HealthConfig()
@@ -157,6 +166,7 @@ def load_config(
         env_prefix=ENV_PREFIX,
         env_aliases=ENV_ALIASES,
     )
+    config = replace(config, notify=with_channel_urls(config.notify, env or {}))
     check_values(config)
     return config
 
@@ -175,6 +185,10 @@ def check_values(config: Config) -> None:
     _require(config.lock.heartbeat_seconds > 0, "lock.heartbeat_seconds", "must be positive")
     _require(config.lock.stale_after_seconds > 2 * config.lock.heartbeat_seconds,
              "lock.stale_after_seconds", "must be more than twice lock.heartbeat_seconds")
+    _require(config.report.keep_runs >= 0, "report.keep_runs", "must be 0 (keep all) or more")
+    _require(config.outbox.keep_sent_days >= 0, "outbox.keep_sent_days",
+             "must be 0 (keep all) or more")
+    check_channels(config.notify)
     _require(config.schedule.misfire_grace_seconds > 0, "schedule.misfire_grace_seconds",
              "must be positive")
     if config.publish.base_url:

@@ -1,18 +1,23 @@
-"""The application's side of e-mail: its configuration and health state, as delivery's plain values.
+"""The application's side of e-mail and channels: config and health state as delivery's plain values.
 
 :mod:`pledgewatch.delivery` knows nothing of :class:`Config` or of the health
-state machine; this module builds its :class:`MailSettings` from the config and
-words a health transition as an :class:`Alert`, then hands both over.
+state machine; this module builds its :class:`MailSettings` (e-mail recipients
+and chat channels) from the config and words a health transition as an
+:class:`Alert`, then hands both over.
 """
 
 from __future__ import annotations
 
 from pledgewatch import health
 from pledgewatch.config import Config, MailConfig
+from pledgewatch.core.errors import ConfigError
 from pledgewatch.core.values import ChangeSet
 from pledgewatch.delivery import dispatch
+from pledgewatch.delivery.channels import Channel
 from pledgewatch.delivery.dispatch import Alert, Delivery, MailSettings
 from pledgewatch.delivery.mail import Recipient, SmtpSettings
+from pledgewatch.delivery.outbox import DeliveryResult, PendingMessage, everything_pending
+from pledgewatch.delivery.probe import ProbeResult, send_probes
 
 
 def mail_settings(config: Config) -> MailSettings:
@@ -24,7 +29,15 @@ def mail_settings(config: Config) -> MailSettings:
         site_name=config.report.site_name,
         send_when_unchanged=mail.send_when_unchanged,
         alert_to=config.health.alert_to,
+        channels=channels(config),
     )
+
+
+def channels(config: Config) -> tuple[Channel, ...]:
+    """The configured channels, URLs already resolved from ``url_env`` by the config."""
+    notify = config.notify
+    return tuple(Channel(name, c.url, c.vocabularies, c.terms)
+                 for name, c in zip(notify.names(), notify.channels, strict=True))
 
 
 def smtp_settings(mail: MailConfig) -> SmtpSettings:
@@ -56,3 +69,21 @@ def enqueue(config: Config, changes: ChangeSet | None,
 
 def send(config: Config, notes: list[str]) -> Delivery:
     return dispatch.send(mail_settings(config), notes)
+
+
+def flush(config: Config) -> DeliveryResult:
+    """``outbox flush``: send what waits, as a run would, without running."""
+    settings = mail_settings(config)
+    if not settings.enabled:
+        raise ConfigError(f"nothing can be sent: delivery is {dispatch.OFF}")
+    return dispatch.flush_all(settings)
+
+
+def send_test_messages(config: Config, wanted: str | None) -> list[ProbeResult]:
+    """``notify test``: a test message to one recipient or channel, or to all, right now."""
+    return send_probes(mail_settings(config), wanted)
+
+
+def pending(config: Config) -> list[PendingMessage]:
+    """``outbox list``: what waits; building the settings first teaches redaction the URLs."""
+    return everything_pending(mail_settings(config).outbox_dir)

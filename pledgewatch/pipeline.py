@@ -25,10 +25,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.values import ChangeSet
-from pledgewatch import aborts, health, lock, mailing
+from pledgewatch import aborts, health, housekeeping, lock, mailing
 from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
 from pledgewatch.core.errors import InputError, PledgewatchError
+from pledgewatch.delivery import dispatch
 from pledgewatch.progress import CrawlWatcher, Progress
 from pledgewatch.storage import runlog
 from pledgewatch.storage.db import open_database
@@ -187,6 +188,7 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
         with factory.begin() as session:
             runlog.record_outcome(session, result.run_id, email_status=sent.status)
     _discard_crawl_file(attempt)
+    housekeeping.prune_old_files(config)
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
         result.pages_failed, changes.counts(), report_dir, sent.status, sent.ok, verdict, site,
@@ -206,8 +208,8 @@ def _stored_but(factory: sessionmaker[Session], run_id: int, what_failed: str) -
 
 
 def _queued(config: Config) -> str:
-    """The e-mail status until the outbox is flushed; never "queued" when mail is off."""
-    return "queued" if config.mail.enabled else "off (no mail.smtp_host or mail.recipients configured)"
+    """The delivery status until the outbox is flushed; never "queued" when delivery is off."""
+    return "queued" if mailing.mail_settings(config).enabled else dispatch.OFF
 
 
 def _crawl(attempt: _Attempt) -> Path:

@@ -29,7 +29,8 @@ from pledgewatch.core.redact import redact
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 # Modules whose import registers commands on ``main``; one per area of the pipeline.
-COMMAND_MODULES = ("parse", "crawl", "records", "reports", "exports", "runs", "publish")
+COMMAND_MODULES = ("parse", "crawl", "records", "reports", "exports", "runs", "publish",
+                   "delivery")
 
 
 class PledgewatchGroup(click.Group):

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from pledgewatch.delivery.channels import Channel
 from pledgewatch.delivery.dispatch import Alert, MailSettings, deliver, enqueue, queue_alert, send
 from pledgewatch.delivery.mail import Recipient, SmtpSettings, address_digest
 from tests.support.sample_changes import sample_changes
 from tests.support.smtp_sink import SmtpSink, free_port
+from tests.support.webhook_sink import WebhookSink
 
 SENDER = "pledgewatch@example.org"
 ALICE, BOB, DESK = "alice@example.org", "bob@example.org", "desk@example.org"
@@ -75,3 +77,32 @@ def test_an_unreachable_server_keeps_everything_and_says_so(tmp_path):
     assert not result.ok
     assert result.status.startswith("0 sent; 2 NOT sent, kept in the outbox (to ")
     assert len(list((tmp_path / "outbox" / "pending").glob("*.eml"))) == 2
+
+
+def test_a_health_alert_carries_a_message_id_like_report_mails(sink, tmp_path):
+    deliver(settings(tmp_path, sink.port, ALICE, BOB), None, BROKEN)
+    ids = [m["Message-ID"].strip() for m in sink.to(ALICE) + sink.to(BOB)]  # may be folded
+    assert all(i and i.startswith("<pledgewatch.health-broken-") and i.endswith("@example.org>")
+               for i in ids)
+    assert len(set(ids)) == 2  # one per recipient
+
+
+def test_reports_and_alerts_reach_channels_through_the_same_flush(sink, tmp_path):
+    with WebhookSink() as receiver:
+        mail = settings(tmp_path, sink.port, ALICE, channels=(Channel("ops", receiver.url()),))
+        result = deliver(mail, sample_changes(), BROKEN)
+        assert result.ok and result.status == "4 sent"
+        titles = sorted(post.body["title"] for post in receiver.posts)
+    assert titles == ["[gfmd.org] source broken",
+                      "gfmd.org: 1 new, 1 edited, 1 removed, 1 re-classified pledges"]
+    assert len(sink.to(ALICE)) == 2
+
+
+def test_channels_alone_turn_delivery_on_and_alert_to_may_name_a_channel(tmp_path):
+    with WebhookSink() as receiver:
+        channels = (Channel("ops", receiver.url("ops")), Channel("desk", receiver.url("desk")))
+        mail = MailSettings(smtp=SmtpSettings(host=""), recipients=(), alert_to=("ops",),
+                            outbox_dir=tmp_path / "outbox", channels=channels)
+        assert mail.enabled and not mail.mail_enabled
+        assert deliver(mail, None, BROKEN).status == "1 sent"
+    assert [post.path for post in receiver.posts] == ["/ops"]
