@@ -4,9 +4,12 @@
   line breaks and trims of the same text are not changes);
 * a membership ends only when its term was crawled completely and no longer
   lists the pledge;
-* a pledge is removed only when every term that listed it was complete, for
-  ``confirm_removals_after`` runs in a row, and the run would not remove too
-  much at once (then its removals are held as suspect).
+* a pledge is removed only when the run read the whole site (``run_complete``: the
+  crawl finished, no page failed, every term it met was complete), every term that
+  listed it was among them, for ``confirm_removals_after`` runs in a row, and the
+  run would not remove too much at once (then its removals are held as suspect).
+  Its own terms being complete is not enough: it may have moved to a term whose
+  page failed, and then it was re-classified, not removed.
 """
 
 from __future__ import annotations
@@ -160,9 +163,9 @@ def decide_absences(absent: list[StoredPledge], present_total: int, complete_ter
     absences, candidates = [], []
     for state in absent:
         incomplete = state.term_keys - complete_terms
-        provable = not incomplete if state.term_keys else run_complete
-        if not provable:
-            reason = f"not seen: {len(incomplete) or 'its'} term(s) not crawled completely"
+        if incomplete or not run_complete:
+            reason = f"not seen: {len(incomplete)} term(s) not crawled completely" \
+                if incomplete else "not seen: the run did not read every term completely"
             absences.append(Absence(state.key, AbsenceKind.NOT_SEEN, reason, state.absent_runs))
             continue
         runs = state.absent_runs + 1

@@ -76,7 +76,7 @@ class RunDeriver:
         self._discovered: list[TermLine] = []
         self._failed: list[PageLine] = []
         self._ok = self._teasers = 0
-        self._on_page: Counter[str | None] = Counter()  # teaser lines by listing URL
+        self._on_page: dict[str | None, list[str | None]] = {}  # teaser keys by listing URL
         self._last_fetched: datetime | None = None
 
     def add(self, line: RunLine) -> None:
@@ -96,11 +96,11 @@ class RunDeriver:
 
     def _add_teaser(self, teaser: Teaser) -> None:
         self._teasers += 1
-        self._on_page[teaser.listing_url] += 1
         term = term_key(teaser.term_url, teaser.term)
         if term is not None and term not in self._terms:
             self._terms[term] = TermTally(term, teaser.term, teaser.term_url, teaser.vocabulary)
         key = pledge_key(teaser.url, teaser.title)
+        self._on_page.setdefault(teaser.listing_url, []).append(key)
         if key is None:
             return  # neither link nor title: nothing to identify it by
         draft = self._drafts.get(key)
@@ -114,7 +114,7 @@ class RunDeriver:
         tally = self._terms.get(key)
         if tally is None:
             tally = self._terms[key] = TermTally(key, page.term, page.term_url, page.vocabulary)
-        tally.add_page(page, self._on_page.pop(page.url, 0))
+        tally.add_page(page, self._on_page.pop(page.url, []))
         fetched = parse_timestamp(page.fields.get("fetched_at"))
         if fetched and (self._last_fetched is None or fetched > self._last_fetched):
             self._last_fetched = fetched

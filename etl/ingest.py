@@ -11,6 +11,7 @@ store's belief, the plan, the writes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core import text
 from pledgewatch.core.errors import InputError
+from pledgewatch.core.pledges import StoredPledge
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl import write
 from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
@@ -27,7 +29,7 @@ from pledgewatch.etl.decide import Plan, decide
 from pledgewatch.etl.derive import DerivedRun, RunDeriver
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
 from pledgewatch.etl.run_order import crawl_time_problem
-from pledgewatch.etl.term_crawl import judge_terms
+from pledgewatch.etl.term_crawl import every_term_read, judge_terms
 from pledgewatch.storage import queries, repo
 from pledgewatch.storage.models import Run
 from pledgewatch.storage.types import utcnow
@@ -86,20 +88,34 @@ def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchi
     write.store_archive(session, run, archive)
     terms = derived.terms.values()
     term_ids = repo.ensure_terms(session, {t.key: (t.name, t.url, t.vocabulary) for t in terms})
-    verdicts = judge_terms(terms, repo.term_histories(session, run.id))
-    write.store_term_crawls(session, run.id, verdicts, term_ids)
     stored = repo.load_stored_pledges(session)
-    plan = decide(stored, derived.pledges, run_complete=derived.is_complete, policy=policy,
+    verdicts = judge_terms(terms, repo.term_histories(session, run.id), members_by_term(stored))
+    write.store_term_crawls(session, run.id, verdicts, term_ids)
+    whole_site = derived.is_complete and every_term_read(verdicts)
+    plan = decide(stored, derived.pledges, run_complete=whole_site, policy=policy,
                   complete_terms=frozenset(v.key for v in verdicts if v.is_complete))
     write.write_plan(session, run.id, plan, stored, term_ids)
-    finish_run(run, derived, plan)
+    finish_run(run, derived, plan, whole_site)
     return IngestResult(run.id, False, run.complete, plan.suspect, derived.pages_ok,
                         derived.pages_failed, derived.teasers, len(plan.seen),
                         len(plan.new_pledges), len(plan.versions), len(plan.removed),
                         len(plan.restored))
 
 
-def finish_run(run: Run, derived: DerivedRun, plan: Plan) -> None:
+def members_by_term(stored: Mapping[str, StoredPledge]) -> dict[str, frozenset[str]]:
+    """The pledges the store believes each term lists (listed pledges' open memberships)."""
+    members: dict[str, set[str]] = {}
+    for state in stored.values():
+        for term in state.term_keys if state.present else ():
+            members.setdefault(term, set()).add(state.key)
+    return {term: frozenset(keys) for term, keys in members.items()}
+
+
+def finish_run(run: Run, derived: DerivedRun, plan: Plan, whole_site: bool) -> None:
+    """``whole_site``: the crawl finished, no page failed and every term was complete. Only
+    such a run is complete, the baseline later runs are compared with: a run that held a term
+    lists its pledges without the memberships it could not read, and a later run compared
+    with it would report them as re-classifications."""
     crawl = derived.crawl.fields if derived.crawl else {}
     run.status = "ingested"
     run.ingested_at = utcnow()
@@ -112,7 +128,7 @@ def finish_run(run: Run, derived: DerivedRun, plan: Plan) -> None:
     run.crawl_meta = {"crawl": crawl or None, "terms": [t.fields for t in derived.discovered_terms],
                       "failed_pages": [[p.url[:2000], p.status, p.error]
                                        for p in derived.failed_pages]}
-    run.complete, run.suspect = derived.is_complete, plan.suspect
+    run.complete, run.suspect = whole_site, plan.suspect
     run.pages_ok, run.pages_failed = derived.pages_ok, derived.pages_failed
     run.teasers, run.pledges_seen = derived.teasers, len(plan.seen)
 

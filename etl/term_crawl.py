@@ -1,8 +1,11 @@
 """Was a term crawled completely in this run? The evidence behind every "removed".
 
 A term is complete when its first page and every page the pager led to came
-back ok, the last page fetched had no "next" link, and what it lists is in line
-with what it listed before. Anything less and its pledges' absence proves
+back ok, the last page fetched had no "next" link, no pledge is listed on it
+twice, and what it lists is in line with what it listed before. Drupal lists a
+pledge once per term: one seen twice means a page was served for another (the
+pledges of the page it replaced are then missing, while the count looks right)
+or the listing shifted under the crawl. Anything less and its pledges' absence proves
 nothing: they are "not seen", never removed or re-classified.
 
 "In line" is the guard against a site that changed rather than shrank (a
@@ -15,10 +18,10 @@ only once a second run in a row shows the same (:attr:`TermHistory.held`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pledgewatch.core.identity import first_page_url, term_key
+from pledgewatch.core.identity import first_page_url, is_title_key, term_key
 from pledgewatch.core.pledges import TermHistory
 from pledgewatch.etl.read import PageLine
 
@@ -46,12 +49,21 @@ class TermTally:
     last_page: int | None = None
     reached_end: bool = False
     teasers: int = 0
+    listed: set[str] = field(default_factory=set)  # pledge keys on its ok pages
+    repeated: list[str] = field(default_factory=list)  # keys listed more than once
+    end_teasers: int = 0  # teasers on the ok page that linked no next page
+    full_page: int = 0  # teasers on an ok page that linked a next one: a full page
 
-    def add_page(self, page: PageLine, teasers: int) -> None:
-        """``teasers``: the teaser lines the run holds for the page, never the count it claims."""
+    def add_page(self, page: PageLine, keys: Sequence[str | None]) -> None:
+        """``keys``: the pledge key of each teaser line the run holds for the page (None for
+        a teaser without one), never the count the page record claims."""
         number = page.page if page.page is not None else len(self.pages)
         self.pages[number] = page.ok and self.pages.get(number, True)
-        self.teasers += teasers if page.ok else 0
+        if page.ok:
+            self.teasers += len(keys)
+            self._list(keys)
+            self.end_teasers = self.end_teasers if page.next_url else len(keys)
+            self.full_page = max(self.full_page, len(keys) if page.next_url else 0)
         if page.last_page is not None:
             self.last_page = max(self.last_page or 0, page.last_page)
         if not page.ok:
@@ -61,19 +73,49 @@ class TermTally:
         self.name = self.name or page.term
         self.vocabulary = self.vocabulary or page.vocabulary
 
-    def incomplete_reason(self, history: TermHistory | None = None) -> str | None:
+    def _list(self, keys: Sequence[str | None]) -> None:
+        for key in keys:
+            if key is None or is_title_key(key):
+                continue  # a title is no identity: two pledges may share one
+            if key in self.listed:
+                self.repeated.append(key)
+            self.listed.add(key)
+
+    def incomplete_reason(self, history: TermHistory | None = None,
+                          members: frozenset[str] = frozenset(), page_size: int = 0) -> str | None:
+        """``members``: the pledges the store believes the term lists; ``page_size``: the
+        teasers of a full page, as a page of the run that linked a next one showed (0: none
+        did)."""
         if self.failures:
             return "; ".join(self.failures[:3]) + (" …" if len(self.failures) > 3 else "")
+        if self.repeated:
+            return (f"{len(self.repeated)} pledge(s) listed twice ({self.repeated[0]} first): "
+                    "a page served twice or a listing that shifted while it was crawled")
         if not self.reached_end:
             return "pagination did not reach the last page"
         expected = range((self.last_page or 0) + 1)
         missing = [n for n in expected if n not in self.pages]
         if missing:
             return f"pages never fetched: {', '.join(map(str, missing[:5]))}"
-        shrink = self.shrink(history or TermHistory())
-        if shrink and (history is None or history.held != (self.teasers, len(self.pages))):
-            return f"{shrink}: {HELD}"
+        doubt = self.shrink(history or TermHistory()) or self.hidden_page(members, page_size)
+        if doubt and (history is None or history.held != (self.teasers, len(self.pages))):
+            return f"{doubt}: {HELD}"
         return None
+
+    def hidden_page(self, members: frozenset[str], page_size: int) -> str | None:
+        """Why the term may go on past its last page read, if it may.
+
+        A term read as one page as full as a page that had a next one may go on to a page
+        the pager no longer links (a pager that vanished): a term that grew past a page as it
+        lost a pledge then reads as one page of the same count, and the pledge pushed onto the
+        hidden page as gone. A later page links back to the earlier ones, so its pager says
+        it is the last; and a full page that lost nothing is trusted.
+        """
+        gone = members - self.listed
+        if len(self.pages) > 1 or page_size < 2 or self.end_teasers < page_size or not gone:
+            return None
+        return (f"its last page is full ({self.end_teasers} teasers) and {len(gone)} of its "
+                "pledges are gone: a next page the pager no longer links?")
 
     def shrink(self, history: TermHistory) -> str | None:
         """Why this term's listing looks smaller than the store believes, if it does."""
@@ -109,15 +151,30 @@ class TermVerdict:
         return self.reason is None
 
 
-def judge_terms(tallies: Iterable[TermTally], histories: Mapping[str, TermHistory]
-                ) -> list[TermVerdict]:
+def judge_terms(tallies: Iterable[TermTally], histories: Mapping[str, TermHistory],
+                members: Mapping[str, frozenset[str]] | None = None) -> list[TermVerdict]:
     """A verdict for every term whose pages the run fetched; a term met only through teasers
-    (text snapshots) has no page evidence and gets none."""
-    return [judge_term(t, histories.get(t.key)) for t in tallies if t.pages]
+    (text snapshots) has no page evidence and gets none. ``members``: by term key, the
+    pledges the store believes it lists."""
+    fetched = [t for t in tallies if t.pages]
+    page_size = max((t.full_page for t in fetched), default=0)
+    return [judge_term(t, histories.get(t.key), (members or {}).get(t.key, frozenset()), page_size)
+            for t in fetched]
 
 
-def judge_term(tally: TermTally, history: TermHistory | None) -> TermVerdict:
-    reason = tally.incomplete_reason(history)
+def every_term_read(verdicts: Iterable[TermVerdict]) -> bool:
+    """True when every term the run met was crawled completely (none failed, none held).
+
+    Only such a run can prove that a pledge it did not list left the site: one missing from
+    its own complete terms may have moved to a term whose page failed or was never fetched,
+    which is a re-classification the next run will show, not a removal.
+    """
+    return all(v.is_complete for v in verdicts)
+
+
+def judge_term(tally: TermTally, history: TermHistory | None,
+               members: frozenset[str] = frozenset(), page_size: int = 0) -> TermVerdict:
+    reason = tally.incomplete_reason(history, members, page_size)
     held = reason is not None and reason.endswith(HELD)
     return TermVerdict(tally.key, len(tally.pages), len(tally.failures), tally.teasers, reason,
                        held)

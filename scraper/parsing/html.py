@@ -7,11 +7,13 @@ meaning, so a theme update does not silently change what it says: teasers in
 :mod:`~scraper.parsing.html_teasers`, the pager in :mod:`~scraper.parsing.html_pager`.
 
 Drupal's empty-term message makes an ok page without teasers only on page 0, inside the
-content region, with no teaser markup there; anywhere else the page failed.
+content region, with no teaser markup there; anywhere else the page failed. A document cut
+short (it opens ``<html>`` and never closes its body) fails whole.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TypeAlias
 
 from lxml import etree
@@ -31,6 +33,26 @@ _Element: TypeAlias = etree._Element
 
 def parse_html(text: str, url: str | None, utf8: bytes | None = None) -> Listing:
     """``utf8``, when given, is ``text.encode("utf-8")``, which the tree is parsed from."""
+    listing = _parse_tree(text, url, utf8)
+    if cut_short(text):
+        listing.teasers, listing.error = [], CUT_SHORT_ERROR
+    return listing
+
+
+CUT_SHORT_ERROR = "the document stops before its end (no </body> or </html>): cut short?"
+_OPENS_HTML = re.compile(r"<html[\s>]", re.IGNORECASE)
+_CLOSES_BODY = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
+def cut_short(text: str) -> bool:
+    """A document that opens ``<html>`` and never closes its body stopped part way: a fatal
+    error mid-render, or a proxy that cut the response and announced the cut length. lxml
+    closes it quietly, so the teasers and pager after the cut would read as the end of the
+    term, and its last pledges as gone from it. Fragments (no ``<html>``) are not judged."""
+    return bool(_OPENS_HTML.search(text, 0, 4096)) and not _CLOSES_BODY.search(text)
+
+
+def _parse_tree(text: str, url: str | None, utf8: bytes | None) -> Listing:
     page = _tree(text, utf8)
     term_url = _term_url(page, url)
     base = url or term_url or SITE

@@ -73,3 +73,31 @@ def test_a_loss_within_the_normal_churn_is_trusted_at_once(ingest, factory):
     result = ingest(listing("member-states", PLEDGES[:18]))  # 2 of 20: a tenth
     assert result.removed == 2
     assert [p.key for p in changes(factory).removed] == ["/pfp/ppd/14018", "/pfp/ppd/14019"]
+
+
+def test_a_pledge_gone_from_its_complete_term_while_another_term_failed_is_not_removed(
+        ingest, factory):
+    # Pledge 03 moves from member-states to civil-society, whose only page fails this run.
+    ingest(listing("member-states", PLEDGES[:10]), listing("civil-society", PLEDGES[10:14]))
+    moved = [*PLEDGES[:3], *PLEDGES[4:10]]
+    result = ingest(listing("member-states", moved),
+                    listing("civil-society", [*PLEDGES[10:14], PLEDGES[3]], failed_pages=[0]))
+    report = changes(factory)
+    assert result.removed == 0 and not report.removed and not report.reclassified
+    assert "/pfp/ppd/14003" in {n.pledge.key for n in report.not_seen}
+    ingest(listing("member-states", moved), listing("civil-society", [*PLEDGES[10:14], PLEDGES[3]]))
+    (change,) = changes(factory).reclassified
+    assert (change.pledge.key, [t.name for t in change.terms_removed]) == \
+        ("/pfp/ppd/14003", ["Member States"])
+    assert [t.name for t in change.terms_added] == ["Civil Society"]
+
+
+def test_a_pledge_gone_from_its_complete_term_while_another_term_is_held_is_not_removed(
+        ingest, factory):
+    # Pledge 20 moves to member-states, whose pager vanished: read as its first page, held.
+    ingest(listing("member-states", PLEDGES[:15]), listing("civil-society", PLEDGES[18:22]))
+    result = ingest(listing("member-states", PLEDGES[:10]),
+                    listing("civil-society", [*PLEDGES[18:20], PLEDGES[21]]))
+    report = changes(factory)
+    assert result.removed == 0 and not report.removed and not report.reclassified
+    assert "/pfp/ppd/14020" in {n.pledge.key for n in report.not_seen}

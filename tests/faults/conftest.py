@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.faults.event_outcomes import EventTable
 from tests.faults.sites import ConnectionTrap, Crawled
 
 BACKEND_IDS = ("sqlite", "postgresql")
 _LEDGER = pytest.StashKey["Ledger"]()
+_EVENTS = pytest.StashKey[EventTable]()
 
 
 @dataclass
@@ -50,6 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "scenario(text): a fault or hostile-input scenario; counted in the summary"
     )
     config.stash[_LEDGER] = Ledger()
+    config.stash[_EVENTS] = EventTable()
 
 
 def scenario_label(item: pytest.Item) -> str | None:
@@ -92,6 +95,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    print_ledger(terminalreporter)
+    events = terminalreporter.config.stash.get(_EVENTS, None)
+    if events is not None and events.rows:
+        terminalreporter.section("page events x outcomes")
+        for line in events.lines():
+            terminalreporter.write_line(line)
+
+
+def print_ledger(terminalreporter: pytest.TerminalReporter) -> None:
     ledger = terminalreporter.config.stash.get(_LEDGER, None)
     if ledger is None or not ledger.scenarios:
         return
@@ -121,6 +133,12 @@ def connection_trap() -> Iterator[ConnectionTrap]:
     """A listener on 127.0.0.1 standing in for another domain: it counts who connects."""
     with ConnectionTrap() as trap:
         yield trap
+
+
+@pytest.fixture(scope="session")
+def event_table(pytestconfig: pytest.Config) -> EventTable:
+    """The generative test's outcomes by page event, printed at the end of the run."""
+    return pytestconfig.stash[_EVENTS]
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -44,15 +45,24 @@ def _counts(db_url: str) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def small_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("small-runs")
-    for name in ("before", "after"):
-        crawl(SMALL / name, folder / f"{name}.jsonl")
-    return {name: folder / f"{name}.jsonl" for name in ("before", "after")}
+def before_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("small-before") / "before.jsonl"
+    crawl(SMALL / "before", out)
+    return out
 
 
 @pytest.fixture(scope="module")
-def killed_crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_runs(tmp_path_factory: pytest.TempPathFactory, before_run: Path,
+               killed_crawl: Path) -> dict[str, Path]:
+    """The small site's runs, ``after`` crawled last: runs are stored in crawl order, and the
+    killed crawl is ingested between the two."""
+    after = tmp_path_factory.mktemp("small-after") / "after.jsonl"
+    crawl(SMALL / "after", after)
+    return {"before": before_run, "after": after}
+
+
+@pytest.fixture(scope="module")
+def killed_crawl(tmp_path_factory: pytest.TempPathFactory, before_run: Path) -> Path:
     """``pledgewatch crawl`` of the after site, SIGKILLed once most pages are written."""
     folder = tmp_path_factory.mktemp("killed-crawl")
     site = faulty_site(folder / "site", {HEALTH: {"delay": 60}}, base="after")
@@ -100,11 +110,14 @@ def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_trut
 
 
 @pytest.fixture(scope="module")
-def big_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A run file that takes seconds to ingest: 15,000 pledges on one term."""
+def big_run(tmp_path_factory: pytest.TempPathFactory, small_runs: dict[str, Path]) -> Path:
+    """A run file that takes seconds to ingest: 15,000 pledges on one term, stamped now, after
+    the small site's ``before`` run it is ingested after (runs are stored in crawl order)."""
     pledges = [P(200000 + i, f"Pledge number {i}", f"What pledge {i} promises. " * 12)
                for i in range(15_000)]
-    return write_run(tmp_path_factory.mktemp("big") / "big.jsonl", listing("big-term", pledges))
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+    return write_run(tmp_path_factory.mktemp("big") / "big.jsonl", listing("big-term", pledges),
+                     stamp=stamp)
 
 
 @pytest.mark.scenario("ingest killed mid-transaction: nothing of it is stored, next run recovers")

@@ -89,10 +89,16 @@ def crawls(crawl_cache: dict[str, Crawled], tmp_path_factory: pytest.TempPathFac
         make = partial(_fault_site, fault, HEALTH, trap_url=connection_trap.url)
         jobs[f"fault-{fault.name}"] = (make, fault.settings)
     jobs["second-page-500"] = (partial(faulty_site, faults={f"{MAYORS}?page=1": {"status": 500}}), {})
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        done = {name: pool.submit(cached_crawl, crawl_cache, name, tmp_path_factory.mktemp, make,
-                                  **settings) for name, (make, settings) in jobs.items()}
-        return {name: future.result() for name, future in done.items()}
+    # In the order the tests ingest them (runs are stored in crawl order): the healthy
+    # ``before``, the faulty crawls side by side, the healthy ``after``.
+    done: dict[str, Crawled] = {}
+    for phase in (["healthy-before"], [n for n in jobs if not n.startswith("healthy")],
+                  ["healthy-after"]):
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            futures = {name: pool.submit(cached_crawl, crawl_cache, name, tmp_path_factory.mktemp,
+                                         jobs[name][0], **jobs[name][1]) for name in phase}
+            done |= {name: future.result() for name, future in futures.items()}
+    return done
 
 
 @pytest.fixture
