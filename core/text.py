@@ -24,7 +24,7 @@ import unicodedata
 
 from ftfy.badness import is_bad
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
 
 MAX_TITLE = 2_000
 MAX_SUMMARY = 20_000
@@ -32,7 +32,10 @@ MAX_AUTHOR = 200
 
 # Link leftovers Drupal modules append to teaser text; never content.
 _LINK_LEFTOVERS = re.compile(r"\s*\((?:external link|link is external)\)", re.IGNORECASE)
-_READ_MORE = re.compile(r"(?:^|\n)\s*Read more(?: about [^\n]*)?\s*$", re.IGNORECASE)
+# Every "Read more" line the text ends with (a theme may print one per link field).
+_READ_MORE = re.compile(
+    r"(?:(?:^|\n)\s*Read[^\S\n]+more(?:[^\S\n]+about(?:[^\S\n][^\n]*)?)?[^\S\n]*)+\s*$",
+    re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n")
 # Invisible format characters that change nothing a reader sees but would change a hash.
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
@@ -44,26 +47,14 @@ TRUNCATION_MARK = "…"
 def clean_text(text: str | None, *, limit: int) -> str:
     """The stored form: NFC, whitespace tidied, paragraphs kept, leftovers removed.
 
-    Each rule is tried only when a cheap look says it can apply: this runs on every
-    new summary, and the regular expressions cost more than the text is long.
-
     >>> clean_text("  Zürich\\u00a0 commits\\n to:  \\n\\n \\n\\nAll (external link).", limit=100)
     'Zürich commits\\nto:\\n\\nAll.'
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    if any(mark in text for mark in _INVISIBLE_CHARS):
-        text = text.translate(_INVISIBLE)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
-    lowered = text.lower()
-    if "external" in lowered:
-        text = _LINK_LEFTOVERS.sub("", text)
-    if "read more" in lowered:
-        text = _READ_MORE.sub("", text)
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _READ_MORE.sub("", _LINK_LEFTOVERS.sub("", text))
     paragraphs = []
     for block in _BLANK_LINES.split(text):
         lines = [" ".join(line.split()) for line in block.split("\n")]  # split(): any whitespace
@@ -115,30 +106,13 @@ def author_matches(truncated: str, full: str | None) -> bool:
     return bool(full) and not is_truncated(full) and comparison_form(full).startswith(prefix)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_MOJIBAKE_REACH = 3  # ftfy's patterns look at most this many characters around a non-ASCII one
-
-
 def looks_mojibaked(text: str) -> bool:
     """A flag for editors, never a rewrite: the site's text is stored as published.
-
-    ftfy's check is a regular expression tried at every position, slow on long
-    summaries; every pattern in it needs a non-ASCII character, so only the
-    stretches around those are checked (the same answer, tested against ftfy).
 
     >>> looks_mojibaked("Caf\u00c3\u00a9 owners"), looks_mojibaked("Café owners")
     (True, False)
     """
-    if not text or text.isascii():
-        return False
-    spans: list[list[int]] = []
-    for match in _NON_ASCII.finditer(text):
-        low, high = max(0, match.start() - _MOJIBAKE_REACH), match.end() + _MOJIBAKE_REACH
-        if spans and low <= spans[-1][1]:
-            spans[-1][1] = high
-        else:
-            spans.append([low, high])
-    return any(is_bad(text[low:high]) for low, high in spans)
+    return bool(text) and not text.isascii() and is_bad(text)
 
 
 # Curly quotes typed in Windows-1252 (0x91-0x94) and decoded as Mac Roman become ë í ì î:
