@@ -101,3 +101,16 @@ def test_a_pledge_gone_from_its_complete_term_while_another_term_is_held_is_not_
     report = changes(factory)
     assert result.removed == 0 and not report.removed and not report.reclassified
     assert "/pfp/ppd/14020" in {n.pledge.key for n in report.not_seen}
+
+
+def test_a_page_counts_the_teaser_lines_it_has_not_the_count_it_claims(ingest, factory, tmp_path):
+    # A page line that claims ten teasers but carries three: the term listed three, and a
+    # later run listing three is no shrink.
+    claimed = listing("mayors", PLEDGES[:3])
+    for line in claimed:
+        if line["type"] == "page":
+            line["teasers"] = 10
+    ingest(claimed)
+    result = ingest(listing("mayors", PLEDGES[:3]))
+    report = changes(factory)
+    assert result.complete and not report.health.incomplete_terms and not report.not_seen
