@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pledgewatch.cli import db_option, main
+from pledgewatch.cli import config_options, database_url, main
 from pledgewatch.core.errors import InputError, PledgewatchError, WriteFault
 
 if TYPE_CHECKING:
@@ -23,8 +23,9 @@ if TYPE_CHECKING:
               type=click.Path(path_type=Path, file_okay=False),
               help="After each run, write what it changed to DIR/run-ID.json "
                    "(the same JSON as `diff --format json`).")
-@db_option
-def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | None) -> None:
+@config_options
+def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, config_path: Path | None,
+           db_url: str | None) -> None:
     """Store crawls' JSON Lines as runs of versioned records.
 
     Each file is one run, ingested in the order given and all or nothing: a bad
@@ -39,7 +40,7 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | 
     check_crawl_order(list(run_files))
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
-    with database(db_url) as factory:
+    with database(database_url(config_path, db_url)) as factory:
         for run_file in run_files:
             try:
                 result = ingest_run_file(factory, run_file)
@@ -81,14 +82,14 @@ def _write_changes(factory: sessionmaker[Session], run_id: int, folder: Path) ->
 
 @main.command()
 @click.argument("key_or_url")
-@db_option
-def history(key_or_url: str, db_url: str | None) -> None:
+@config_options
+def history(key_or_url: str, config_path: Path | None, db_url: str | None) -> None:
     """Every version of a pledge, with what changed between them."""
     from pledgewatch.report.history import history_text
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    with open_session(database_url(config_path, db_url), must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         text = history_text(pledge.key, pledge.url, h.listed_intervals(session, pledge),
                             h.versions_of(session, pledge))
@@ -98,15 +99,15 @@ def history(key_or_url: str, db_url: str | None) -> None:
 @main.command()
 @click.argument("key_or_url")
 @click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
-@db_option
-def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
+@config_options
+def show(key_or_url: str, at: str | None, config_path: Path | None, db_url: str | None) -> None:
     """A pledge as it was at a run or date, with its terms."""
     from pledgewatch.report.history import pledge_text
     from pledgewatch.storage import history as h
     from pledgewatch.storage import queries
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    with open_session(database_url(config_path, db_url), must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         run = h.resolve_run(session, at)
         views = queries.pledge_views(session, run.id, [pledge.id], listed_only=False)
@@ -119,27 +120,27 @@ def show(key_or_url: str, at: str | None, db_url: str | None) -> None:
 
 @main.command()
 @click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
-@db_option
-def terms(at: str | None, db_url: str | None) -> None:
+@config_options
+def terms(at: str | None, config_path: Path | None, db_url: str | None) -> None:
     """Term listings as they were at a run or date."""
     from pledgewatch.report.history import term_listings_text
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    with open_session(database_url(config_path, db_url), must_exist=True) as session:
         run = h.resolve_run(session, at)
         text = term_listings_text(run.id, h.term_listings(session, run.id))
     click.echo(text, nl=False)
 
 
 @main.command()
-@db_option
-def reprocess(db_url: str | None) -> None:
+@config_options
+def reprocess(config_path: Path | None, db_url: str | None) -> None:
     """Re-derive all versions from the stored raw input with the current normalization rules."""
     from pledgewatch.etl.reprocess import reprocess_all
     from pledgewatch.storage.db import database
 
-    with database(db_url) as factory:
+    with database(database_url(config_path, db_url)) as factory:
         summary = reprocess_all(factory)
     click.echo(summary.describe())
 
@@ -150,12 +151,13 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@db_option
-def db_upgrade(db_url: str | None) -> None:
+@config_options
+def db_upgrade(config_path: Path | None, db_url: str | None) -> None:
     """Create or upgrade the schema to the latest migration."""
-    from pledgewatch.storage.db import database, resolve_db_url
+    from pledgewatch.storage.db import database
     from pledgewatch.storage.urls import shown_url
 
-    with database(db_url):
+    url = database_url(config_path, db_url)
+    with database(url):
         pass
-    click.echo(f"database at {shown_url(resolve_db_url(db_url))} is up to date")
+    click.echo(f"database at {shown_url(url)} is up to date")
