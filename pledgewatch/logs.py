@@ -10,27 +10,14 @@ and Alembic narrate their start-up at INFO; they stay at WARNING unless the leve
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
 from pledgewatch.core.errors import ConfigError
-from pledgewatch.core.redact import redact
+from pledgewatch.core.logformat import LOG_FORMAT, one_line_handler
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries whose INFO lines are start-up chatter for an operator.
 CHATTY_LOGGERS = ("scrapy", "apscheduler", "alembic", "twisted", "filelock", "asyncio")
-
-
-class OneLineFormatter(logging.Formatter):
-    """One line per record, tracebacks included, with every remembered secret masked.
-
-    Log files are read with grep and tail; a record split over lines loses its time and
-    level on all but the first.
-    """
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record)).replace("\r", "").replace("\n", " | ")
 
 
 def configure_logging(level: str, file: Path | None = None) -> None:
@@ -42,9 +29,8 @@ def configure_logging(level: str, file: Path | None = None) -> None:
     for old in [h for h in root.handlers if getattr(h, "pledgewatch", False)]:
         root.removeHandler(old)
         old.close()
-    handler = _file_handler(file) if file is not None else logging.StreamHandler(sys.stderr)
+    handler = _handler(file)
     handler.pledgewatch = True  # type: ignore[attr-defined]
-    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
     library_level = logging.DEBUG if level == "DEBUG" else logging.WARNING
@@ -52,10 +38,9 @@ def configure_logging(level: str, file: Path | None = None) -> None:
         logging.getLogger(name).setLevel(library_level)
 
 
-def _file_handler(file: Path) -> logging.Handler:
+def _handler(file: Path | None) -> logging.Handler:
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        return logging.FileHandler(file, encoding="utf-8")
+        return one_line_handler(file)
     except OSError as error:
         raise ConfigError(f"log.file: cannot write {file}: {error.strerror or error}") from None
 
@@ -65,7 +50,7 @@ def crawl_log_settings(level: str, crawl_level: str, file: Path | None) -> dict[
     quietest = max(logging.getLevelName(level), logging.getLevelName(crawl_level))
     settings: dict[str, Any] = {
         "LOG_LEVEL": "DEBUG" if level == "DEBUG" else logging.getLevelName(quietest),
-        "LOG_FORMAT": LOG_FORMAT,
+        "LOG_FORMAT": LOG_FORMAT,  # the child logs through core.logformat's one-line handler
     }
     if file is not None:
         settings.update(LOG_FILE=str(file), LOG_FILE_APPEND=True)
