@@ -55,8 +55,9 @@ def hostile_crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     site = faulty_site(folder / "site", {HEALTH: {"headers": {
         "Content-Type": "text/html; charset=windows-1252"}}},
         bodies={EGYPT: _hostile_page(), HEALTH: _cp1252_page()})
-    crawl(site, folder / "hostile.jsonl")
+    # In the order they are ingested: a crawl older than the newest stored run is refused.
     crawl(faulty_site(folder / "before", {}), folder / "before.jsonl")
+    crawl(site, folder / "hostile.jsonl")
     return {"before": folder / "before.jsonl", "hostile": folder / "hostile.jsonl"}
 
 

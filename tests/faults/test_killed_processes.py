@@ -52,8 +52,11 @@ def small_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def killed_crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``pledgewatch crawl`` of the after site, SIGKILLed once most pages are written."""
+def killed_crawl(tmp_path_factory: pytest.TempPathFactory, small_runs: dict[str, Path]) -> Path:
+    """``pledgewatch crawl`` of the after site, SIGKILLed once most pages are written.
+
+    Crawled after ``small_runs``: runs are stored in the order they were crawled.
+    """
     folder = tmp_path_factory.mktemp("killed-crawl")
     site = faulty_site(folder / "site", {HEALTH: {"delay": 60}}, base="after")
     out = folder / "run.jsonl"
@@ -78,8 +81,10 @@ def test_a_killed_crawl_leaves_whole_lines_and_no_crawl_record(killed_crawl: Pat
 
 @pytest.mark.scenario("crawl killed half-way: ingested as a partial run, nothing removed, next run recovers")
 def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_truth(
-    killed_crawl: Path, small_runs: dict[str, Path], db_url: str
+    killed_crawl: Path, small_runs: dict[str, Path], db_url: str, tmp_path: Path
 ) -> None:
+    next_crawl = tmp_path / "after.jsonl"
+    crawl(SMALL / "after", next_crawl)  # the next run, crawled after the killed one
     factory = open_database(db_url)
     try:
         ingest_run_file(factory, small_runs["before"])
@@ -88,7 +93,7 @@ def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_trut
             during = changes_between(session, None, cut.run_id)
             row = session.get(Run, cut.run_id)
             reason = row.crawl_reason if row else None
-        healthy = ingest_run_file(factory, small_runs["after"])
+        healthy = ingest_run_file(factory, next_crawl)
         with factory() as session:
             after = changes_between(session, None, healthy.run_id)
     finally:
