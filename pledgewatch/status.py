@@ -39,8 +39,11 @@ class Status:
         found = []
         if self.health.get("status") == "broken":
             found.append((FAILING, f"source broken: {self.health.get('reason', '')}"))
-        if self.runs and self.runs[0].status in (runlog.FAILED, runlog.INTERRUPTED):
-            found.append((FAILING, f"last run #{self.runs[0].id} {self.runs[0].status}"))
+        last = self.runs[0] if self.runs else None
+        if last is not None and last.status in (runlog.FAILED, runlog.INTERRUPTED):
+            found.append((FAILING, f"last run #{last.id} {last.status}"))
+        elif last is not None and last.error:  # stored, but its report or e-mail failed
+            found.append((FAILING, f"last run #{last.id} stored, then failed"))
         finished = self.last_complete.finished_at if self.last_complete else None
         if finished is None or self.now - _aware(finished) > self.stale_after:
             hours = int(self.stale_after.total_seconds() // 3600)

@@ -88,10 +88,18 @@ def crawls(crawl_cache: dict[str, Crawled], tmp_path_factory: pytest.TempPathFac
         make = partial(_fault_site, fault, HEALTH, trap_url=connection_trap.url)
         jobs[f"fault-{fault.name}"] = (make, fault.settings)
     jobs["second-page-500"] = (partial(faulty_site, faults={f"{MAYORS}?page=1": {"status": 500}}), {})
+    # Runs are stored in the order they were crawled: before, then the faults (side by side),
+    # then after, as the tests ingest them.
+    first, last = jobs.pop("healthy-before"), jobs.pop("healthy-after")
+    crawled = {"healthy-before": cached_crawl(crawl_cache, "healthy-before", tmp_path_factory.mktemp,
+                                              first[0], **first[1])}
     with ThreadPoolExecutor(max_workers=3) as pool:
         done = {name: pool.submit(cached_crawl, crawl_cache, name, tmp_path_factory.mktemp, make,
                                   **settings) for name, (make, settings) in jobs.items()}
-        return {name: future.result() for name, future in done.items()}
+        crawled |= {name: future.result() for name, future in done.items()}
+    crawled["healthy-after"] = cached_crawl(crawl_cache, "healthy-after", tmp_path_factory.mktemp,
+                                            last[0], **last[1])
+    return crawled
 
 
 @pytest.fixture
