@@ -34,7 +34,9 @@ from pledgewatch.core.errors import ConfigError
 from pledgewatch.core.redact import MASK, redact
 
 # A SQLite URL naming a relative file: sqlite:///var/pledgewatch.db (four slashes is absolute).
-_RELATIVE_SQLITE = re.compile(r"^(?P<head>sqlite(\+\w+)?:///)(?P<path>(?!/)(?!:memory:)(?!file:)[^?]+)(?P<tail>\?.*)?$")
+_RELATIVE_SQLITE = re.compile(
+    r"^(?P<head>sqlite(\+\w+)?:///)(?P<path>(?!/)(?!:memory:)(?!file:)[^?]+)(?P<tail>\?.*)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,8 @@ def crawl_command(
     """Crawl every page of the start terms' listings (the 24 known terms) into a run file.
 
     The start terms are the built-in list of 24 known terms (a fixture site's own terms with
-    --replay), --term URLs instead, plus --terms-file; --discover finds more. One page record is written per listing page tried, failures included (HTTP errors after
+    --replay), --term URLs instead, plus --terms-file; --discover finds more. One page
+    record is written per listing page tried, failures included (HTTP errors after
     retries, timeouts, truncated or oversize responses, offsite redirects, pages with no
     teasers), and the crawl goes on. The exit status is 0 when the crawl ran to its end,
     even with failed pages: the summary and the page records say which.

@@ -94,7 +94,8 @@ class ListingsSpider(scrapy.Spider):
             if spider.site is not None:
                 from pledgewatch.scraper.crawl import REPLAY_SETTINGS
 
-                crawler.settings.update({**REPLAY_SETTINGS, "PLEDGEWATCH_SOURCE": f"replay:{spider.site.root}"},
+                source = f"replay:{spider.site.root}"
+                crawler.settings.update({**REPLAY_SETTINGS, "PLEDGEWATCH_SOURCE": source},
                                         priority="spider")
             run_file_from_feed(crawler.settings)
         return spider

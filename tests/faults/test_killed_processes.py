@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -105,11 +106,15 @@ def test_a_killed_crawl_is_ingested_as_partial_and_the_next_run_reports_the_trut
 
 
 @pytest.fixture(scope="module")
-def big_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A run file that takes seconds to ingest: 15,000 pledges on one term."""
+def big_run(tmp_path_factory: pytest.TempPathFactory, small_runs: dict[str, Path]) -> Path:
+    """A run file that takes seconds to ingest: 15,000 pledges on one term.
+
+    Stamped after ``small_runs``: an older crawl would be refused before any write.
+    """
     pledges = [P(200000 + i, f"Pledge number {i}", f"What pledge {i} promises. " * 12)
                for i in range(15_000)]
-    return write_run(tmp_path_factory.mktemp("big") / "big.jsonl", listing("big-term", pledges))
+    return write_run(tmp_path_factory.mktemp("big") / "big.jsonl", listing("big-term", pledges),
+                     stamp=datetime.now(UTC).isoformat())
 
 
 @pytest.mark.scenario("ingest killed mid-transaction: nothing of it is stored, next run recovers")
