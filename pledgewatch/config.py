@@ -1,14 +1,18 @@
-"""The application's configuration: one TOML file, ``PLEDGEWATCH_*`` overrides, safe defaults.
+"""The application's configuration: the schema (sections, keys, defaults) and its checks.
 
-:func:`load_config` is called once, by the CLI, and the frozen :class:`Config` it
-returns is passed down; nothing below the CLI reads ``os.environ``. Precedence is
-command-line flags > environment > file > defaults, and every default works
-offline, so no file is needed to get started.
+Every command resolves it the same way, through :func:`pledgewatch.config_resolve.resolve_config`
+(called by the CLI; :func:`load_config` is its short form), and the frozen :class:`Config` is
+passed down; nothing below the CLI reads ``os.environ``. Precedence is command-line flags >
+environment > file > defaults, and every default works offline, so no file is needed.
 
 Every key can be overridden by ``PLEDGEWATCH_<SECTION>_<KEY>`` (for example
 ``PLEDGEWATCH_MAIL_SMTP_HOST``); ``PLEDGEWATCH_DB`` sets the database URL and
 ``PLEDGEWATCH_SMTP_PASSWORD`` is the only place the SMTP password is read from,
 so it never sits in a file that may be committed or world-readable.
+
+A section is a frozen dataclass listed in :class:`Config`; its keys get their environment
+name, provenance (``config show``) and, for ``Path`` fields, anchoring to the config file's
+folder without further code. Checks of values go in :func:`check_values`.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from pledgewatch.config_notify import (
     check_channels,
     with_channel_urls,
 )
-from pledgewatch.config_parse import build_config, read_toml
 from pledgewatch.core.errors import ConfigError, InputError
 from pledgewatch.publish.links import SiteLinks, check_base_url
 from pledgewatch.storage.db import DEFAULT_DB_URL
@@ -37,6 +40,14 @@ PASSWORD_ENV = "PLEDGEWATCH_SMTP_PASSWORD"
 ENV_ALIASES = {"PLEDGEWATCH_DB": "database.url", PASSWORD_ENV: "mail.smtp_password"}
 # Keys that may only come from the environment (never from the file).
 ENV_ONLY = {"mail.smtp_password"}
+# PLEDGEWATCH_* variables read elsewhere than the config: never reported as misspelled keys.
+ENV_ELSEWHERE = {
+    "PLEDGEWATCH_CONFIG",  # the config file (the CLI's --config)
+    "PLEDGEWATCH_CONTACT_URL",  # the crawler's User-Agent (scraper/settings.py)
+    "PLEDGEWATCH_NETWORK_GUARD",  # the crawl's loopback guard log (scraper/offline.py)
+    "PLEDGEWATCH_CRAWL_PARENT",  # set by the crawl's parent for its child (scraper/crawl.py)
+}
+ENV_ELSEWHERE_PREFIXES = ("PLEDGEWATCH_TEST_",)  # the test suite's own switches
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECURITY_MODES = ("none", "starttls", "tls", "ssl")  # ssl: another name for tls
 
@@ -130,6 +141,13 @@ class LockConfig:
 class HealthConfig:
     max_failed_share: float = 0.2  # more failed listing pages than this share: source broken
     alert_to: tuple[str, ...] = ()  # addresses or channel names; empty: every recipient
+    stale_after_hours: int = 48  # `status` exits 3 when no complete run is this recent
+
+
+@dataclass(frozen=True, slots=True)
+class LogConfig:
+    level: str = "INFO"  # pledgewatch's own log; -q is WARNING, -v is DEBUG
+    file: Path | None = None  # append log lines here instead of standard error
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +163,7 @@ class Config:
     schedule: ScheduleConfig = ScheduleConfig()
     lock: LockConfig = LockConfig()
     health: HealthConfig = HealthConfig()
+    log: LogConfig = LogConfig()
 
 
 def load_config(
@@ -152,23 +171,10 @@ def load_config(
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Config:
-    """Build the configuration, or raise ``ConfigError`` naming the offending key.
+    """The resolved configuration alone (see :func:`~pledgewatch.config_resolve.resolve_config`)."""
+    from pledgewatch.config_resolve import resolve_config
 
-    ``overrides`` holds command-line flags as dotted keys (``{"crawl.replay": path}``);
-    ``None`` values are ignored so unset flags fall through to the layers below.
-    """
-    file_values = read_toml(path, env_only=ENV_ONLY, password_env=PASSWORD_ENV) if path else {}
-    config = build_config(
-        Config,
-        file_values=file_values,
-        env=dict(env or {}),
-        overrides={k: v for k, v in (overrides or {}).items() if v is not None},
-        env_prefix=ENV_PREFIX,
-        env_aliases=ENV_ALIASES,
-    )
-    config = replace(config, notify=with_channel_urls(config.notify, env or {}))
-    check_values(config)
-    return config
+    return resolve_config(path, env, overrides).config
 
 
 def check_values(config: Config) -> None:
@@ -179,8 +185,9 @@ def check_values(config: Config) -> None:
     _require(config.mail.timeout_seconds > 0, "mail.timeout_seconds", "must be positive")
     _require(0 < config.health.max_failed_share <= 1, "health.max_failed_share",
              "must be in (0, 1]")
-    _require(config.crawl.log_level in LOG_LEVELS, "crawl.log_level",
-             f"must be one of {', '.join(LOG_LEVELS)}, got {config.crawl.log_level!r}")
+    for key, level in (("crawl.log_level", config.crawl.log_level), ("log.level", config.log.level)):
+        _require(level in LOG_LEVELS, key, f"must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    _require(config.health.stale_after_hours > 0, "health.stale_after_hours", "must be positive")
     _require(config.crawl.timeout_seconds > 0, "crawl.timeout_seconds", "must be positive")
     _require(config.lock.heartbeat_seconds > 0, "lock.heartbeat_seconds", "must be positive")
     _require(config.lock.stale_after_seconds > 2 * config.lock.heartbeat_seconds,

@@ -55,8 +55,13 @@ def build_config(
     overrides: Mapping[str, Any],
     env_prefix: str,
     env_aliases: Mapping[str, str],
+    origins: dict[str, str] | None = None,
 ) -> Any:
-    """One instance of ``cls`` (sections of dataclasses), layer by layer."""
+    """One instance of ``cls`` (sections of dataclasses), layer by layer.
+
+    ``origins``, when given, is filled with where each dotted key's value came from:
+    ``flag``, ``env NAME``, ``file`` or ``default``.
+    """
     sections = _hints(cls)
     _reject_unknown(file_values, sections, "", "in the config file")
     env_by_key = {dotted: name for name, dotted in env_aliases.items()}
@@ -70,9 +75,11 @@ def build_config(
         for key, kind in _hints(section_cls).items():
             dotted = f"{section}.{key}"
             names = [n for n in (env_by_key.get(dotted), env_name(env_prefix, dotted)) if n]
-            found = _pick(dotted, kind, overrides, env, names, table)
+            found, origin = _pick(dotted, kind, overrides, env, names, table)
             if found is not _UNSET:
                 values[key] = found
+            if origins is not None:
+                origins[dotted] = origin
         built[section] = section_cls(**values)
     return cls(**built)
 
@@ -87,16 +94,43 @@ def _pick(
     env: Mapping[str, str],
     env_names: list[str],
     table: Mapping[str, Any],
-) -> Any:
+) -> tuple[Any, str]:
     if dotted in overrides:
-        return convert(dotted, overrides[dotted], kind, "from the command line")
+        return convert(dotted, overrides[dotted], kind, "from the command line"), "flag"
     for name in env_names:
         if name in env:
-            return convert(dotted, from_env_text(dotted, env[name], kind, name), kind, name)
+            value = convert(dotted, from_env_text(dotted, env[name], kind, name), kind, name)
+            return value, f"env {name}"
     key = dotted.split(".", 1)[1]
     if key in table:
-        return convert(dotted, table[key], kind, "in the config file")
-    return _UNSET
+        return convert(dotted, table[key], kind, "in the config file"), "file"
+    return _UNSET, "default"
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """The line of each ``section.key`` (and ``[[section.key]]`` table) in a TOML text.
+
+    TOML parsers do not report positions; this reads only what a config file holds
+    (``[section]`` headers and ``key = value`` lines), which is enough to point at a value.
+    """
+    lines: dict[str, int] = {}
+    section = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("[["):
+            section = line.strip("[] ")
+            lines.setdefault(section, number)
+        elif line.startswith("["):
+            section = line.strip("[] ")
+        elif "=" in line and not line.startswith("#") and section.count(".") == 0:
+            key = line.split("=", 1)[0].strip().strip('"')
+            lines.setdefault(f"{section}.{key}", number)
+    return lines
+
+
+def field_types(cls: type[Any]) -> dict[str, Any]:
+    """The dataclass's fields and their resolved types, in definition order."""
+    return _hints(cls)
 
 
 def _hints(cls: type[Any]) -> dict[str, Any]:

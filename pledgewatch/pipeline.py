@@ -21,8 +21,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from pledgewatch.etl.ingest import IngestResult
 
 from pledgewatch.core.values import ChangeSet
 from pledgewatch import aborts, health, housekeeping, lock, mailing
@@ -30,6 +34,7 @@ from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
 from pledgewatch.core.errors import InputError, PledgewatchError
 from pledgewatch.delivery import dispatch
+from pledgewatch.logs import crawl_log_settings
 from pledgewatch.progress import CrawlWatcher, Progress
 from pledgewatch.storage import runlog
 from pledgewatch.storage.db import open_database
@@ -88,6 +93,7 @@ class _Attempt:
     replay: Path | None
     progress: Progress | None
     stop: threading.Event | None
+    mail: bool = True  # False: a dry run (`run --no-mail`), nothing queued or sent
     stage: str = "start"
     crawl_file: Path | None = field(default=None)
 
@@ -106,9 +112,15 @@ def run_once(
     replay: Path | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    mail: bool = True,
 ) -> RunOutcome:
-    """Run the whole pipeline once; raises ``RunLocked`` at once if another run is going."""
-    attempt = _Attempt(config, replay or config.crawl.replay, progress, stop)
+    """Run the whole pipeline once; raises ``RunLocked`` at once if another run is going.
+
+    ``mail=False`` is a dry run for trying a config: the run is stored and its report
+    written, but no e-mail or alert is queued and the run is not marked as reported, so
+    the next run still tells editors about its changes.
+    """
+    attempt = _Attempt(config, replay or config.crawl.replay, progress, stop, mail)
     _check_replay(attempt.replay)
     factory = open_database(config.database.url)
     try:
@@ -173,6 +185,8 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     site = _publish(factory, config)  # before e-mail, so the links it carries lead somewhere
     verdict = health.judge_crawl(result.pages_ok, result.pages_failed, result.teasers,
                                  config.health.max_failed_share)
+    if not attempt.mail:
+        return _dry_run_outcome(factory, attempt, result, changes, report_dir, verdict, site)
     with _stored_but(factory, result.run_id,
                      f"its report is in {report_dir}, but its e-mail was not queued"):
         with factory.begin() as session:  # queued mail and "reported" become true together
@@ -192,6 +206,20 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
         result.pages_failed, changes.counts(), report_dir, sent.status, sent.ok, verdict, site,
+    )
+
+
+def _dry_run_outcome(factory: sessionmaker[Session], attempt: _Attempt, result: IngestResult,
+                     changes: ChangeSet, report_dir: Path, verdict: health.Verdict,
+                     site: str) -> RunOutcome:
+    """The run without e-mail: counts kept, report_dir not (the next run reports these changes)."""
+    status = "not sent (--no-mail)"
+    with factory.begin() as session:
+        runlog.record_outcome(session, result.run_id, counts=changes.counts(), email_status=status)
+    _discard_crawl_file(attempt)
+    return RunOutcome(
+        result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
+        result.pages_failed, changes.counts(), report_dir, status, True, verdict, site,
     )
 
 
@@ -223,7 +251,8 @@ def _crawl(attempt: _Attempt) -> Path:
     with watching:
         run_crawl(out, replay=attempt.replay, start_urls=config.crawl.start_urls or None,
                   discover=config.crawl.discover, timeout=config.crawl.timeout_seconds,
-                  settings={"LOG_LEVEL": config.crawl.log_level})
+                  settings=crawl_log_settings(config.log.level, config.crawl.log_level,
+                                              config.log.file))
     return out
 
 

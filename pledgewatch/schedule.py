@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.config import Config
 from pledgewatch.core.errors import PledgewatchError, RunLocked
+from pledgewatch.heartbeat import Heartbeat
 from pledgewatch.progress import LogProgress
 from pledgewatch.storage.db import open_database
 from pledgewatch.storage.models import State
@@ -124,10 +125,11 @@ class Scheduler:
         _active = self
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            self.scheduler.start()
-            if not self.idle.is_set():
-                log.info("waiting for the run in progress to stop")
-            self.idle.wait()
+            with Heartbeat(self.factory):
+                self.scheduler.start()
+                if not self.idle.is_set():
+                    log.info("waiting for the run in progress to stop")
+                self.idle.wait()
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

@@ -262,6 +262,7 @@ def _child(argv: list[str]) -> int:
     settings = Settings()
     settings.setmodule("pledgewatch.scraper.settings", priority="project")
     settings.update({**spec["settings"], "PLEDGEWATCH_OUT": spec["out"]}, priority="cmdline")
+    _log_one_line(settings)
     guard_log = os.environ.get(GUARD_ENV)
     if settings.getbool(OFFLINE_SETTING) or guard_log:
         install_loopback_guard(Path(guard_log) if guard_log else None)
@@ -277,6 +278,24 @@ def _child(argv: list[str]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 1 if _report_fault(spec.get("fault_fd"), crawler) else 0
+
+
+def _log_one_line(settings: Any) -> None:
+    """The parent's log format, one line per record, in place of Scrapy's own handler.
+
+    Scrapy's handler writes multi-line records (its settings and stats dumps) in its own
+    format; with ``LOG_ENABLED`` off and no ``LOG_FILE`` it installs none, and this one takes
+    its place.
+    """
+    from pledgewatch.core.logformat import one_line_handler
+
+    file = settings.get("LOG_FILE")
+    handler = one_line_handler(Path(file) if file else None)
+    handler.setLevel(settings.get("LOG_LEVEL"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
+    settings.set("LOG_ENABLED", False, priority="cmdline")
+    settings.set("LOG_FILE", None, priority="cmdline")  # Scrapy would open a handler of its own
 
 
 def _exit_now(code: int) -> NoReturn:

@@ -61,6 +61,25 @@ def json_line(record: Record) -> bytes:
     return to_json_line(record).encode("utf-8")
 
 
+def run_file_from_feed(settings: Any) -> None:
+    """Make Scrapy's ``-O FILE.jsonl`` (or ``-o``) name the run file, written by this pipeline.
+
+    Without it, ``scrapy crawl listings -O run.jsonl`` ran and wrote nothing of use: the
+    pipeline had no ``PLEDGEWATCH_OUT`` and the feed exporter knows no crawl record. A run
+    file is always written afresh, so ``-o`` (append) is treated as ``-O``. Other feeds
+    (CSV, JSON) are left to Scrapy.
+    """
+    feeds = settings.getdict("FEEDS")
+    if settings.get("PLEDGEWATCH_OUT") or len(feeds) != 1:
+        return
+    uri, options = next(iter(feeds.items()))
+    uri = str(uri)
+    if str(options.get("format", "")) not in ("jsonlines", "jsonl") or "://" in uri.replace("file://", ""):
+        return
+    settings.set("PLEDGEWATCH_OUT", uri.removeprefix("file://"), priority="cmdline")
+    settings.set("FEEDS", {}, priority="cmdline")
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 

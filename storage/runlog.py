@@ -151,3 +151,11 @@ def _summary(run: Run) -> RunSummary:
         pages_failed=run.pages_failed, counts=run.counts, email_status=run.email_status,
         report_dir=run.report_dir, error=run.error,
     )
+
+
+def last_complete_run(session: Session) -> RunSummary | None:
+    """The newest run whose crawl was complete and ingested: what a monitor calls fresh."""
+    run = session.scalars(
+        select(Run).where(Run.status == INGESTED, Run.complete.is_(True)).order_by(Run.id.desc()).limit(1)
+    ).first()
+    return _summary(run) if run is not None else None

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 import click
 
 from pledgewatch.cli import main
+from pledgewatch.config import LOG_LEVELS
 from pledgewatch.core.errors import InputError
+from pledgewatch.logs import crawl_log_settings
 
 if TYPE_CHECKING:  # Scrapy loads only when a crawl command runs: other commands start fast
     from pledgewatch.scraper.crawl import CrawlSummary
@@ -60,7 +62,7 @@ def _echo_summary(summary: CrawlSummary) -> None:
 @click.option(
     "--live",
     is_flag=True,
-    help="Crawl https://gfmd.org itself, politely (robots.txt, 1 request at a time, delay, "
+    help="Crawl https://gfmd.org itself, politely (robots.txt, one request at a time, delay, "
     "AutoThrottle). The default when --replay is not given.",
 )
 @click.option(
@@ -73,13 +75,21 @@ def _echo_summary(summary: CrawlSummary) -> None:
 @_terms_file
 @_term
 @_discover
+@click.option("-s", "--set", "scrapy_settings", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for this crawl, as `scrapy crawl -s` takes it (repeatable).")
+@click.option("-L", "--loglevel", "scrapy_level", default=None, metavar="LEVEL",
+              type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="Scrapy's log level in the crawl process (default WARNING; DEBUG with -v).")
+@click.pass_context
 def crawl_command(
-    replay: Path | None, live: bool, out: Path, terms_file: Path | None, terms: tuple[str, ...],
-    discover: bool,
+    ctx: click.Context, replay: Path | None, live: bool, out: Path, terms_file: Path | None,
+    terms: tuple[str, ...], discover: bool, scrapy_settings: tuple[str, ...], scrapy_level: str | None,
 ) -> None:
-    """Crawl every page of every term listing into a run file.
+    """Crawl every page of the start terms' listings (the 24 known terms) into a run file.
 
-    One page record is written per listing page tried, failures included (HTTP errors after
+    The start terms are the built-in list of 24 known terms (a fixture site's own terms with
+    --replay), --term URLs instead, plus --terms-file; --discover finds more. One page
+    record is written per listing page tried, failures included (HTTP errors after
     retries, timeouts, truncated or oversize responses, offsite redirects, pages with no
     teasers), and the crawl goes on. The exit status is 0 when the crawl ran to its end,
     even with failed pages: the summary and the page records say which.
@@ -90,12 +100,28 @@ def crawl_command(
         from pledgewatch.scraper.fixture_site import load_site
 
         load_site(replay)  # a bad fixture site is bad input: exit 2 before anything starts
+    settings = _crawl_settings(ctx, scrapy_settings, scrapy_level)
     from pledgewatch.scraper.crawl import run_crawl
 
-    summary = run_crawl(
-        out, replay=replay, start_urls=list(terms) or None, discover=discover, terms_file=terms_file
-    )
+    summary = run_crawl(out, replay=replay, start_urls=list(terms) or None, discover=discover,
+                        terms_file=terms_file, settings=settings)
     _echo_summary(summary)
+
+
+def _crawl_settings(ctx: click.Context, pairs: tuple[str, ...], scrapy_level: str | None) -> dict[str, str]:
+    """``-s NAME=VALUE`` pairs over the log settings the global -q/-v/--log-file give."""
+    flags = ctx.meta.get("pledgewatch.log_flags", {})
+    level = flags.get("log.level") or "INFO"
+    settings: dict[str, str] = crawl_log_settings(level, (scrapy_level or "WARNING").upper(),
+                                                  flags.get("log.file"))
+    if scrapy_level:
+        settings["LOG_LEVEL"] = scrapy_level.upper()
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"-s {pair}: expected NAME=VALUE")
+        settings[name.strip()] = value
+    return settings
 
 
 @main.command("record")
@@ -151,14 +177,22 @@ def record_command(
 def serve_fixtures_command(site_dir: Path, port: int) -> None:
     """Serve the fixture site DIR on http://127.0.0.1:PORT until interrupted (Ctrl-C).
 
-    Answers the recorded responses (with their faults), 404 for anything else. Point a
-    crawl at it with `scrapy crawl listings -a base_url=http://127.0.0.1:PORT`.
+    Answers the recorded responses (with their faults), 404 for anything else. Crawl it with
+    Scrapy from the repository root (the run file is written to run.jsonl):
+
+    \b
+      scrapy crawl listings -a base_url=http://127.0.0.1:PORT -a site=DIR -O run.jsonl
+
+    (`-a site=DIR` starts from the site's own terms; `pledgewatch crawl --replay DIR` does
+    all of this in one command.)
     """
     from pledgewatch.scraper.fixture_site import FixtureServer, load_site
 
     site = load_site(site_dir)
     with FixtureServer(site, port) as server:
         click.echo(f"serving {site_dir} ({len(site.entries)} responses) on {server.url}")
+        click.echo(f"crawl it: scrapy crawl listings -a base_url={server.url} -a site={site_dir} "
+                   "-O run.jsonl")
         try:
             while True:
                 time.sleep(3600)

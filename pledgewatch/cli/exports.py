@@ -8,7 +8,7 @@ from typing import TextIO
 
 import click
 
-from pledgewatch.cli import db_option, main
+from pledgewatch.cli import config_options, database_url, main
 
 
 @main.command()
@@ -17,15 +17,16 @@ from pledgewatch.cli import db_option, main
 @click.option("--at", "at", metavar="RUN|DATE", help="A run id or ISO date (default: latest run).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Write to FILE (replaced whole) instead of standard output.")
-@db_option
-def export(output_format: str, at: str | None, out_file: Path | None, db_url: str | None) -> None:
+@config_options
+def export(output_format: str, at: str | None, out_file: Path | None, config_path: Path | None,
+           db_url: str | None) -> None:
     """Every pledge listed at a run, with its terms: one row per pledge."""
     from pledgewatch.report.export import write_csv, write_json
     from pledgewatch.storage import history as h
     from pledgewatch.storage import queries
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    with open_session(database_url(config_path, db_url), must_exist=True) as session:
         run = h.resolve_run(session, at)
         views = sorted(queries.pledge_views(session, run.id).values(), key=lambda v: v.key)
 

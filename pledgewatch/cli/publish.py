@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from pledgewatch.cli import db_option, main
+from pledgewatch.cli import config_options, load, main
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              envvar="PLEDGEWATCH_CONFIG", default=None, metavar="FILE",
-              help="TOML config file; its [publish] section gives the defaults of --out and --base-url.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR", help="The site's folder (default: publish.out, var/site).")
 @click.option("--base-url", default=None, metavar="URL",
               help="Where the site is served, e.g. https://example.org/pledges/ (default: publish.base_url).")
 @click.option("--full", is_flag=True, help="Rewrite every page, not only those of what changed.")
-@db_option
-def publish(config_path: Path | None, out_dir: Path | None, base_url: str | None, full: bool,
+@config_options
+def publish(out_dir: Path | None, base_url: str | None, full: bool, config_path: Path | None,
             db_url: str | None) -> None:
     """Write the history site: runs, pledges, terms and search, as plain static files.
 
@@ -28,12 +24,11 @@ def publish(config_path: Path | None, out_dir: Path | None, base_url: str | None
     last publish are rewritten, plus the index. `run` does this after every run
     when [publish] enabled = true.
     """
-    from pledgewatch.config import load_config
     from pledgewatch.publish.build import publish_site
     from pledgewatch.storage.db import open_session
 
-    config = load_config(config_path, os.environ, {"database.url": db_url, "publish.out": out_dir,
-                                                   "publish.base_url": base_url})
+    config = load(config_path, **{"database.url": db_url, "publish.out": out_dir,
+                                  "publish.base_url": base_url})
     with open_session(config.database.url) as session:
         result = publish_site(session, config.publish.out, site_name=config.report.site_name,
                               full=full, base_url=config.publish.base_url)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pledgewatch.cli import db_option, main
+from pledgewatch.cli import config_options, database_url, main
 from pledgewatch.core.errors import InputError, PledgewatchError, WriteFault
 
 if TYPE_CHECKING:
@@ -23,8 +23,9 @@ if TYPE_CHECKING:
               type=click.Path(path_type=Path, file_okay=False),
               help="After each run, write what it changed to DIR/run-ID.json "
                    "(the same JSON as `diff --format json`).")
-@db_option
-def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | None) -> None:
+@config_options
+def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, config_path: Path | None,
+           db_url: str | None) -> None:
     """Store crawls' JSON Lines as runs of versioned records.
 
     Each file is one run, ingested in the order given and all or nothing: a bad
@@ -39,7 +40,7 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, db_url: str | 
     check_crawl_order(list(run_files))
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
-    with database(db_url) as factory:
+    with database(database_url(config_path, db_url)) as factory:
         for run_file in run_files:
             try:
                 result = ingest_run_file(factory, run_file)
@@ -88,15 +89,16 @@ PLEDGE_HELP = "KEY_OR_URL is a key (/pfp/ppd/13001), URL, node number or a fragm
 @main.command(epilog=PLEDGE_HELP)
 @click.argument("key_or_url")
 @format_option
-@db_option
-def history(key_or_url: str, output_format: str, db_url: str | None) -> None:
+@config_options
+def history(key_or_url: str, output_format: str, config_path: Path | None,
+            db_url: str | None) -> None:
     """Every version of a pledge and every term it joined or left, in run order."""
     from pledgewatch.report.history import history_text
     from pledgewatch.report.records_json import history_json
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    with open_session(database_url(config_path, db_url), must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         parts = (pledge.key, pledge.url, h.listed_intervals(session, pledge),
                  h.versions_of(session, pledge), h.memberships_of(session, pledge))
@@ -111,8 +113,9 @@ def history(key_or_url: str, output_format: str, db_url: str | None) -> None:
 @click.argument("key_or_url")
 @click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
 @format_option
-@db_option
-def show(key_or_url: str, at: str | None, output_format: str, db_url: str | None) -> None:
+@config_options
+def show(key_or_url: str, at: str | None, output_format: str, config_path: Path | None,
+         db_url: str | None) -> None:
     """A pledge as it was at a run or date, with its terms."""
     from pledgewatch.report.history import pledge_text
     from pledgewatch.report.records_json import show_json
@@ -120,7 +123,7 @@ def show(key_or_url: str, at: str | None, output_format: str, db_url: str | None
     from pledgewatch.storage import queries
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    with open_session(database_url(config_path, db_url), must_exist=True) as session:
         pledge = h.get_pledge(session, key_or_url)
         run = h.resolve_run(session, at)
         views = queries.pledge_views(session, run.id, [pledge.id], listed_only=False)
@@ -136,15 +139,15 @@ def show(key_or_url: str, at: str | None, output_format: str, db_url: str | None
 @main.command()
 @click.option("--at", "at", metavar="DATE|RUN", help="A run id or ISO date (default: latest run).")
 @format_option
-@db_option
-def terms(at: str | None, output_format: str, db_url: str | None) -> None:
+@config_options
+def terms(at: str | None, output_format: str, config_path: Path | None, db_url: str | None) -> None:
     """Term listings as they were at a run or date; terms the run found empty show (0)."""
     from pledgewatch.report.history import term_listings_text
     from pledgewatch.report.records_json import terms_json
     from pledgewatch.storage import history as h
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    with open_session(database_url(config_path, db_url), must_exist=True) as session:
         run = h.resolve_run(session, at)
         listings = h.term_listings(session, run.id)
     if output_format == "json":
@@ -160,13 +163,13 @@ def _echo_json(data: object) -> None:
 
 
 @main.command()
-@db_option
-def reprocess(db_url: str | None) -> None:
+@config_options
+def reprocess(config_path: Path | None, db_url: str | None) -> None:
     """Re-derive all versions from the stored raw input with the current normalization rules."""
     from pledgewatch.etl.reprocess import reprocess_all
     from pledgewatch.storage.db import database
 
-    with database(db_url) as factory:
+    with database(database_url(config_path, db_url)) as factory:
         summary = reprocess_all(factory)
     click.echo(summary.describe())
 
@@ -177,12 +180,13 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@db_option
-def db_upgrade(db_url: str | None) -> None:
+@config_options
+def db_upgrade(config_path: Path | None, db_url: str | None) -> None:
     """Create or upgrade the schema to the latest migration."""
-    from pledgewatch.storage.db import database, resolve_db_url
+    from pledgewatch.storage.db import database
     from pledgewatch.storage.urls import shown_url
 
-    with database(db_url):
+    url = database_url(config_path, db_url)
+    with database(url):
         pass
-    click.echo(f"database at {shown_url(resolve_db_url(db_url))} is up to date")
+    click.echo(f"database at {shown_url(url)} is up to date")

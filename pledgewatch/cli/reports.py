@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pledgewatch.cli import db_option, main
+from pledgewatch.cli import config_options, load, main
 
 
 @main.command()
@@ -24,14 +24,16 @@ from pledgewatch.cli import db_option, main
                    "(\"Contributors\", \"contributors\"; repeatable), as a recipient filter would.")
 @click.option("--term", "terms", multiple=True, metavar="NAME_OR_URL",
               help="Only pledges with this term (repeatable).")
-@click.option("--site-name", default="gfmd.org", show_default=True,
-              help="Site name for the subject line; report links must point to this host.")
+@click.option("--site-name", default=None,
+              help="Site name for the subject line; report links must point to this host "
+                   "(default: report.site_name, gfmd.org).")
 @click.option("--base-url", default=None, metavar="URL",
-              help="Link each run and pledge to the history site served there (see `publish`).")
-@db_option
+              help="Link each run and pledge to the history site served there (see `publish`; "
+                   "default: publish.base_url).")
+@config_options
 def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: Path | None,
-         vocabularies: tuple[str, ...], terms: tuple[str, ...], site_name: str,
-         base_url: str | None, db_url: str | None) -> None:
+         vocabularies: tuple[str, ...], terms: tuple[str, ...], site_name: str | None,
+         base_url: str | None, config_path: Path | None, db_url: str | None) -> None:
     """Show what changed between two runs: new, edited, removed, re-classified pledges."""
     from pledgewatch.etl.changes import changes_between
     from pledgewatch.report.filter import ReportFilter
@@ -40,7 +42,9 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
     from pledgewatch.report.render import render_report, write_report_files
     from pledgewatch.storage.db import open_session
 
-    with open_session(db_url, must_exist=True) as session:
+    config = load(config_path, **{"database.url": db_url, "report.site_name": site_name,
+                                  "publish.base_url": base_url})
+    with open_session(config.database.url, must_exist=True) as session:
         check_filter(vocabularies, terms, stored_names(session),
                      vocabulary_label="--vocabulary", term_label="--term")
         changes = changes_between(session, from_run, to_run)
@@ -52,12 +56,8 @@ def diff(from_run: int | None, to_run: int | None, output_format: str, out_dir: 
         write_changes_json(changes, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
-    links = None
-    if base_url:
-        from pledgewatch.publish.links import SiteLinks
-
-        links = SiteLinks(base_url)
-    report = render_report(changes, site_name=site_name, filter=chosen, links=links)
+    report = render_report(changes, site_name=config.report.site_name, filter=chosen,
+                           links=config.publish.links())
     if out_dir is not None:
         for path in write_report_files(report, changes, out_dir):
             click.echo(f"wrote {path}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -14,23 +15,12 @@ from typing import Any
 
 import click
 
-from pledgewatch.cli import db_option as _db_option
-from pledgewatch.cli import main
-from pledgewatch.config import Config, load_config
+from pledgewatch.cli import config_options, load, main
+from pledgewatch.config import Config
 
 log = logging.getLogger(__name__)
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    envvar="PLEDGEWATCH_CONFIG",
-    default=None,
-    metavar="FILE",
-    help="TOML config file (see pledgewatch.example.toml; env PLEDGEWATCH_CONFIG). "
-    "Without one, defaults and PLEDGEWATCH_* variables apply.",
-)
 replay_option = click.option(
     "--replay",
     type=click.Path(path_type=Path, file_okay=False),
@@ -38,11 +28,6 @@ replay_option = click.option(
     metavar="DIR",
     help="Crawl this fixture site, served on 127.0.0.1, instead of gfmd.org.",
 )
-
-
-def _load(config_path: Path | None, **flags: Any) -> Config:
-    """The one place the environment is read; flags win over it."""
-    return load_config(config_path, os.environ, flags)
 
 
 @contextlib.contextmanager
@@ -64,11 +49,14 @@ def _stop_on_signals() -> Iterator[None]:
 
 
 @main.command()
-@config_option
+@config_options
 @replay_option
-@_db_option
+@click.option("--no-mail", is_flag=True,
+              help="A dry run for trying a config: crawl, store and write the report, but queue and "
+                   "send no e-mail; the next run still reports these changes.")
 @click.pass_context
-def run(ctx: click.Context, config_path: Path | None, replay: Path | None, db_url: str | None) -> None:
+def run(ctx: click.Context, config_path: Path | None, replay: Path | None, db_url: str | None,
+        no_mail: bool) -> None:
     """Crawl, ingest, diff, write the report and e-mail it: the command for a crontab line.
 
     \b
@@ -82,17 +70,23 @@ def run(ctx: click.Context, config_path: Path | None, replay: Path | None, db_ur
     from pledgewatch.pipeline import run_once
     from pledgewatch.progress import progress_for
 
-    config = _load(config_path, **{"database.url": db_url, "crawl.replay": replay})
+    config = load(config_path, **{"database.url": db_url, "crawl.replay": replay})
+    progress = progress_for(sys.stderr) if _is_loud(config) else None
     with _stop_on_signals():
-        outcome = run_once(config, progress=progress_for(sys.stderr))
-    click.echo(outcome.summary())
+        outcome = run_once(config, progress=progress, mail=not no_mail)
+    if outcome.exit_code != 0 or _is_loud(config):
+        click.echo(outcome.summary())
     ctx.exit(outcome.exit_code)
 
 
+def _is_loud(config: Config) -> bool:
+    """Below WARNING (no -q): a successful run says what it did; with -q only trouble speaks."""
+    return logging.getLevelName(config.log.level) < logging.WARNING
+
+
 @main.command()
-@config_option
+@config_options
 @replay_option
-@_db_option
 @click.option("--cron", default=None, metavar="EXPR",
               help='Crontab expression overriding schedule.cron, e.g. "0 6 * * *".')
 def schedule(config_path: Path | None, replay: Path | None, db_url: str | None, cron: str | None) -> None:
@@ -105,22 +99,35 @@ def schedule(config_path: Path | None, replay: Path | None, db_url: str | None, 
     """
     from pledgewatch.schedule import Scheduler
 
-    config = _load(config_path, **{"database.url": db_url, "crawl.replay": replay,
+    config = load(config_path, **{"database.url": db_url, "crawl.replay": replay,
                                    "schedule.cron": cron})
     Scheduler(config, replay=config.crawl.replay).serve()
 
 
 @main.command()
-@config_option
-@_db_option
+@config_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="How many recent runs to list.")
-def status(config_path: Path | None, db_url: str | None, limit: int) -> None:
-    """Show recent runs, the source's health, the run lock and the next scheduled run."""
-    from pledgewatch.status import gather, render
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the same facts for a monitor.")
+@click.pass_context
+def status(ctx: click.Context, config_path: Path | None, db_url: str | None, limit: int,
+           output_format: str) -> None:
+    """Show the verdict, recent runs, the source's health, the run lock and the next scheduled run.
 
-    config = _load(config_path, **{"database.url": db_url})
-    click.echo(render(gather(config, limit=limit)))
+    \b
+    Exit codes (for a monitor):
+      0  healthy
+      1  the last run failed (or was interrupted), or the source is broken
+      2  invalid config or option, or no database there
+      3  no complete run within health.stale_after_hours (default 48): cron stopped?
+    """
+    from pledgewatch.status import as_json, gather, render
+
+    config = load(config_path, **{"database.url": db_url})
+    found = gather(config, limit=limit)
+    click.echo(json.dumps(as_json(found), indent=2) if output_format == "json" else render(found))
+    ctx.exit(found.exit_code)
 
 
 @main.command()

@@ -7,13 +7,20 @@ tell a vanished pledge from a page that did not load. With ``-a discover=1`` it 
 the record pages linked from teasers, reports terms it did not know, and crawls them too.
 
 In replay mode (``-a base_url=http://127.0.0.1:PORT``) requests go to the loopback server
-while every record still carries the public ``https://gfmd.org`` URL.
+while every record still carries the public ``https://gfmd.org`` URL. With ``-a site=DIR``
+(the fixture site being served) the crawl starts from that site's terms, offline and without
+politeness delays, as ``pledgewatch crawl --replay DIR`` does.
+
+Run by Scrapy itself, ``scrapy crawl listings -O run.jsonl`` writes the run file there: a
+single JSON Lines feed becomes the pipeline's output (Scrapy's feed exporter would write
+whole pages as items and no crawl record, which is not a run file).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,7 +31,7 @@ from twisted.python.failure import Failure
 from pledgewatch.core.errors import InputError
 from pledgewatch.scraper.items import PageRecord, TermRecord
 from pledgewatch.scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
-from pledgewatch.scraper.pipelines import PageItems, utc_now
+from pledgewatch.scraper.pipelines import PageItems, run_file_from_feed, utc_now
 from pledgewatch.scraper.spiders.failures import describe_failure
 from pledgewatch.scraper.terms import (
     KNOWN_TERMS,
@@ -63,11 +70,13 @@ class ListingsSpider(scrapy.Spider):
         discover: Any = False,
         base_url: str | None = None,
         max_pages: Any = None,
+        site: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.base_url = self._check_base_url(base_url)
-        self.term_urls = self._start_terms(terms, terms_file)
+        self.site = self._check_site(site, self.base_url)
+        self.term_urls = self._start_terms(terms or (self.site.terms if self.site else None), terms_file)
         self.discover = _flag(discover)
         self.max_pages = self._check_max_pages(max_pages)
         self.parser_version = PARSER_VERSION
@@ -77,7 +86,31 @@ class ListingsSpider(scrapy.Spider):
         if self.base_url:
             self.allowed_domains = [*self.allowed_domains, urlsplit(self.base_url).hostname or ""]
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ListingsSpider:
+        """Scrapy's own command line: ``-a site=DIR`` replays, ``-O FILE.jsonl`` is the run file."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not crawler.settings.frozen:
+            if spider.site is not None:
+                from pledgewatch.scraper.crawl import REPLAY_SETTINGS
+
+                source = f"replay:{spider.site.root}"
+                crawler.settings.update({**REPLAY_SETTINGS, "PLEDGEWATCH_SOURCE": source},
+                                        priority="spider")
+            run_file_from_feed(crawler.settings)
+        return spider
+
     # -- arguments -------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_site(site: str | None, base_url: str | None) -> Any:
+        if not site:
+            return None
+        if not base_url:
+            raise SpiderArgumentError("site: give base_url too, where the fixture site is served")
+        from pledgewatch.scraper.fixture_site import load_site
+
+        return load_site(Path(site))
 
     @staticmethod
     def _check_base_url(base_url: str | None) -> str | None:

@@ -26,8 +26,12 @@ def test_no_file_and_no_environment_gives_working_defaults() -> None:
     assert not config.mail.enabled
 
 
-def test_the_commented_example_file_loads_to_exactly_the_defaults() -> None:
-    assert load_config(EXAMPLE) == Config()
+def test_the_commented_example_file_loads_to_exactly_the_defaults(tmp_path: Path) -> None:
+    """Both anchor the relative defaults to the file's folder; nothing else differs."""
+    (tmp_path / "example.toml").write_text(EXAMPLE.read_text())
+    (tmp_path / "empty.toml").write_text("")
+    assert load_config(tmp_path / "example.toml") == load_config(tmp_path / "empty.toml")
+    assert load_config(tmp_path / "empty.toml").database.url == f"sqlite:///{tmp_path}/var/pledgewatch.db"
 
 
 def test_the_example_file_shows_every_key() -> None:
@@ -54,7 +58,7 @@ address = "desk@example.org"
 vocabularies = ["contributors"]
 """)
     config = load_config(path)
-    assert config.crawl.replay == Path("fixtures/sites/small/after")
+    assert config.crawl.replay == tmp_path / "fixtures/sites/small/after"  # the file's folder
     assert config.crawl.start_urls == ("https://gfmd.org/sdg/goal-10",)
     assert config.mail.smtp_port == 2525
     assert config.mail.timeout_seconds == 5.0

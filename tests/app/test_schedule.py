@@ -106,13 +106,20 @@ def test_the_scheduler_logs_its_next_run_and_stops_cleanly_on_sigterm(
     config = write_config(tmp_path, db_url, "0 6 * * *")
     with scheduler(tmp_path, config, small_sites / "after", "first") as process:
         process.wait_for("next run at")
+        running = _status(config)
         assert process.stop() == 0
     assert "T06:00:00" in process.output()
     assert "scheduler stopped" in process.output()
     assert rows(db_url, Run) == []
-    status = subprocess.run([PLEDGEWATCH, "status", "--config", str(config)], capture_output=True,
-                            text=True, check=True).stdout
-    assert "next run:      " in status and "06:00 UTC" in status
+    assert running.returncode == 3  # no complete run yet
+    assert "next run:      " in running.stdout and "06:00 UTC" in running.stdout
+    stopped = _status(config)  # the job store still holds 06:00; nothing will run it
+    assert "next run:      not scheduled (no `pledgewatch schedule` running" in stopped.stdout
+
+
+def _status(config: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PLEDGEWATCH, "status", "--config", str(config)], capture_output=True,
+                          text=True, timeout=120)
 
 
 def test_runs_missed_while_the_scheduler_was_down_run_once_at_start(
