@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from pledgewatch.cli import EXIT_FAILED, EXIT_OK, main
-from pledgewatch.cli.runs import _load, config_option
+from pledgewatch.cli import EXIT_FAILED, EXIT_OK, config_options, load, main
 from pledgewatch.core.redact import redact
 
 
@@ -26,9 +25,9 @@ def notify() -> None:
 
 @notify.command("test")
 @click.argument("recipient", required=False, metavar="[RECIPIENT]")
-@config_option
+@config_options
 @click.pass_context
-def notify_test(ctx: click.Context, recipient: str | None, config_path: Path | None) -> None:
+def notify_test(ctx: click.Context, recipient: str | None, config_path: Path | None, db_url: str | None) -> None:
     """Send a test message now to RECIPIENT (an address or channel name), or to all.
 
     \b
@@ -38,7 +37,7 @@ def notify_test(ctx: click.Context, recipient: str | None, config_path: Path | N
     """
     from pledgewatch.mailing import send_test_messages
 
-    results = send_test_messages(_load(config_path), recipient)
+    results = send_test_messages(load(config_path, **{"database.url": db_url}), recipient)
     for result in results:
         _say(f"{result.target}: {'sent' if result.ok else 'NOT sent: ' + result.detail}")
     ctx.exit(EXIT_OK if all(result.ok for result in results) else EXIT_FAILED)
@@ -50,12 +49,12 @@ def outbox() -> None:
 
 
 @outbox.command("list")
-@config_option
-def outbox_list(config_path: Path | None) -> None:
+@config_options
+def outbox_list(config_path: Path | None, db_url: str | None) -> None:
     """List what waits to be sent: recipient (channels masked), attempts, last error."""
     from pledgewatch.mailing import pending
 
-    config = _load(config_path)
+    config = load(config_path, **{"database.url": db_url})
     waiting = pending(config)
     if not waiting:
         _say(f"nothing waiting in {config.mail.outbox_dir}")
@@ -67,9 +66,9 @@ def outbox_list(config_path: Path | None) -> None:
 
 
 @outbox.command("flush")
-@config_option
+@config_options
 @click.pass_context
-def outbox_flush(ctx: click.Context, config_path: Path | None) -> None:
+def outbox_flush(ctx: click.Context, config_path: Path | None, db_url: str | None) -> None:
     """Send what waits now, then delete old sent messages and report folders.
 
     \b
@@ -79,7 +78,7 @@ def outbox_flush(ctx: click.Context, config_path: Path | None) -> None:
     from pledgewatch.housekeeping import prune_old_files
     from pledgewatch.mailing import flush
 
-    config = _load(config_path)
+    config = load(config_path, **{"database.url": db_url})
     result = flush(config)
     _say(f"{len(result.sent)} sent, {len(result.failed)} NOT sent (kept in the outbox)")
     for message in result.failed:
