@@ -117,7 +117,10 @@ class ArchiveBuilder:
 
     def _keep(self, data: bytes) -> str:
         digest = digest_of(data)
-        self._chunks.setdefault(digest, data)
+        if digest not in self._chunks:
+            # A copy of exact size: orjson's bytes keep the capacity of its output buffer, and
+            # a run holds every distinct chunk until it is stored.
+            self._chunks[digest] = bytes(memoryview(data))
         return digest
 
 
