@@ -11,6 +11,7 @@ store's belief, the plan, the writes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,7 +138,7 @@ def check_crawl_order(paths: list[Path]) -> None:
     """Refuse, before anything is stored, a batch of run files not in the order they were crawled."""
     times = [(crawl_finished(path), path) for path in paths]
     known = [(finished, path) for finished, path in times if finished is not None]
-    for (earlier, first), (later, second) in zip(known, known[1:], strict=False):
+    for (earlier, first), (later, second) in itertools.pairwise(known):
         if later < earlier:
             raise InputError(f"{second} was crawled before {first} ({later.isoformat()} < "
                              f"{earlier.isoformat()}): give the files in the order they were "

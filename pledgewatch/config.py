@@ -18,19 +18,18 @@ folder without further code. Checks of values go in :func:`check_values`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.config_notify import (
     NotifyConfig,
     OutboxConfig,
     check_channels,
-    with_channel_urls,
 )
 from pledgewatch.core.errors import ConfigError, InputError
+from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.publish.links import SiteLinks, check_base_url
 from pledgewatch.storage.db import DEFAULT_DB_URL
 
@@ -158,8 +157,8 @@ class Config:
     report: ReportConfig = ReportConfig()
     publish: PublishConfig = PublishConfig()
     mail: MailConfig = MailConfig()
-    outbox: OutboxConfig = OutboxConfig()
-    notify: NotifyConfig = NotifyConfig()
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     schedule: ScheduleConfig = ScheduleConfig()
     lock: LockConfig = LockConfig()
     health: HealthConfig = HealthConfig()

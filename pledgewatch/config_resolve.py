@@ -15,7 +15,7 @@ import dataclasses
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import replace, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def anchor_paths(config: Config, origins: Mapping[str, str], folder: Path) -> Co
     for section, section_cls in field_types(Config).items():
         current = getattr(config, section)
         changes = {}
-        for key, kind in field_types(section_cls).items():
+        for key, _kind in field_types(section_cls).items():
             if origins.get(f"{section}.{key}") not in ("file", "default"):
                 continue
             value = getattr(current, key)

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pledgewatch.config import Config, CrawlConfig, DatabaseConfig, MailConfig, PublishConfig, ReportConfig
+from pledgewatch.config import (
+    Config,
+    CrawlConfig,
+    DatabaseConfig,
+    MailConfig,
+    PublishConfig,
+    ReportConfig,
+)
 from pledgewatch.core.errors import PledgewatchError
 from pledgewatch.pipeline import RunOutcome, run_once
 from pledgewatch.progress import Progress

@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session, sessionmaker
 if TYPE_CHECKING:
     from pledgewatch.etl.ingest import IngestResult
 
-from pledgewatch.core.values import ChangeSet
 from pledgewatch import aborts, health, housekeeping, lock, mailing
 from pledgewatch.aborts import RunInterrupted
 from pledgewatch.config import Config
 from pledgewatch.core.errors import InputError, PledgewatchError
+from pledgewatch.core.values import ChangeSet
 from pledgewatch.delivery import dispatch
 from pledgewatch.logs import crawl_log_settings
 from pledgewatch.progress import CrawlWatcher, Progress
@@ -187,13 +187,13 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
                                  config.health.max_failed_share)
     if not attempt.mail:
         return _dry_run_outcome(factory, attempt, result, changes, report_dir, verdict, site)
-    with _stored_but(factory, result.run_id,
-                     f"its report is in {report_dir}, but its e-mail was not queued"):
-        with factory.begin() as session:  # queued mail and "reported" become true together
-            transition = health.record(session, verdict, result.run_id)
-            notes = mailing.enqueue(config, changes, transition, links=config.publish.links())
-            runlog.record_outcome(session, result.run_id, counts=changes.counts(),
-                                  report_dir=str(report_dir), email_status=_queued(config))
+    not_queued = f"its report is in {report_dir}, but its e-mail was not queued"
+    # Queued mail and "reported" become true together.
+    with _stored_but(factory, result.run_id, not_queued), factory.begin() as session:
+        transition = health.record(session, verdict, result.run_id)
+        notes = mailing.enqueue(config, changes, transition, links=config.publish.links())
+        runlog.record_outcome(session, result.run_id, counts=changes.counts(),
+                              report_dir=str(report_dir), email_status=_queued(config))
     attempt.stage = "mail"
     log.info("report written to %s; sending e-mail", report_dir)
     with _stored_but(factory, result.run_id,

@@ -17,6 +17,7 @@ The job store holds only a reference to :func:`scheduled_run`, never the config
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -206,7 +207,5 @@ def terminate_children() -> None:
         if int(fields[1]) == me:
             pid = int(stat.parent.name)
             log.info("asking crawl process %s to stop", pid)
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass

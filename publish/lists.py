@@ -12,7 +12,7 @@ from pledgewatch.publish.pledge_page import AUTHOR_CHARS, TITLE_CHARS, TermLink,
 from pledgewatch.publish.records import Interval, PledgeSummary, RunInfo
 from pledgewatch.publish.reporting import clean_line
 
-LETTERS = tuple("abcdefghijklmnopqrstuvwxyz") + ("other",)
+LETTERS = (*tuple("abcdefghijklmnopqrstuvwxyz"), "other")
 STEP_PLEDGES_SHOWN = 200  # per run and direction on a term page
 
 

@@ -13,9 +13,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.values import TermRef
-from pledgewatch.publish.records import Interval, PledgeHistory, PledgeSummary, RunInfo, VersionRecord
+from pledgewatch.publish.records import (
+    Interval,
+    PledgeHistory,
+    PledgeSummary,
+    RunInfo,
+    VersionRecord,
+)
 from pledgewatch.storage import queries
-from pledgewatch.storage.models import Membership, Pledge, PledgeVersion, Presence, Run, Term, Vocabulary
+from pledgewatch.storage.models import (
+    Membership,
+    Pledge,
+    PledgeVersion,
+    Presence,
+    Run,
+    Term,
+    Vocabulary,
+)
 
 CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
 
@@ -80,7 +94,8 @@ def summaries(session: Session, pledge_ids: Collection[int] | None,
     open_terms = select(Membership.pledge_id, Membership.term_id).where(Membership.to_run.is_(None))
     rows, listed, current = [], set(), defaultdict(list)
     for chunk in chunks(pledge_ids) if pledge_ids is not None else [None]:
-        scope = (lambda q, col: q) if chunk is None else (lambda q, col: q.where(col.in_(chunk)))
+        scope = (lambda q, col: q) if chunk is None else \
+            (lambda q, col, ids=chunk: q.where(col.in_(ids)))
         rows.extend(connection.execute(scope(query, Pledge.id)))
         listed.update(connection.scalars(scope(open_presence, Presence.pledge_id)))
         for pid, term_id in connection.execute(scope(open_terms, Membership.pledge_id)):

@@ -14,7 +14,13 @@ from itertools import combinations
 from pledgewatch.core.values import TermRef
 from pledgewatch.publish.records import Interval, PledgeHistory, RunInfo, VersionRecord
 from pledgewatch.publish.reporting import (
-    DiffOp, clean_block, clean_line, safe_url, strip_controls, word_diff)
+    DiffOp,
+    clean_block,
+    clean_line,
+    safe_url,
+    strip_controls,
+    word_diff,
+)
 
 TITLE_CHARS = 300
 AUTHOR_CHARS = 120

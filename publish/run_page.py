@@ -8,7 +8,12 @@ from typing import Any
 from pledgewatch.core.values import ChangeSet
 from pledgewatch.publish.records import RunInfo
 from pledgewatch.publish.reporting import (
-    SECTION_HEADINGS, Entry, ReportViewBuilder, counts_line, health_lines)
+    SECTION_HEADINGS,
+    Entry,
+    ReportViewBuilder,
+    counts_line,
+    health_lines,
+)
 
 ENTRIES_SHOWN = 1_000  # per kind: a baseline run lists every pledge as new
 KINDS = ("new", "edited", "reclassified", "removed", "restored", "not_seen")

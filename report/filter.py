@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from pledgewatch.core.values import ChangeSet, Edited, NotSeen, PledgeView, Reclassified, TermRef
 from pledgewatch.report.labels import VOCABULARY_NAMES, vocabulary_label
 
-
 _DISPLAY = {spelling.casefold(): name for slug, name in VOCABULARY_NAMES.items()
             for spelling in (slug, name)}
 

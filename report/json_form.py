@@ -15,7 +15,15 @@ from typing import Any, BinaryIO
 import orjson
 
 from pledgewatch.core.text import has_mojibake
-from pledgewatch.core.values import ChangeSet, CrawlHealth, Edited, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.core.values import (
+    ChangeSet,
+    CrawlHealth,
+    Edited,
+    NotSeen,
+    PledgeView,
+    Reclassified,
+    TermRef,
+)
 
 JSON_FORMAT_VERSION = 1
 

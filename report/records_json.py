@@ -17,7 +17,6 @@ from pledgewatch.report.labels import vocabulary_label
 from pledgewatch.storage.history import MembershipRow, VersionRow
 
 
-
 def history_json(key: str, url: str | None, listed: Iterable[tuple[int, int | None]],
                  versions: Sequence[VersionRow], memberships: Sequence[MembershipRow],
                  run_times: Mapping[int, datetime | None]) -> dict[str, Any]:

@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pledgewatch.core.text import has_mojibake
-from pledgewatch.core.values import ChangeSet, Edited, FieldChange, NotSeen, PledgeView, Reclassified, TermRef
+from pledgewatch.core.values import (
+    ChangeSet,
+    Edited,
+    FieldChange,
+    NotSeen,
+    PledgeView,
+    Reclassified,
+    TermRef,
+)
 from pledgewatch.report.labels import VOCABULARY_NAMES, editor_date, vocabulary_label
 from pledgewatch.report.safety import clean_block, clean_line, clip, safe_url, strip_controls
 from pledgewatch.report.word_diff import EQUAL, DiffOp, word_diff

@@ -11,6 +11,7 @@ traceback per page.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,14 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from pledgewatch.scraper.items import CrawlRecord, PageRecord, Record, TeaserRecord, TermRecord, to_json_line
+from pledgewatch.scraper.items import (
+    CrawlRecord,
+    PageRecord,
+    Record,
+    TeaserRecord,
+    TermRecord,
+    to_json_line,
+)
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -175,8 +183,6 @@ class JsonLinesPipeline:
         self.crawler.stats.set_value(RUN_FILE_ERROR, {
             "file": str(self.out), "errno": error.errno, "error": str(error)})
         if self.file is not None:
-            try:
-                self.file.close()  # flushes again, and fails again: the file is closed all the same
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):  # flushing fails again; the file closes all the same
+                self.file.close()
             self.file = None

@@ -27,9 +27,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from pledgewatch import __version__
-from pledgewatch.core.errors import PledgewatchError, RunSelectionError, WriteFault
 from pledgewatch.config import LOG_LEVELS, Config
 from pledgewatch.config_resolve import ResolvedConfig, resolve_config
+from pledgewatch.core.errors import PledgewatchError, RunSelectionError, WriteFault
 from pledgewatch.core.redact import redact
 from pledgewatch.logs import configure_logging
 

@@ -20,7 +20,11 @@ from pledgewatch.scraper.fixture_site.manifest import (
     lookup_key,
     write_manifest,
 )
-from pledgewatch.scraper.fixture_site.recorder import RECORD_SETTING, RecorderExtension, SiteRecorder
+from pledgewatch.scraper.fixture_site.recorder import (
+    RECORD_SETTING,
+    RecorderExtension,
+    SiteRecorder,
+)
 from pledgewatch.scraper.fixture_site.server import LOOPBACK, FixtureServer
 
 __all__ = [

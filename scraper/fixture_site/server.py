@@ -29,7 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.server.log.append((time.monotonic(), self.path))
         entry = self.server.site.lookup(self.path)
         if entry is None:
@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Location"] = entry.redirect
         self._send(entry.status, headers, self.server.site.body(entry), entry.truncate)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()
 
     def _send(self, status: int, headers: dict[str, str], body: bytes, cut: int | None = None) -> None:
@@ -70,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.close()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return  # the crawl's own log says what was fetched
 
 

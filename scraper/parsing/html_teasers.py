@@ -19,6 +19,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from pledgewatch.scraper.items import BylinePosition
 from pledgewatch.scraper.parsing import selectors as css
 from pledgewatch.scraper.parsing.html_body import body_summary
 from pledgewatch.scraper.parsing.html_links import record_url, text_of
@@ -30,7 +31,6 @@ from pledgewatch.scraper.parsing.limits import (
     MAX_TITLE_CHARS,
     cap,
 )
-from pledgewatch.scraper.items import BylinePosition
 from pledgewatch.scraper.parsing.model import Teaser
 from pledgewatch.scraper.parsing.text_utils import is_truncated_name
 

@@ -12,7 +12,13 @@ from parsel import Selector
 from pledgewatch.scraper.parsing.decode import to_text
 from pledgewatch.scraper.parsing.limits import MAX_TITLE_CHARS
 from pledgewatch.scraper.parsing.text_utils import collapse
-from pledgewatch.scraper.terms import VOCABULARIES, canonical_url, is_listing_url, vocabulary_of, with_page
+from pledgewatch.scraper.terms import (
+    VOCABULARIES,
+    canonical_url,
+    is_listing_url,
+    vocabulary_of,
+    with_page,
+)
 
 # Drupal 7 renders taxonomy term references with these; they also cover new vocabularies.
 TERM_LINK_HINTS = "@typeof='skos:Concept' or contains(@property, 'skos:prefLabel') or @rel='tag'"

@@ -12,7 +12,11 @@ import re
 from dataclasses import dataclass
 
 from pledgewatch.scraper.parsing.limits import (
-    MAX_AUTHOR_CHARS, MAX_SUMMARY_CHARS, MAX_TEASERS, MAX_TITLE_CHARS, cap,
+    MAX_AUTHOR_CHARS,
+    MAX_SUMMARY_CHARS,
+    MAX_TEASERS,
+    MAX_TITLE_CHARS,
+    cap,
 )
 from pledgewatch.scraper.parsing.model import EMPTY_TERM_TEXT, Listing, Teaser, empty_term_error
 from pledgewatch.scraper.parsing.text_blocks import Block, mark_names, split_blocks, strip_footer
@@ -143,7 +147,7 @@ def _add_unmarked(blocks: list[Block], spans: dict[int, _Span]) -> None:
 def _spans_with_ends(blocks: list[Block]) -> list[tuple[_Span, int]]:
     spans = _find_spans(blocks)
     ends = [s.start for s in spans[1:]] + [len(blocks)]
-    return list(zip(spans, ends))
+    return list(zip(spans, ends, strict=False))
 
 
 def _teaser(blocks: list[Block], span: _Span, end: int) -> Teaser:

@@ -59,7 +59,7 @@ def split_blocks(lines: list[str]) -> list[Block]:
     """Runs of non-blank lines; a byline line is always a block of its own."""
     blocks: list[Block] = []
     current: list[str] = []
-    for line in lines + [""]:
+    for line in [*lines, ""]:
         name = byline_name(line) if not is_blank(line) else None
         if is_blank(line) or name is not None:
             if current:

@@ -119,7 +119,7 @@ def test_invalid_files_are_refused_naming_the_key(tmp_path: Path, text: str, nam
 
 
 def test_an_unknown_key_suggests_the_close_one(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="did you mean crawl.replay"):
+    with pytest.raises(ConfigError, match=r"did you mean crawl\.replay"):
         load_config(write(tmp_path, '[crawl]\nreplai = "x"\n'))
 
 

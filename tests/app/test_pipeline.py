@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch import lock
 from pledgewatch.config import CrawlConfig, MailConfig
 from pledgewatch.core.errors import InputError, PledgewatchError, RunLocked
+from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch.pipeline import RunInterrupted, run_once
 from pledgewatch.scraper.crawl import run_crawl
 from pledgewatch.storage.db import open_database

@@ -49,7 +49,7 @@ def two_runs(install: Path) -> Path:
 
 def test_relative_paths_in_the_config_file_are_taken_from_its_folder(two_runs: Path) -> None:
     assert (two_runs / "data" / "pw.db").is_file()
-    assert [p.name for p in (two_runs / "reports").iterdir()][0].startswith("run-")
+    assert next(p.name for p in (two_runs / "reports").iterdir()).startswith("run-")
     assert not Path("var").exists() and not Path("data").exists()  # nothing in the cwd
 
 

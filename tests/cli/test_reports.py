@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch.cli import main
+from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch.storage.db import open_database
 from tests.support.runs import P, listing, write_run
 

@@ -75,7 +75,7 @@ def test_next_run_only_while_the_scheduler_beats(config: Path) -> None:
     with factory.begin() as session:
         row = session.get(State, heartbeat.KEY)
         row.value = {**row.value, "at": (utcnow() - timedelta(minutes=10)).isoformat()}
-    code, out, _ = invoke("status", "--config", str(config))
+    _code, out, _ = invoke("status", "--config", str(config))
     assert "next run:      none: the scheduler stopped answering at" in out
     _, report = status_json(config)
     assert report["scheduler"]["alive"] is False and report["scheduler"]["next_run"] is None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.core.values import ChangeSet
 from pledgewatch.core.errors import ConfigError
+from pledgewatch.core.values import ChangeSet
 from pledgewatch.delivery.mail import Recipient, SmtpSettings
 from pledgewatch.delivery.outbox import DeliveryError, flush, pending_messages, queue
 from tests.support.sample_changes import M4SD, OBJECTIVE_16, WELCOMING, sample_changes
@@ -160,7 +160,7 @@ def test_the_password_comes_only_from_the_environment_and_is_never_shown():
 
 def test_ssl_is_accepted_as_a_name_for_tls_and_unknown_modes_are_refused():
     assert SmtpSettings(host="x", security="ssl").security == "tls"
-    with pytest.raises(ConfigError, match="mail.security"):
+    with pytest.raises(ConfigError, match=r"mail\.security"):
         SmtpSettings(host="x", security="plain")
 
 

@@ -61,7 +61,7 @@ def test_the_garbled_quotes_of_13301_are_flagged_everywhere_it_shows(demo):
 
 
 def test_a_removed_pledge_says_when_it_was_last_seen(demo):
-    text, html, data = files(demo, 2)
+    text, _html, data = files(demo, 2)
     (removed,) = data["removed"]
     assert removed["key"] == "/pfp/ppd/13122"
     assert removed["last_seen_at"] == data["from_finished_at"]  # listed by run 1, gone at run 2

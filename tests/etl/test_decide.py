@@ -35,10 +35,13 @@ def stored(p: Pledge, *, present: bool = True, absent_runs: int = 0, terms: set[
                         version=version, term_keys=frozenset(p.term_keys if terms is None else terms))
 
 
-def plan_for(before: list[StoredPledge], now: list[Pledge], *, complete: set[str] = {A, B, C},
-             run_complete: bool = True, policy: ChangePolicy = ChangePolicy()):
+def plan_for(before: list[StoredPledge], now: list[Pledge], *, complete: set[str] | None = None,
+             run_complete: bool = True, policy: ChangePolicy | None = None):
+    if complete is None:
+        complete = {A, B, C}
     return decide({s.key: s for s in before}, {p.key: p for p in now},
-                  complete_terms=frozenset(complete), run_complete=run_complete, policy=policy)
+                  complete_terms=frozenset(complete), run_complete=run_complete,
+                  policy=policy or ChangePolicy())
 
 
 @pytest.mark.parametrize("summary_now, new_version", [

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from pledgewatch.etl.changes import changes_between
-from pledgewatch.report.feed import update_feed
 from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.report.feed import update_feed
 from pledgewatch.report.render import render_report
 from pledgewatch.scraper.render import RenderTeaser, render_listing
 from pledgewatch.storage.db import open_database

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from pledgewatch.core.errors import InputError
 from pledgewatch.core.values import TermRef
 from pledgewatch.publish.links import SiteLinks, pledge_path, term_path
 from pledgewatch.publish.lists import by_letter, letter_of, search_entries, term_page
 from pledgewatch.publish.records import Interval, PledgeSummary, RunInfo
 from pledgewatch.publish.reporting import site_hosts
-from pledgewatch.core.errors import InputError
 
 RUNS = {1: RunInfo(1, None, True), 2: RunInfo(2, None, True)}
 GOAL_11 = TermRef("https://gfmd.org/sdg/goal-11", "Goal 11", "sdg", "https://gfmd.org/sdg/goal-11")

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.config import (Config, CrawlConfig, DatabaseConfig, MailConfig, PublishConfig,
-                                RecipientConfig, ReportConfig)
+from pledgewatch.config import (
+    Config,
+    CrawlConfig,
+    DatabaseConfig,
+    MailConfig,
+    PublishConfig,
+    RecipientConfig,
+    ReportConfig,
+)
 from pledgewatch.demo import SITES
 from pledgewatch.pipeline import run_once
 from tests.support.smtp_sink import SmtpSink

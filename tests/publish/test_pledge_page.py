@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pledgewatch.core.values import TermRef
 from pledgewatch.publish.pledge_page import (
-    FIRST_SEEN, LISTED_AGAIN, MAX_COMPARED_VERSIONS, NO_LONGER_LISTED, comparisons, pledge_page)
+    FIRST_SEEN,
+    LISTED_AGAIN,
+    MAX_COMPARED_VERSIONS,
+    NO_LONGER_LISTED,
+    comparisons,
+    pledge_page,
+)
 from pledgewatch.publish.records import Interval, PledgeHistory, RunInfo, VersionRecord
 from pledgewatch.publish.reporting import DELETE, EQUAL, INSERT, site_hosts
 
@@ -25,7 +31,10 @@ def version(number: int, from_run: int, to_run: int | None, title: str = LEGAZPI
                          "https://gfmd.org/contributors/mayors?page=1")
 
 
-def history(versions, memberships=(), presences=(Interval(1, None),)) -> PledgeHistory:
+ALWAYS_LISTED = (Interval(1, None),)
+
+
+def history(versions, memberships=(), presences=ALWAYS_LISTED) -> PledgeHistory:
     return PledgeHistory("/pfp/ppd/13185", "https://gfmd.org/pfp/ppd/13185", tuple(versions),
                          tuple(memberships), tuple(presences))
 

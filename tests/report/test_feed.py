@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from pledgewatch.report.feed import ATOM, update_feed
 from pledgewatch.core.values import ChangeSet
+from pledgewatch.report.feed import ATOM, update_feed
 from tests.support.sample_changes import M4SD, SFAX, WELCOMING, sample_changes
 
 NS = {"a": ATOM}

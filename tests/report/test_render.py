@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from pledgewatch.core.values import ChangeSet, CrawlHealth
+from pledgewatch.report.filter import ReportFilter
+from pledgewatch.report.render import render_report, report_subject, write_report_files
 from tests.support.sample_changes import (
     GOAL_11,
     M4SD,
@@ -15,10 +18,6 @@ from tests.support.sample_changes import (
     edited,
     sample_changes,
 )
-
-from pledgewatch.core.values import ChangeSet, CrawlHealth
-from pledgewatch.report.render import render_report, report_subject, write_report_files
-from pledgewatch.report.filter import ReportFilter
 
 
 def test_subject_counts_changes_by_kind():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import itertools
 
 import pytest
 from hypothesis import given
@@ -68,7 +69,7 @@ def test_very_long_inputs_are_cut_and_return_quickly():
 def test_neighbouring_ops_never_repeat_and_are_never_empty():
     ops = word_diff("one two three four five", "one 2 three 4 five six")
     assert all(text for _, text in ops)
-    assert all(a[0] != b[0] for a, b in zip(ops, ops[1:]))
+    assert all(a[0] != b[0] for a, b in itertools.pairwise(ops))
 
 
 @given(st.text(max_size=200), st.text(max_size=200))

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from pledgewatch.core.errors import InputError
-from pledgewatch.scraper.fixture_site import Entry, FixtureServer, SiteRecorder, load_site, lookup_key
+from pledgewatch.scraper.fixture_site import (
+    Entry,
+    FixtureServer,
+    SiteRecorder,
+    load_site,
+    lookup_key,
+)
 
 SMALL = Path(__file__).resolve().parents[2] / "fixtures" / "sites" / "small"
 
@@ -62,7 +68,7 @@ def test_a_bad_manifest_is_an_input_error_naming_the_problem(
 
 
 def test_a_directory_without_manifest_or_with_broken_json_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no site.json"):
+    with pytest.raises(InputError, match=r"no site\.json"):
         load_site(tmp_path)
     (tmp_path / "site.json").write_text("{not json")
     with pytest.raises(InputError, match="not valid UTF-8 JSON"):

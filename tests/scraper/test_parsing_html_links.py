@@ -12,7 +12,8 @@ HEADS = ["", "https://gfmd.org", "http://www.gfmd.org", "https://www.gfmd.org", 
          "//gfmd.org", "https://proboprint.info", "http://127.0.0.1:8765", " ", "?", "#"]
 PATHS = ["", "/", "/pfp/ppd/13001", "/pfp/ppd/13001/", "/pfp/ppd/contribute", "//pfp/ppd/7",
          "/contributors/member-states", "contributors/x", "/taxonomy/term/5"]
-QUERIES = ["", "?", "?#x", "?page=3#x", "?page=3", "?page=0", "?page=2,1", "?page=3&sort=asc", "?sort=asc", "?page=x", "#top"]
+QUERIES = ["", "?", "?#x", "?page=3#x", "?page=3", "?page=0", "?page=2,1", "?page=3&sort=asc",
+           "?sort=asc", "?page=x", "#top"]
 BASES = ["https://gfmd.org/contributors/member-states?page=3", "http://127.0.0.1:8765/pfp/ppd/egypt",
          "https://www.gfmd.org/taxonomy/term/5", "https://proboprint.info/contributors/x", "https://gfmd.org"]
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pledgewatch.scraper.items import CrawlRecord, PageRecord, TeaserRecord, TermRecord, to_json_line
+from pledgewatch.scraper.items import (
+    CrawlRecord,
+    PageRecord,
+    TeaserRecord,
+    TermRecord,
+    to_json_line,
+)
 from pledgewatch.scraper.pipelines import json_line
 
 TEXT = st.text() | st.sampled_from(

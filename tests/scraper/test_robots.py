@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -123,5 +123,5 @@ def test_retry_after_is_waited_for_and_a_wait_over_the_cap_is_not_retried(tmp_pa
      (b"Sun, 06 Dec 2026 09:00:00 GMT", 0.0), (b"soon", None), (b"-5", None), (None, None)],
 )
 def test_retry_after_reads_seconds_and_http_dates(value: bytes | None, seconds: float | None) -> None:
-    now = datetime(2026, 12, 6, 10, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
     assert retry_after_seconds(value, now) == seconds

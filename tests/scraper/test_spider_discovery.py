@@ -28,7 +28,8 @@ def build_site(root: Path) -> Path:
     files = {
         "pages/contributors/member-states/page-0.html": render_listing(
             "Member States", MEMBER_STATES, 7, 0, 0,
-            [RenderTeaser(802, "Pledge 802", "Costanza Bindi", "B."), RenderTeaser(801, "Pledge 801", "Costanza Bindi", "A.")]),
+            [RenderTeaser(802, "Pledge 802", "Costanza Bindi", "B."),
+             RenderTeaser(801, "Pledge 801", "Costanza Bindi", "A.")]),
         "pages/chairmanship/france-2022-2023/page-0.html": render_listing(
             "France 2022-2023", FRANCE, 9, 0, 0, [RenderTeaser(801, "Pledge 801", "Costanza Bindi", "A.")]),
         "pages/pfp/ppd/801.html": record_page(801, {MEMBER_STATES: "Member States", FRANCE: "France 2022-2023"}),

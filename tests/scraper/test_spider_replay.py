@@ -78,7 +78,7 @@ def test_after_differs_by_one_teaser_and_a_summary_says_so(tmp_path: Path) -> No
 
 
 def test_start_urls_limit_the_crawl_to_those_terms(tmp_path: Path) -> None:
-    records = crawl("before", tmp_path / "one.jsonl", start_urls=[f"http://www.gfmd.org/contributors/mayors-local-and-regional-governments?page=0"])
+    records = crawl("before", tmp_path / "one.jsonl", start_urls=["http://www.gfmd.org/contributors/mayors-local-and-regional-governments?page=0"])
     assert {r["term_url"] for r in records if r["type"] == "page"} == {MAYORS}
     assert records[-1]["start_urls"] == [MAYORS]
 

@@ -8,8 +8,16 @@ import pytest
 
 from pledgewatch.core.errors import InputError
 from pledgewatch.scraper.terms import (
-    KNOWN_TERMS, PATTERN_ONLY_TERMS, canonical_url, is_listing_url, is_record_url,
-    load_terms_file, page_number, record_path, vocabulary_of, with_page,
+    KNOWN_TERMS,
+    PATTERN_ONLY_TERMS,
+    canonical_url,
+    is_listing_url,
+    is_record_url,
+    load_terms_file,
+    page_number,
+    record_path,
+    vocabulary_of,
+    with_page,
 )
 
 T = "https://gfmd.org/contributors/member-states"

@@ -33,10 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pledgewatch.scraper.crawl import run_crawl  # noqa: E402
-from pledgewatch.scraper.fixture_site import Entry, body_path, write_manifest  # noqa: E402
-from pledgewatch.scraper.parsing import parse_listing  # noqa: E402
-from pledgewatch.scraper.render import RenderTeaser, render_listing  # noqa: E402
+from pledgewatch.scraper.crawl import run_crawl
+from pledgewatch.scraper.fixture_site import Entry, body_path, write_manifest
+from pledgewatch.scraper.parsing import parse_listing
+from pledgewatch.scraper.render import RenderTeaser, render_listing
 
 SITE = "https://gfmd.org"
 PAGES_PER_TERM = 10

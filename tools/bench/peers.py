@@ -139,7 +139,7 @@ def _score_git_history(db: Path, hashes: list[str], files: WorkloadFiles) -> Sco
     for commit_hash, key in rows:
         by_commit.setdefault(commit_hash, set()).add(key)
     score = Score()
-    for commit_hash, f in zip(hashes[1:], files.runs[1:]):
+    for commit_hash, f in zip(hashes[1:], files.runs[1:], strict=False):
         score.add(load_truth(f.truth), Reported(changed=by_commit.get(commit_hash, set())))
     return score
 

@@ -106,7 +106,7 @@ def _noise_once(rng: random.Random, text: str) -> str:
     kind = rng.randrange(6)
     if kind == 0 and len(paragraphs) > 1:  # whitespace-only paragraph between two
         i = rng.randrange(1, len(paragraphs))
-        return "\n\n".join(paragraphs[:i] + [" "] + paragraphs[i:])
+        return "\n\n".join([*paragraphs[:i], " ", *paragraphs[i:]])
     if kind == 1 and len(paragraphs) > 1:  # \n instead of \n\n, or three newlines
         return text.replace("\n\n", rng.choice(("\n", "\n\n\n")), 1)
     if kind == 2:  # trailing spaces at a paragraph end

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from pledgewatch.scraper.items import CrawlRecord, PageRecord, TeaserRecord
 from tools.bench import textgen
 from tools.bench.workload import WorkloadFiles, generate, load_truth
-from pledgewatch.scraper.items import CrawlRecord, PageRecord, TeaserRecord
 
 PLEDGES, RUNS, UNCHANGED = 400, 4, 2
 FIELDS = {kind: [f.name for f in dataclasses.fields(cls)]
@@ -87,7 +87,7 @@ def test_page_records_follow_their_teasers_newest_first(files: WorkloadFiles) ->
 
 
 def test_truth_matches_the_published_records(files: WorkloadFiles) -> None:
-    for before_files, after_files in zip(files.runs, files.runs[1:]):
+    for before_files, after_files in zip(files.runs, files.runs[1:], strict=False):
         truth = load_truth(after_files.truth)
         before, after = published(before_files.raw_snapshot), published(after_files.raw_snapshot)
         assert set(truth.new) == set(after) - set(before)
