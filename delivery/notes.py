@@ -73,7 +73,7 @@ def flush_notes(outbox_dir: Path, channels: Iterable[Channel], *,
         note = json.loads(path.read_text(encoding="utf-8"))
         channel = by_digest.get(note["channel"])
         if channel is None:
-            problem = f"no configured channel matches {note['label']} (removed from the config?)"
+            problem: str | None = f"no configured channel matches {note['label']} (removed from the config?)"
         else:
             problem = send_note(channel, note["title"], note["body"], timeout=timeout)
         if problem is None:

@@ -74,7 +74,7 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
     changes = diff_runs(earlier, later)
     return replace(changes, complete=to.complete, not_seen=_not_seen(session, to.id),
                    health=crawl_health(session, to),
-                   **_with_gap_dates(session, changes, {**before, **after}, to.id))
+                   **_with_gap_dates(session, changes, {**before, **after}, to.id))  # type: ignore[arg-type]
 
 
 def _with_gap_dates(session: Session, changes: ChangeSet, views: dict[int, PledgeView],

@@ -112,7 +112,7 @@ def anchor_paths(config: Config, origins: Mapping[str, str], folder: Path) -> Co
             if isinstance(value, Path) and not value.is_absolute():
                 changes[key] = folder / value
             elif f"{section}.{key}" == "database.url":
-                changes[key] = anchor_sqlite_url(value, folder)
+                changes[key] = anchor_sqlite_url(value, folder)  # type: ignore[assignment]
         sections[section] = dataclasses.replace(current, **changes) if changes else current
     return Config(**sections)
 

@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from pledgewatch.etl.ingest import IngestResult
@@ -37,7 +37,7 @@ from pledgewatch.delivery import dispatch
 from pledgewatch.logs import crawl_log_settings
 from pledgewatch.progress import CrawlWatcher, Progress
 from pledgewatch.storage import runlog
-from pledgewatch.storage.db import open_database
+from pledgewatch.storage.db import Database, open_database
 from pledgewatch.storage.faults import fault_of
 from pledgewatch.storage.identity import database_id, short_id
 from pledgewatch.storage.types import utcnow
@@ -136,7 +136,7 @@ def run_once(
         factory.dispose()
 
 
-def _guarded(factory: sessionmaker[Session], attempt: _Attempt, lease: lock.RunLease) -> RunOutcome:
+def _guarded(factory: Database, attempt: _Attempt, lease: lock.RunLease) -> RunOutcome:
     try:
         return _stages(factory, attempt)
     except BaseException as error:  # incl. KeyboardInterrupt: record, then let it propagate
@@ -160,7 +160,7 @@ def _check_replay(replay: Path | None) -> None:
     load_site(replay)
 
 
-def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
+def _stages(factory: Database, attempt: _Attempt) -> RunOutcome:
     from pledgewatch.etl.ingest import ingest_run_file
 
     config = attempt.config
@@ -209,7 +209,7 @@ def _stages(factory: sessionmaker[Session], attempt: _Attempt) -> RunOutcome:
     )
 
 
-def _dry_run_outcome(factory: sessionmaker[Session], attempt: _Attempt, result: IngestResult,
+def _dry_run_outcome(factory: Database, attempt: _Attempt, result: IngestResult,
                      changes: ChangeSet, report_dir: Path, verdict: health.Verdict,
                      site: str) -> RunOutcome:
     """The run without e-mail: counts kept, report_dir not (the next run reports these changes)."""
@@ -224,7 +224,7 @@ def _dry_run_outcome(factory: sessionmaker[Session], attempt: _Attempt, result: 
 
 
 @contextlib.contextmanager
-def _stored_but(factory: sessionmaker[Session], run_id: int, what_failed: str) -> Iterator[None]:
+def _stored_but(factory: Database, run_id: int, what_failed: str) -> Iterator[None]:
     """After ingest committed, a failure must not read as if nothing was kept: say both."""
     try:
         yield
@@ -305,7 +305,7 @@ def _naming(path: Path) -> Iterator[None]:
         raise
 
 
-def _publish(factory: sessionmaker[Session], config: Config) -> str:
+def _publish(factory: Database, config: Config) -> str:
     """Bring the history site up to this run; a failure is logged and shown, never fatal.
 
     The run is stored and reported either way, and the next publish catches up:

@@ -42,13 +42,12 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine, column, inspect, select, table
-from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.config import Config
 from pledgewatch.core.errors import PledgewatchError, RunLocked
 from pledgewatch.heartbeat import Heartbeat
 from pledgewatch.progress import LogProgress
-from pledgewatch.storage.db import open_database
+from pledgewatch.storage.db import Database, open_database
 from pledgewatch.storage.models import State
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,7 @@ class Scheduler:
         self.stop = threading.Event()  # asks a run in progress to stop at its next safe point
         self.idle = threading.Event()
         self.idle.set()
-        self.factory: sessionmaker[Session] = open_database(config.database.url)
+        self.factory: Database = open_database(config.database.url)
         self.zone = ZoneInfo(config.schedule.timezone)
         self.trigger = CronTrigger.from_crontab(config.schedule.cron, timezone=self.zone)
         self.scheduler = self._build()

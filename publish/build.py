@@ -81,7 +81,7 @@ def publish_site(session: Session, out: Path, *, site_name: str = "gfmd.org",
     term_count = 0
     if pledge_ids is None or pledge_ids:  # the search index, A-Z and term pages show them
         term_ids = set(terms) if state is None else (
-            load.terms_changed(session, state.published_run, latest) | load.terms_of(session, pledge_ids))
+            load.terms_changed(session, state.published_run, latest) | load.terms_of(session, pledge_ids or ()))
         summaries = load.summaries(session, None, terms)
         term_count = write_term_pages(session, writer, hosts, runs, terms, term_ids, summaries)
         write_lists(writer, summaries)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -92,10 +93,12 @@ def summaries(session: Session, pledge_ids: Collection[int] | None,
                    & (PledgeVersion.number == latest.c.number)))
     open_presence = select(Presence.pledge_id).where(Presence.to_run.is_(None))
     open_terms = select(Membership.pledge_id, Membership.term_id).where(Membership.to_run.is_(None))
-    rows, listed, current = [], set(), defaultdict(list)
+    rows: list[Any] = []
+    listed: set[int] = set()
+    current: defaultdict[int, list[TermRef]] = defaultdict(list)
     for chunk in chunks(pledge_ids) if pledge_ids is not None else [None]:
-        scope = (lambda q, col: q) if chunk is None else \
-            (lambda q, col, ids=chunk: q.where(col.in_(ids)))
+        def scope(q: Any, col: Any, ids: list[int] | None = chunk) -> Any:
+            return q if ids is None else q.where(col.in_(ids))
         rows.extend(connection.execute(scope(query, Pledge.id)))
         listed.update(connection.scalars(scope(open_presence, Presence.pledge_id)))
         for pid, term_id in connection.execute(scope(open_terms, Membership.pledge_id)):

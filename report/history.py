@@ -89,7 +89,7 @@ def changed_field_lines(before: VersionRow, after: VersionRow) -> list[str]:
     return lines + _mojibake_lines(after.title, after.summary)
 
 
-def pledge_text(view: PledgeView, run_id: int, finished_at: datetime, listed: bool) -> str:
+def pledge_text(view: PledgeView, run_id: int, finished_at: datetime | None, listed: bool) -> str:
     """A pledge as it stood at a run: title, link, fields, summary and terms."""
     lines = [
         view.title,

@@ -75,7 +75,7 @@ def render_report(
     context = report_context(changes, site_name, links, filter)
     env = environment()
     return Report(
-        subject=context["subject"],
+        subject=str(context["subject"]),
         text=env.get_template("report.txt.j2").render(context),
         html=env.get_template("report.html.j2").render(context),
     )

@@ -138,6 +138,8 @@ def gap_dates(session: Session, pledge_ids: list[int], upto_run: int) -> dict[in
                                     .where(Run.status == "ingested", Run.id <= upto_run)).all())
     answer = {}
     for pledge_id, end in ends.items():
+        if end is None:
+            continue
         before = [run_id for run_id in finished if run_id < end]
         answer[pledge_id] = (_iso(finished[max(before)]) if before else None,
                              _iso(finished.get(end)))

@@ -133,7 +133,7 @@ def show(key_or_url: str, at: str | None, output_format: str, config_path: Path 
     if output_format == "json":
         _echo_json(show_json(*parts))
     else:
-        click.echo(pledge_text(*parts[:3], listed=parts[3]), nl=False)
+        click.echo(pledge_text(parts[0], parts[1], parts[2], listed=parts[3]), nl=False)
 
 
 @main.command()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -61,7 +61,7 @@ class ListingsSpider(scrapy.Spider):
     """Crawl term listings page by page; see the module docstring."""
 
     name = "listings"
-    allowed_domains: ClassVar[list[str]] = ["gfmd.org"]  # www.gfmd.org is a subdomain; mirrors are not allowed
+    allowed_domains = ["gfmd.org"]  # noqa: RUF012  # Scrapy's own attribute, set per spider  # www.gfmd.org is a subdomain; mirrors are not allowed
 
     def __init__(
         self,
