@@ -31,7 +31,7 @@ from pledgewatch.config_notify import (
 from pledgewatch.core.errors import ConfigError, InputError
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.publish.links import SiteLinks, check_base_url
-from pledgewatch.storage.db import DEFAULT_DB_URL
+from pledgewatch.storage.defaults import DEFAULT_DB_URL
 
 ENV_PREFIX = "PLEDGEWATCH_"
 PASSWORD_ENV = "PLEDGEWATCH_SMTP_PASSWORD"

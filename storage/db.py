@@ -20,10 +20,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.errors import DatabaseError
+from pledgewatch.storage.defaults import DEFAULT_DB_URL
 from pledgewatch.storage.faults import database_fault
 from pledgewatch.storage.urls import one_line, parse_db_url, shown_url
 
-DEFAULT_DB_URL = "sqlite:///var/pledgewatch.db"
 SQLITE_BUSY_TIMEOUT_S = 30
 CREATED_BY = "`pledgewatch run` or `pledgewatch db upgrade` creates it"
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from pledgewatch import __version__
 from pledgewatch.config import LOG_LEVELS, Config
@@ -60,9 +59,9 @@ class PledgewatchGroup(click.Group):
             if ctx.meta.get("pledgewatch.debug"):
                 raise
             _fail(ctx, str(WriteFault.from_os_error(error)), EXIT_FAILED)
-        except SQLAlchemyError as error:
+        except Exception as error:
             # The database failed under us (lost server): the open transaction rolled back.
-            if ctx.meta.get("pledgewatch.debug"):
+            if ctx.meta.get("pledgewatch.debug") or not _is_database_error(error):
                 raise
             reason = getattr(error, "orig", None) or error
             first_line = (str(reason).strip().splitlines() or [""])[0]
@@ -94,6 +93,16 @@ def _fail(ctx: click.Context, message: str, code: int) -> None:
     """One line on stderr, with any secret (a database password) masked, then exit."""
     click.echo(f"error: {redact(message)}", err=True)
     ctx.exit(code)
+
+
+def _is_database_error(error: Exception) -> bool:
+    """A SQLAlchemy error, without importing SQLAlchemy for a command that never used it:
+    ``--help`` and friends start faster."""
+    if "sqlalchemy" not in sys.modules:
+        return False
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(error, SQLAlchemyError)
 
 
 def _worded(error: PledgewatchError) -> str:
