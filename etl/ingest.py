@@ -12,10 +12,9 @@ store's belief, the plan, the writes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,10 +72,9 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         return store_run(session, run, derived, archive, policy or ChangePolicy())
 
 
-def read_and_derive(lines: Any) -> tuple[DerivedRun, RunArchive]:
+def read_and_derive(lines: Iterable[RunLine]) -> tuple[DerivedRun, RunArchive]:
     """One pass over a run's lines, feeding the derive stage and the archive."""
     deriver, archive = RunDeriver(), ArchiveBuilder()
-    line: RunLine
     for line in lines:
         deriver.add(line)
         archive.add(line)

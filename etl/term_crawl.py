@@ -81,11 +81,8 @@ class TermTally:
                 self.repeated.append(key)
             self.listed.add(key)
 
-    def incomplete_reason(self, history: TermHistory | None = None,
-                          members: frozenset[str] = frozenset(), page_size: int = 0) -> str | None:
-        """``members``: the pledges the store believes the term lists; ``page_size``: the
-        teasers of a full page, as a page of the run that linked a next one showed (0: none
-        did)."""
+    def failure(self) -> str | None:
+        """Why the crawl of this term did not come back whole, if it did not."""
         if self.failures:
             return "; ".join(self.failures[:3]) + (" …" if len(self.failures) > 3 else "")
         if self.repeated:
@@ -97,9 +94,17 @@ class TermTally:
         missing = [n for n in expected if n not in self.pages]
         if missing:
             return f"pages never fetched: {', '.join(map(str, missing[:5]))}"
+        return None
+
+    def doubt(self, history: TermHistory | None = None, members: frozenset[str] = frozenset(),
+              page_size: int = 0) -> str | None:
+        """Why a term read whole still looks smaller than the store believes, unless the run
+        before showed the same. ``members``: the pledges the store believes the term lists;
+        ``page_size``: the teasers of a full page, as a page of the run that linked a next one
+        showed (0: none did)."""
         doubt = self.shrink(history or TermHistory()) or self.hidden_page(members, page_size)
         if doubt and (history is None or history.held != (self.teasers, len(self.pages))):
-            return f"{doubt}: {HELD}"
+            return doubt
         return None
 
     def hidden_page(self, members: frozenset[str], page_size: int) -> str | None:
@@ -174,10 +179,11 @@ def every_term_read(verdicts: Iterable[TermVerdict]) -> bool:
 
 def judge_term(tally: TermTally, history: TermHistory | None,
                members: frozenset[str] = frozenset(), page_size: int = 0) -> TermVerdict:
-    reason = tally.incomplete_reason(history, members, page_size)
-    held = reason is not None and reason.endswith(HELD)
+    failure = tally.failure()
+    doubt = None if failure else tally.doubt(history, members, page_size)
+    reason = failure or (f"{doubt}: {HELD}" if doubt else None)
     return TermVerdict(tally.key, len(tally.pages), len(tally.failures), tally.teasers, reason,
-                       held)
+                       is_held=doubt is not None)
 
 
 HELD = "held until a second run shows the same"

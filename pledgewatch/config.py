@@ -1,8 +1,8 @@
 """The application's configuration: the schema (sections, keys, defaults) and its checks.
 
 Every command resolves it the same way, through :func:`pledgewatch.config_resolve.resolve_config`
-(called by the CLI; :func:`load_config` is its short form), and the frozen :class:`Config` is
-passed down; nothing below the CLI reads ``os.environ``. Precedence is command-line flags >
+(called by the CLI; ``load_config`` beside it is its short form), and the frozen
+:class:`Config` is passed down; nothing below the CLI reads ``os.environ``. Precedence is command-line flags >
 environment > file > defaults, and every default works offline, so no file is needed.
 
 Every key can be overridden by ``PLEDGEWATCH_<SECTION>_<KEY>`` (for example
@@ -17,10 +17,8 @@ folder without further code. Checks of values go in :func:`check_values`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pledgewatch.config_notify import (
@@ -163,17 +161,6 @@ class Config:
     lock: LockConfig = LockConfig()
     health: HealthConfig = HealthConfig()
     log: LogConfig = LogConfig()
-
-
-def load_config(
-    path: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    overrides: Mapping[str, Any] | None = None,
-) -> Config:
-    """The resolved configuration alone (see :func:`~pledgewatch.config_resolve.resolve_config`)."""
-    from pledgewatch.config_resolve import resolve_config
-
-    return resolve_config(path, env, overrides).config
 
 
 def check_values(config: Config) -> None:

@@ -170,3 +170,12 @@ def _toml(value: Any) -> str:
         fields = (f"{f.name} = {_toml(getattr(value, f.name))}" for f in dataclasses.fields(value))
         return "{ " + ", ".join(fields) + " }"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def load_config(
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """The resolved configuration alone, without where each value came from."""
+    return resolve_config(path, env, overrides).config

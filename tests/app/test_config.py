@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.config import Config, RecipientConfig, load_config
+from pledgewatch.config import Config, RecipientConfig
+from pledgewatch.config_resolve import load_config
 from pledgewatch.core.errors import ConfigError
 
 EXAMPLE = Path(__file__).parents[2] / "pledgewatch.example.toml"

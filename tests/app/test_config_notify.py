@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch.config import load_config
+from pledgewatch.config_resolve import load_config
 from pledgewatch.core.errors import ConfigError
 from pledgewatch.mailing import mail_settings
 

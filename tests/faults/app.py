@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pledgewatch.config import Config, load_config
+from pledgewatch.config import Config
+from pledgewatch.config_resolve import load_config
 
 EDITOR = "editor@example.org"
 
