@@ -43,6 +43,7 @@ ENV_ELSEWHERE = {
     "PLEDGEWATCH_CONTACT_URL",  # the crawler's User-Agent (scraper/settings.py)
     "PLEDGEWATCH_NETWORK_GUARD",  # the crawl's loopback guard log (scraper/offline.py)
     "PLEDGEWATCH_CRAWL_PARENT",  # set by the crawl's parent for its child (scraper/crawl.py)
+    "PLEDGEWATCH_NOW",  # the clock's override (core/clock.py)
 }
 ENV_ELSEWHERE_PREFIXES = ("PLEDGEWATCH_TEST_",)  # the test suite's own switches
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pledgewatch.core import clock
 from pledgewatch.core.values import ChangeSet
 from pledgewatch.report.render import environment
 from pledgewatch.report.safety import clean_line, site_hosts
@@ -145,7 +146,7 @@ def _timestamp(finished_at: str | None, now: datetime | None) -> str:
             moment = None
         if moment is not None:
             return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-    return (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    return (now or clock.now()).isoformat(timespec="seconds")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -1,4 +1,4 @@
-"""The records a crawl emits, one JSON object per line.
+"""The items a crawl emits: each becomes one line of the run file (one JSON object).
 
 These field names are the contract with the ETL (``etl.ingest``): fields may be
 added, none of these renamed or removed. Values are kept *as published*; only
@@ -16,7 +16,7 @@ BylinePosition = Literal["before", "after"]
 
 
 @dataclass(slots=True)
-class TeaserRecord:
+class TeaserItem:
     """What one teaser on one listing page said."""
 
     url: str | None  # absolute record URL (https://gfmd.org/pfp/ppd/<nid>), None when unknown
@@ -36,7 +36,7 @@ class TeaserRecord:
 
 
 @dataclass(slots=True)
-class PageRecord:
+class PageItem:
     """What happened when one listing page was fetched and parsed."""
 
     url: str  # canonical listing URL
@@ -57,7 +57,7 @@ class PageRecord:
 
 
 @dataclass(slots=True)
-class CrawlRecord:
+class CrawlItem:
     """The last line of a crawl: how it ended. A file without it was cut short."""
 
     started: str  # ISO 8601 UTC
@@ -72,7 +72,7 @@ class CrawlRecord:
 
 
 @dataclass(slots=True)
-class TermRecord:
+class TermItem:
     """A term found by discovery mode on a record page."""
 
     url: str  # canonical term listing URL
@@ -83,13 +83,13 @@ class TermRecord:
     type: Literal["term"] = field(default="term")
 
 
-Record = TeaserRecord | PageRecord | CrawlRecord | TermRecord
+RunItem = TeaserItem | PageItem | CrawlItem | TermItem
 
 
-def to_dict(record: Record) -> dict[str, Any]:
-    return dataclasses.asdict(record)
+def to_dict(item: RunItem) -> dict[str, Any]:
+    return dataclasses.asdict(item)
 
 
-def to_json_line(record: Record) -> str:
+def to_json_line(item: RunItem) -> str:
     """One JSON Lines line; ``ensure_ascii=False`` keeps the text readable in diffs."""
-    return json.dumps(to_dict(record), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(to_dict(item), ensure_ascii=False, separators=(",", ":")) + "\n"

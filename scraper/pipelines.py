@@ -1,9 +1,9 @@
-"""Write the crawl's records as JSON Lines, in emission order, the crawl record last.
+"""Write the crawl's items as JSON Lines, in emission order, the crawl line last.
 
 The run file is the only hand-over from the scraper to the ETL, and a crawl can be killed at
-any time (cron timeout, reboot). So lines reach the file whole, a page's teaser records
-together with its page record (flushed at each page, term and crawl record), and the
-``crawl`` record is only written when Scrapy closes the spider: a file without it is
+any time (cron timeout, reboot). So lines reach the file whole, a page's teaser lines
+together with its page line (flushed at each page, term and crawl line), and the
+``crawl`` line is only written when Scrapy closes the spider: a file without it is
 recognisably cut short. A run file that cannot be written (a full disk) stops the crawl
 at once and is reported through the crawl's stats (:data:`RUN_FILE_ERROR`), not as one
 traceback per page.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -22,12 +21,13 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from pledgewatch.core import clock
 from pledgewatch.scraper.items import (
-    CrawlRecord,
-    PageRecord,
-    Record,
-    TeaserRecord,
-    TermRecord,
+    CrawlItem,
+    PageItem,
+    RunItem,
+    TeaserItem,
+    TermItem,
     to_json_line,
 )
 
@@ -35,38 +35,38 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-RECORD_TYPES = (TeaserRecord, PageRecord, TermRecord)
+ITEM_TYPES = (TeaserItem, PageItem, TermItem)
 # Lines written as soon as one of these arrives (with the lines held before it).
-FLUSH_TYPES = (PageRecord, TermRecord, CrawlRecord)
-_RECORD_CLASSES = (*RECORD_TYPES, CrawlRecord)
+FLUSH_TYPES = (PageItem, TermItem, CrawlItem)
+_ITEM_CLASSES = (*ITEM_TYPES, CrawlItem)
 RUN_FILE_ERROR = "pledgewatch/run_file_error"  # stats key: {"file", "errno", "error"}
 
 
 @dataclass(slots=True)
 class PageItems:
-    """One listing page's records (its teasers, then its page record) as a single Scrapy
+    """One listing page's items (its teasers, then its page item) as a single Scrapy
     item, written in order: Scrapy's per-item cost (middlewares, signals, logging, stats)
     is paid once per page instead of once per teaser."""
 
-    records: list[Record]
+    items: list[RunItem]
 
 
-def json_line(record: Record) -> bytes:
+def json_line(item: RunItem) -> bytes:
     """:func:`scraper.items.to_json_line` as UTF-8 bytes, the same bytes.
 
-    orjson writes a record straight from its dataclass (fields in definition order, compact
+    orjson writes an item straight from its dataclass (fields in definition order, compact
     separators, text unescaped), ten times faster than building a dict for ``json``; the
-    records hold only strings, integers, booleans, None and lists of strings, which both
+    items hold only strings, integers, booleans, None and lists of strings, which both
     encode alike (``tests/scraper/test_pipeline_lines.py``). What orjson refuses (an integer
     beyond 64 bits, a lone surrogate) takes the ``json`` way; a lone surrogate then fails to
     encode, as it failed to reach the UTF-8 file before.
     """
-    if type(record) in _RECORD_CLASSES:
+    if type(item) in _ITEM_CLASSES:
         try:
-            return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+            return orjson.dumps(item, option=orjson.OPT_APPEND_NEWLINE)
         except orjson.JSONEncodeError:
             pass
-    return to_json_line(record).encode("utf-8")
+    return to_json_line(item).encode("utf-8")
 
 
 def run_file_from_feed(settings: Any) -> None:
@@ -89,7 +89,7 @@ def run_file_from_feed(settings: Any) -> None:
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return clock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class JsonLinesPipeline:
@@ -128,21 +128,21 @@ class JsonLinesPipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItems):
-            for record in item.records:
-                self._take(record)
+            for line_item in item.items:
+                self._take(line_item)
         else:
             self._take(item)
         return item
 
     def _take(self, item: Any) -> None:
-        if isinstance(item, RECORD_TYPES):
-            if isinstance(item, PageRecord):
+        if isinstance(item, ITEM_TYPES):
+            if isinstance(item, PageItem):
                 self.pages_ok += item.ok
                 self.pages_failed += not item.ok
             self._write(item)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        record = CrawlRecord(
+        crawl = CrawlItem(
             started=self.started,
             finished=utc_now(),
             reason=reason,
@@ -152,7 +152,7 @@ class JsonLinesPipeline:
             pages_ok=self.pages_ok,
             pages_failed=self.pages_failed,
         )
-        self._write(record)
+        self._write(crawl)
         if self.file is not None:
             try:
                 self.file.close()
@@ -160,13 +160,13 @@ class JsonLinesPipeline:
                 self._give_up(error)
             self.file = None
 
-    def _write(self, record: Record) -> None:
+    def _write(self, item: RunItem) -> None:
         if self.failed:
             return
         if self.file is None:
             raise RuntimeError("the run file is not open")
-        self.pending.append(json_line(record))
-        if isinstance(record, FLUSH_TYPES):
+        self.pending.append(json_line(item))
+        if isinstance(item, FLUSH_TYPES):
             try:
                 self.file.write(b"".join(self.pending))
                 self.file.flush()

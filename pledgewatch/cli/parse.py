@@ -46,10 +46,10 @@ def parse_command(file: Path, url: str | None, format_: str) -> None:
         listing = parse_listing(body, url=url, format=format_)  # type: ignore[arg-type]
     except UnreadableInput as error:
         raise UnreadableInput(f"{file}: {error}") from error
-    for record in listing.teaser_records():
+    for record in listing.teaser_items():
         click.echo(to_json_line(record), nl=False)
     digest = hashlib.sha256(body).hexdigest()
-    click.echo(to_json_line(listing.page_record(200, digest=digest)), nl=False)
+    click.echo(to_json_line(listing.page_item(200, digest=digest)), nl=False)
 
 
 def _read(file: Path) -> bytes:

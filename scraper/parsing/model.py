@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pledgewatch.scraper.items import BylinePosition, PageRecord, TeaserRecord
+from pledgewatch.scraper.items import BylinePosition, PageItem, TeaserItem
 from pledgewatch.scraper.terms import vocabulary_of
 
 NO_TEASERS_ERROR = "no teasers found: layout changed?"
@@ -58,10 +58,10 @@ class Listing:
     def vocabulary(self) -> str | None:
         return vocabulary_of(self.term_url) if self.term_url else None
 
-    def teaser_records(self) -> list[TeaserRecord]:
+    def teaser_items(self) -> list[TeaserItem]:
         vocabulary = self.vocabulary
         return [
-            TeaserRecord(
+            TeaserItem(
                 url=t.url,
                 title=t.title,
                 author=t.author,
@@ -79,14 +79,14 @@ class Listing:
             for position, t in enumerate(self.teasers)
         ]
 
-    def page_record(
+    def page_item(
         self,
         status: int | None,
         *,
         error: str | None = None,
         digest: str | None = None,
         fetched_at: str | None = None,
-    ) -> PageRecord:
+    ) -> PageItem:
         """The page's health: a 200 with no teasers and no empty-term message is a failure,
         because that is how a changed layout shows up (silently, with nothing parsed)."""
         if error is None and status is not None and status != 200:
@@ -95,7 +95,7 @@ class Listing:
             error = self.error
         if error is None and not (self.teasers or self.empty_term):
             error = NO_TEASERS_ERROR
-        return PageRecord(
+        return PageItem(
             url=self.url or self.term_url or "",
             status=status,
             term=self.term,

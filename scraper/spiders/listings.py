@@ -29,7 +29,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from pledgewatch.core.errors import InputError
-from pledgewatch.scraper.items import PageRecord, TermRecord
+from pledgewatch.scraper.items import PageItem, TermItem
 from pledgewatch.scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
 from pledgewatch.scraper.pipelines import PageItems, run_file_from_feed, utc_now
 from pledgewatch.scraper.spiders.failures import describe_failure
@@ -183,8 +183,8 @@ class ListingsSpider(scrapy.Spider):
             return
         if listing.term and listing.term_url:
             self.term_names[listing.term_url] = listing.term
-        page = listing.page_record(response.status, digest=digest, fetched_at=fetched_at)
-        yield PageItems([*listing.teaser_records(), page])  # one item: teasers, then the page
+        page = listing.page_item(response.status, digest=digest, fetched_at=fetched_at)
+        yield PageItems([*listing.teaser_items(), page])  # one item: teasers, then the page
         yield from self._next_page(listing.url or listing_url, listing.next_url)
         if self.discover:
             yield from self._record_requests(t.url for t in listing.teasers)
@@ -216,7 +216,7 @@ class ListingsSpider(scrapy.Spider):
             return
         yield self._failed_page(listing_url, response.status, error)
 
-    def listing_failed(self, failure: Failure) -> Iterator[PageRecord]:
+    def listing_failed(self, failure: Failure) -> Iterator[PageItem]:
         """Errback: a page that never parsed still gets its page record."""
         request = failure.request  # type: ignore[attr-defined]
         listing_url = request.meta.get("listing_url") or self.public_url(request.url)
@@ -226,9 +226,9 @@ class ListingsSpider(scrapy.Spider):
         self.logger.warning("listing page failed: %s: %s", listing_url, message)
         yield self._failed_page(listing_url, status, message)
 
-    def _failed_page(self, url: str, status: int | None, error: str, digest: str | None = None) -> PageRecord:
+    def _failed_page(self, url: str, status: int | None, error: str, digest: str | None = None) -> PageItem:
         term_url = term_url_of(url)
-        return PageRecord(
+        return PageItem(
             url=url,
             status=status,
             term=self.term_names.get(term_url),
@@ -267,7 +267,7 @@ class ListingsSpider(scrapy.Spider):
     def _found_term(self, term_url: str, name: str | None, record_url: str) -> Iterator[Any]:
         self._seen_terms.add(term_url)
         new = term_url not in self.known_terms
-        yield TermRecord(term_url, name, vocabulary_of(term_url), new, found_on=record_url)
+        yield TermItem(term_url, name, vocabulary_of(term_url), new, found_on=record_url)
         if new:
             self.logger.info("new term %s (%s) found on %s", term_url, name, record_url)
             self.known_terms.add(term_url)

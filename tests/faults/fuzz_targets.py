@@ -26,8 +26,8 @@ def parse_any(data: bytes | str, format: str = "auto") -> None:
         listing = parse_listing(data, url=LISTING_URL, format=format)  # type: ignore[arg-type]
     except InputError:
         return
-    listing.teaser_records()
-    listing.page_record(200)
+    listing.teaser_items()
+    listing.page_item(200)
 
 
 def ingest_bytes(data: bytes, db_url: str) -> None:

@@ -23,21 +23,21 @@ def page(theme: str) -> str:
 def test_a_document_cut_short_fails_whole(theme: str, kept: float) -> None:
     html = page(theme)
     listing = parse_listing(html[:int(len(html) * kept)], url=URL)
-    record = listing.page_record(200)
-    assert (record.ok, record.error, listing.teaser_records()) == (False, CUT_SHORT_ERROR, [])
+    record = listing.page_item(200)
+    assert (record.ok, record.error, listing.teaser_items()) == (False, CUT_SHORT_ERROR, [])
 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_the_whole_document_reads_all_its_teasers(theme: str) -> None:
     listing = parse_listing(page(theme), url=URL)
-    assert listing.page_record(200).ok and len(listing.teasers) == 10
+    assert listing.page_item(200).ok and len(listing.teasers) == 10
 
 
 @pytest.mark.parametrize("cut", ["</body>", "</html>"])
 def test_a_document_cut_after_its_body_closed_lost_nothing(cut: str) -> None:
     html = page("bartik")
     listing = parse_listing(html[:html.index(cut) + len(cut)], url=URL)
-    assert listing.page_record(200).ok and len(listing.teasers) == 10
+    assert listing.page_item(200).ok and len(listing.teasers) == 10
 
 
 def test_a_fragment_without_an_html_element_is_not_judged() -> None:

@@ -84,17 +84,17 @@ def test_absolute_www_http_links_are_canonicalized() -> None:
 
 def test_empty_term_message_is_an_ok_page() -> None:
     listing = parse_listing(page([], page=0, last_page=0))
-    assert listing.empty_term and listing.page_record(200).ok
+    assert listing.empty_term and listing.page_item(200).ok
 
 
 def test_page_without_teaser_markup_is_reported_as_a_layout_change() -> None:
     listing = parse_listing("<html><body><div class='view'><p>Nothing here</p></div></body></html>")
-    record = listing.page_record(200)
+    record = listing.page_item(200)
     assert (record.ok, record.error) == (False, NO_TEASERS_ERROR)
 
 
 def test_http_error_status_makes_the_page_not_ok() -> None:
-    record = parse_listing(page([teaser()])).page_record(503)
+    record = parse_listing(page([teaser()])).page_item(503)
     assert (record.ok, record.error) == (False, "HTTP 503")
 
 
@@ -121,7 +121,7 @@ def test_nbsp_only_paragraphs_are_dropped_and_nbsp_in_text_kept() -> None:
 
 
 def test_teaser_records_carry_page_context_and_positions() -> None:
-    records = parse_listing(page([teaser(1), teaser(2)])).teaser_records()
+    records = parse_listing(page([teaser(1), teaser(2)])).teaser_items()
     assert [r.position for r in records] == [0, 1]
     assert {(r.term, r.page, r.vocabulary, r.listing_url) for r in records} == {
         ("Member States", 3, "contributors", TERM_URL + "?page=3")
@@ -192,7 +192,7 @@ def test_teasers_whose_bodies_all_moved_out_of_reach_fail_the_page() -> None:
         "<div class='summary'><p>Text.</p></div></div><div class='row'><h2><a href='/pfp/ppd/2'>B</a>"
         "</h2><div class='summary'><p>Text.</p></div></div></div></body></html>"
     )
-    record = parse_listing(html, url=TERM_URL).page_record(200)
+    record = parse_listing(html, url=TERM_URL).page_item(200)
     assert (record.ok, record.teasers, record.error) == (False, 0, "no teaser summaries found: layout changed?")
 
 
@@ -201,10 +201,10 @@ def test_the_empty_term_message_next_to_teasers_is_not_an_empty_term() -> None:
         '<div class="view-content">', "<p>There is currently no content classified with this term.</p>"
         '<div class="view-content">')
     listing = parse_listing(html, url=TERM_URL)
-    assert (len(listing.teasers), listing.empty_term, listing.page_record(200).ok) == (1, False, True)
+    assert (len(listing.teasers), listing.empty_term, listing.page_item(200).ok) == (1, False, True)
 
 
 def test_the_empty_term_message_on_a_page_without_a_content_region_does_not_count() -> None:
     html = "<html><body><p>There is currently no content classified with this term.</p></body></html>"
-    record = parse_listing(html, url=TERM_URL).page_record(200)
+    record = parse_listing(html, url=TERM_URL).page_item(200)
     assert (record.ok, record.empty_term, record.error) == (False, False, NO_TEASERS_ERROR)

@@ -28,8 +28,8 @@ def parse_or_refuse(body, **kwargs) -> None:
         assert str(error)
         return
     assert isinstance(result, Listing)
-    result.teaser_records()
-    result.page_record(200)
+    result.teaser_items()
+    result.page_item(200)
 
 
 @FAST

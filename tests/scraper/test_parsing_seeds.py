@@ -49,8 +49,8 @@ def test_seed_teasers_match_the_hand_written_values(stem: str, suffix: str) -> N
 @pytest.mark.parametrize("stem", STEMS)
 def test_both_front_ends_produce_the_same_records_apart_from_links(stem: str) -> None:
     url = expected(stem)["url"]
-    from_text = parsed(stem, ".txt", url).teaser_records()
-    from_html = parsed(stem, ".html", url).teaser_records()
+    from_text = parsed(stem, ".txt", url).teaser_items()
+    from_html = parsed(stem, ".html", url).teaser_items()
     assert all(r.url is None for r in from_text)
     assert all(r.url and r.url.startswith("https://gfmd.org/pfp/ppd/9000") for r in from_html)
     for record in from_text + from_html:
@@ -72,7 +72,7 @@ def test_html_reconstruction_knows_its_url_term_url_and_page_from_the_markup(ste
 def test_seed_page_records_are_ok_with_the_teaser_count(stem: str) -> None:
     want = expected(stem)
     for suffix in (".txt", ".html"):
-        record = parsed(stem, suffix, want["url"]).page_record(200)
+        record = parsed(stem, suffix, want["url"]).page_item(200)
         assert record.ok and record.error is None
         assert record.teasers == want["count"]
         assert record.url == want["url"]

@@ -140,7 +140,7 @@ def test_text_has_no_links_unless_the_page_url_is_given() -> None:
     assert listing.url == "https://gfmd.org/pfp/ppd/migration-and-family?page=2"
     assert listing.term_url == "https://gfmd.org/pfp/ppd/migration-and-family"
     assert listing.page == 2
-    record = listing.teaser_records()[0]
+    record = listing.teaser_items()[0]
     assert record.url is None
     assert record.listing_url == listing.url
     assert record.vocabulary == "pfp/ppd"
@@ -150,20 +150,20 @@ def test_drupal_empty_term_message_is_an_ok_page_without_teasers() -> None:
     text = "There is currently no content classified with this term.\n\n" + FOOTER
     listing = parse_listing(text, url=URL.replace("?page=2", ""))
     assert listing.empty_term and listing.teasers == []
-    record = listing.page_record(200)
+    record = listing.page_item(200)
     assert record.ok and record.error is None and record.teasers == 0
 
 
 def test_drupal_empty_term_message_after_page_0_is_a_failed_page() -> None:
     text = "There is currently no content classified with this term.\n\n" + FOOTER
-    record = parse_listing(text, url=URL).page_record(200)
+    record = parse_listing(text, url=URL).page_item(200)
     assert (record.ok, record.empty_term, record.teasers) == (False, False, 0)
     assert record.error is not None and record.error.startswith("empty-term message on ?page=2")
 
 
 def test_page_without_teasers_or_empty_message_is_a_failed_page() -> None:
     listing = parse_listing("Access denied: you are not authorized to access this page.", url=URL)
-    record = listing.page_record(200)
+    record = listing.page_item(200)
     assert not record.ok
     assert record.error == NO_TEASERS_ERROR
 

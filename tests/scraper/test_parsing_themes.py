@@ -76,7 +76,7 @@ def test_every_family_reads_as_the_same_teasers(theme: str) -> None:
     assert (listing.term, listing.tid, listing.term_url) == ("Member States", 42, TERM)
     assert (listing.url, listing.page, listing.last_page) == (TERM + "?page=3", 3, 7)
     assert listing.next_url == TERM + "?page=4"
-    assert listing.page_record(200).ok
+    assert listing.page_item(200).ok
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -97,14 +97,14 @@ def test_every_family_pager_gives_last_page_and_next(theme, n, last, next_url) -
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_family_empty_term_on_page_0_is_an_ok_empty_page(theme: str) -> None:
-    record = parse_listing(page(theme, [], 0, 0), url=url_of(0)).page_record(200)
+    record = parse_listing(page(theme, [], 0, 0), url=url_of(0)).page_item(200)
     assert (record.ok, record.empty_term, record.teasers, record.error) == (True, True, 0, None)
 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_family_empty_term_message_after_page_0_is_a_failed_page(theme: str) -> None:
     html = page(theme, [], 0, 0)  # the message where page 3 of a full term had its teasers
-    record = parse_listing(html, url=url_of(3)).page_record(200)
+    record = parse_listing(html, url=url_of(3)).page_item(200)
     assert (record.ok, record.empty_term, record.teasers) == (False, False, 0)
     assert record.error.startswith("empty-term message on ?page=3")
 
@@ -114,7 +114,7 @@ def test_every_family_sentence_in_a_sidebar_is_no_empty_term(theme: str) -> None
     """The content region lost its teasers; a sidebar block carries the sentence."""
     html = page(theme, [], 0, 0).replace(EMPTY_TERM_TEXT, "")
     html = html.replace("</body>", f"<aside role='complementary'><p>{EMPTY_TERM_TEXT}</p></aside></body>")
-    record = parse_listing(html, url=url_of(0)).page_record(200)
+    record = parse_listing(html, url=url_of(0)).page_item(200)
     assert (record.ok, record.empty_term, record.error) == (False, False, NO_TEASERS_ERROR)
 
 
@@ -124,14 +124,14 @@ def test_every_family_sentence_in_a_complementary_block_inside_the_content_is_no
 ) -> None:
     html = page(theme, [], 0, 0).replace(
         EMPTY_TERM_TEXT, f"<span role='complementary'>{EMPTY_TERM_TEXT}</span>")
-    record = parse_listing(html, url=url_of(0)).page_record(200)
+    record = parse_listing(html, url=url_of(0)).page_item(200)
     assert (record.ok, record.error) == (False, NO_TEASERS_ERROR)
 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_family_teaser_without_a_record_link_fails_the_page(theme: str) -> None:
     teasers = [*TEASERS, RenderTeaser(None, "A title without a link", "Costanza Bindi", "Text.")]
-    record = parse_listing(page(theme, teasers), url=url_of(3)).page_record(200)
+    record = parse_listing(page(theme, teasers), url=url_of(3)).page_item(200)
     assert (record.ok, record.teasers) == (False, 0)
     assert record.error == "1 teaser block(s) without a record title link: layout changed?"
 

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledgewatch.scraper.items import (
-    CrawlRecord,
-    PageRecord,
-    TeaserRecord,
-    TermRecord,
+    CrawlItem,
+    PageItem,
+    TeaserItem,
+    TermItem,
     to_json_line,
 )
 from pledgewatch.scraper.pipelines import json_line
@@ -24,14 +24,14 @@ TEXT = st.text() | st.sampled_from(
 MAYBE_TEXT = st.none() | TEXT
 INT = st.integers(-(2**63), 2**64 - 1)
 RECORDS = st.one_of(
-    st.builds(TeaserRecord, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT, TEXT, MAYBE_TEXT,
+    st.builds(TeaserItem, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT, TEXT, MAYBE_TEXT,
               MAYBE_TEXT, MAYBE_TEXT, INT, st.none() | INT, MAYBE_TEXT,
               st.sampled_from([None, "before", "after"]), st.booleans()),
-    st.builds(PageRecord, TEXT, st.none() | INT, MAYBE_TEXT, INT, st.booleans(), MAYBE_TEXT,
+    st.builds(PageItem, TEXT, st.none() | INT, MAYBE_TEXT, INT, st.booleans(), MAYBE_TEXT,
               MAYBE_TEXT, MAYBE_TEXT, st.none() | INT, st.none() | INT, MAYBE_TEXT, st.booleans(),
               MAYBE_TEXT, MAYBE_TEXT),
-    st.builds(CrawlRecord, TEXT, TEXT, TEXT, TEXT, TEXT, st.lists(TEXT), INT, INT),
-    st.builds(TermRecord, TEXT, MAYBE_TEXT, MAYBE_TEXT, st.booleans(), MAYBE_TEXT),
+    st.builds(CrawlItem, TEXT, TEXT, TEXT, TEXT, TEXT, st.lists(TEXT), INT, INT),
+    st.builds(TermItem, TEXT, MAYBE_TEXT, MAYBE_TEXT, st.booleans(), MAYBE_TEXT),
 )
 
 
@@ -42,6 +42,6 @@ def test_lines_are_the_json_dumps_lines(record) -> None:
 
 
 def test_integers_beyond_64_bits_still_encode() -> None:
-    record = TermRecord("https://gfmd.org/x", None, None, False)
+    record = TermItem("https://gfmd.org/x", None, None, False)
     record.new = 2**70  # type: ignore[assignment]
     assert json_line(record) == to_json_line(record).encode("utf-8")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from pledgewatch.scraper.items import TeaserRecord
+from pledgewatch.scraper.items import TeaserItem
 
 SITE = "https://gfmd.org"
 
@@ -68,7 +68,7 @@ def crawl_end(reason: str = "finished", stamp: str = "2026-03-01T06:00:00+00:00"
 # ingest must read the general way; "crawl-order" writes like the crawl (compact, fields in
 # the item's order), which the ingest reads by its fast path (etl/lines.py).
 LINE_STYLES = ("any-order", "crawl-order")
-_TEASER_ORDER = [f.name for f in fields(TeaserRecord)]
+_TEASER_ORDER = [f.name for f in fields(TeaserItem)]
 
 
 def json_line(record: dict[str, Any], style: str = "any-order") -> str:

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from pledgewatch.scraper.items import CrawlRecord, PageRecord, TeaserRecord
+from pledgewatch.scraper.items import CrawlItem, PageItem, TeaserItem
 from tools.bench import textgen
 from tools.bench.workload import WorkloadFiles, generate, load_truth
 
 PLEDGES, RUNS, UNCHANGED = 400, 4, 2
 FIELDS = {kind: [f.name for f in dataclasses.fields(cls)]
-          for kind, cls in (("teaser", TeaserRecord), ("page", PageRecord), ("crawl", CrawlRecord))}
+          for kind, cls in (("teaser", TeaserItem), ("page", PageItem), ("crawl", CrawlItem))}
 
 
 @pytest.fixture(scope="module")
