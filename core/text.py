@@ -148,3 +148,14 @@ def content_hash(title: str, author: str | None, submitted: str | None, summary:
     payload = [comparison_form(title), comparison_form(author), submitted or "", comparison_form(summary)]
     encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def teaser_fingerprint(title: str | None, summary: str | None) -> str:
+    """What a teaser says, as the crawl compares it with the store to decide whether to read
+    the record: title and summary in their stored, then comparison, forms. The spider computes
+    it from a teaser as published and the store from the open version, so both sides must
+    clean alike (``clean_text`` is stable once applied)."""
+    payload = [comparison_form(clean_title(title)),
+               comparison_form(clean_text(summary, limit=MAX_SUMMARY))]
+    encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]

@@ -69,3 +69,13 @@ def test_the_content_hash_ignores_whitespace_and_sees_everything_else(summary):
 def test_the_examples_in_the_rules_docstrings_hold():
     assert doctest.testmod(nz).failed == 0
     assert doctest.testmod(identity).failed == 0
+
+
+@pytest.mark.parametrize("a, b, same", [
+    (("A  title", "Para one.\n\nPara two  "), ("A title", "Para one. Para two"), True),
+    (("A title", "Zürich commits (external link)."), ("A title", "Zürich commits."), True),
+    (("A title", "Zürich commits."), ("A title", "Zurich commits."), False),
+    (("A title", "one"), ("A title!", "one"), False),
+])
+def test_a_teasers_fingerprint_ignores_noise_only(a, b, same):
+    assert (nz.teaser_fingerprint(*a) == nz.teaser_fingerprint(*b)) is same
