@@ -53,7 +53,7 @@ def cut_short(text: str) -> bool:
 
 
 def _parse_tree(text: str, url: str | None, utf8: bytes | None) -> Listing:
-    page = _tree(text, utf8)
+    page = html_tree(text, utf8)
     term_url = _term_url(page, url)
     base = url or term_url or SITE
     pager = read_pager(page, url, term_url, base)
@@ -94,7 +94,7 @@ def _empty_term(
     return True, None
 
 
-def _tree(text: str, utf8: bytes | None) -> _Element:
+def html_tree(text: str, utf8: bytes | None = None) -> _Element:
     """The tree parsel's ``create_root_node(text, etree.HTMLParser)`` builds (what
     ``Selector(text=..., type="html")`` holds, with lxml's plain element classes:
     lxml.html.HTMLParser differs only by a per-node Python class lookup).
