@@ -63,8 +63,9 @@ def read_fields(page: _Element, counts: object, skipped: set[_Element]) -> dict[
     sidebar); elements in ``skipped`` (the body) and their descendants hold no labels.
     """
     labels = list(_labels(page, counts, skipped))
-    bounds = {a for label in labels for a in (label.element, *label.element.iterancestors())}
-    bounds |= skipped
+    # What follows a label ends at the next label or the body (or what holds either).
+    ends = [label.element for label in labels] + list(skipped)
+    bounds = {a for end in ends for a in (end, *end.iterancestors())}
     fields: dict[str, list[str]] = {}
     for label in labels:
         values = [v for v in _values(label, bounds) if not is_like_counter(v)]
