@@ -53,7 +53,7 @@ def cut_short(text: str) -> bool:
 
 
 def _parse_tree(text: str, url: str | None, utf8: bytes | None) -> Listing:
-    page = html_tree(text, utf8)
+    page = _tree(text, utf8)
     term_url = _term_url(page, url)
     base = url or term_url or SITE
     pager = read_pager(page, url, term_url, base)
@@ -94,7 +94,7 @@ def _empty_term(
     return True, None
 
 
-def html_tree(text: str, utf8: bytes | None = None) -> _Element:
+def _tree(text: str, utf8: bytes | None = None) -> _Element:
     """The tree parsel's ``create_root_node(text, etree.HTMLParser)`` builds (what
     ``Selector(text=..., type="html")`` holds, with lxml's plain element classes:
     lxml.html.HTMLParser differs only by a per-node Python class lookup).
@@ -112,6 +112,9 @@ def html_tree(text: str, utf8: bytes | None = None) -> _Element:
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser, base_url=None)
     return root
+
+
+html_tree = _tree  # the same tree for record pages (scraper.parsing.record_page)
 
 
 def _stripped_utf8(utf8: bytes) -> bytes | None:
