@@ -17,7 +17,7 @@ one each (names may hold commas); else its lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeAlias
 
 from lxml import etree
@@ -55,7 +55,7 @@ class _Label:
         self.key, self.element, self.inline, self.rest = key, element, inline, rest
 
 
-def read_fields(page: _Element, counts: object, skipped: set[_Element]) -> dict[str, list[str]]:
+def read_fields(page: _Element, counts: Callable[[_Element], bool], skipped: set[_Element]) -> dict[str, list[str]]:
     """Each labelled field's values (text as published, one line each), by its key in
     :data:`~scraper.parsing.selectors.RECORD_LABELS`; the first of a repeated label wins.
 
@@ -73,7 +73,7 @@ def read_fields(page: _Element, counts: object, skipped: set[_Element]) -> dict[
     return fields
 
 
-def _labels(page: _Element, counts: object, skipped: set[_Element]) -> Iterator[_Label]:
+def _labels(page: _Element, counts: Callable[[_Element], bool], skipped: set[_Element]) -> Iterator[_Label]:
     found: set[str] = set()
     for element in page.iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
@@ -83,7 +83,7 @@ def _labels(page: _Element, counts: object, skipped: set[_Element]) -> Iterator[
             continue
         if any(a in skipped for a in (element, *element.iterancestors())):
             continue
-        if not counts(element):  # type: ignore[operator]
+        if not counts(element):
             continue
         found.add(label.key)
         yield label

@@ -1,8 +1,9 @@
 """The spider reads record pages as its crawl plan says, and every try is one record line.
 
-One listing page shows records 101-112; the plan knows some of them, others it lists as due,
+One listing page shows records 101-114; the plan knows some of them, others it lists as due,
 and knows two the listing no longer shows. Each record page answers one way: a page, a 304,
-404, 410, 500, a timeout, a reset, a changed layout, an on-site and an offsite redirect.
+404, 410, 500, a timeout, a reset, a changed layout, redirects on site, off site, in a loop
+and to a listing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tests.scraper.record_sites import (
 )
 
 LISTING = "/contributors/member-states"
-ON_LISTING = range(101, 113)
+ON_LISTING = range(101, 115)
 
 
 def build(root: Path) -> Path:
@@ -42,6 +43,8 @@ def build(root: Path) -> Path:
     site.add(record_url(110), None, redirect="/pfp/ppd/111")
     site.record(111, "d10")
     site.add(record_url(112), None, redirect="https://proboprint.info/pfp/ppd/112")
+    site.add(record_url(113), None, redirect="/pfp/ppd/113")  # a loop
+    site.add(record_url(114), None, redirect="/contributors/member-states")  # on site, not a record
     site.add(record_url(201), None, status=304, headers={"ETag": '"v2"'})
     site.record(202)
     site.record(301, status=410)
@@ -71,7 +74,7 @@ def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
 
 def test_records_are_read_for_new_changed_due_and_missing_only(lines: dict[str, dict[str, Any]]) -> None:
     assert {url: line["why"] for url, line in lines.items()} == {
-        **{record_url(n): "new" for n in (103, 104, 105, 106, 107, 108, 109, 110, 111, 112)},
+        **{record_url(n): "new" for n in range(103, 115)},
         record_url(102): "changed",
         record_url(201): "due", record_url(202): "due",
         record_url(301): "missing", record_url(302): "missing",
@@ -102,6 +105,8 @@ def test_a_page_read_whole_is_an_ok_line_with_its_fields(lines: dict[str, dict[s
         (109, None, False, False, False, "connection"),
         (110, 200, True, False, False, None),
         (112, 302, False, False, False, "offsite redirect to https://proboprint.info/pfp/ppd/112"),
+        (113, 302, False, False, False, "too many redirects (last to https://gfmd.org/pfp/ppd/113)"),
+        (114, 302, False, False, False, "redirect to https://gfmd.org/contributors/member-states, not a record"),
         (201, 304, True, False, True, None),
         (301, 410, False, True, False, "HTTP 410"),
         (302, 200, True, False, False, None),
