@@ -114,11 +114,7 @@ def _values(label: _Label, bounds: set[_Element]) -> list[str]:
         outermost = [i for i in items if not any(a in items for a in i.iterancestors())]
         if outermost:
             return [v for item in outermost for v in _item_values(item)]
-    parent = element.getparent()
-    if parent is None:
-        return []
-    after = element.itersiblings()  # the nodes after the label, up to the next one
-    return _following(element.tail, after, bounds)
+    return _following(element.tail, element.itersiblings(), bounds)  # up to the next label
 
 
 def _clean(text: str | None) -> str:
