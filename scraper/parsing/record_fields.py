@@ -30,7 +30,8 @@ from pledgewatch.scraper.parsing.text_utils import collapse
 
 _Element: TypeAlias = etree._Element
 _LIKE = re.compile(css.LIKE_COUNTER, re.IGNORECASE)
-_LONGEST_LABEL = max(len(label) for label in css.RECORD_LABELS.values()) + 8
+# Longer texts are never a label alone (the slack is for layout whitespace around it).
+_LONGEST_LABEL = max(len(label) for label in css.RECORD_LABELS.values()) + 40
 _BY_WORDS = {label.casefold(): key for key, label in css.RECORD_LABELS.items()}
 _INLINE = [
     (key, re.compile(r"\s*" + r"\s+".join(map(re.escape, label.split())) + r"\s*:", re.IGNORECASE))
@@ -89,9 +90,23 @@ def _labels(page: _Element, counts: Callable[[_Element], bool], skipped: set[_El
         yield label
 
 
+def _short_text(element: _Element) -> str | None:
+    """The element's whole text when it is short enough to be a label alone, else None;
+    read lazily, so a large container costs a few text nodes, not its whole subtree."""
+    if not len(element):
+        return element.text or ""
+    parts, size = [], 0
+    for text in element.itertext():
+        size += len(text)
+        if size > _LONGEST_LABEL:
+            return None
+        parts.append(text)
+    return "".join(parts)
+
+
 def _label_of(element: _Element) -> _Label | None:
-    whole = "".join(element.itertext()) if len(element) else (element.text or "")
-    if len(whole) <= _LONGEST_LABEL:
+    whole = _short_text(element)
+    if whole is not None and len(whole) <= _LONGEST_LABEL:
         key = _BY_WORDS.get(label_words(whole))
         if key is not None:
             return _Label(key, element, inline=False, rest=None)

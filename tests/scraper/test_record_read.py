@@ -222,3 +222,9 @@ def test_a_page_that_cannot_be_read_whole_is_refused(body: str | bytes, reason: 
 def test_refusals_are_record_errors_where_the_markup_is_at_fault() -> None:
     with pytest.raises(RecordUnreadable):
         read_record(page("", body=""), S + "/pfp/ppd/1")
+
+
+def test_labels_outside_the_record_are_not_read() -> None:
+    sidebar = '<aside class="sidebar"><p>GFMD Source:</p><p>Sidebar text</p></aside>'
+    record = read_record(page("<p>Date Shared: today</p>", sidebar=sidebar), S + "/pfp/ppd/1")
+    assert record.gfmd_source == () and record.date_shared == "today"
