@@ -83,7 +83,40 @@ class TermItem:
     type: Literal["term"] = field(default="term")
 
 
-RunItem = TeaserItem | PageItem | CrawlItem | TermItem
+RecordWhy = Literal["new", "changed", "missing", "due", "discover"]
+
+
+@dataclass(slots=True)
+class RecordItem:
+    """One record page (``/pfp/ppd/<nid>``) the crawl tried (docs/crawling.md).
+
+    ``ok`` is a 200 read whole; ``gone`` a 404 or 410 (``ok`` false); ``not_modified`` a 304
+    (``ok`` true, no fields: the stored record stands). The record's fields are set only
+    when it was read; a page that could not be read is ``ok: false`` with an ``error``.
+    """
+
+    url: str  # canonical record URL, https://gfmd.org/pfp/ppd/<nid>
+    why: RecordWhy
+    status: int | None  # HTTP status, None when no response came (timeout, reset)
+    ok: bool
+    gone: bool = False
+    not_modified: bool = False
+    error: str | None = None
+    title: str | None = None
+    date_shared: str | None = None  # as published: "Monday, December 23, 2013 - 15:15"
+    body: str | None = None  # paragraphs separated by a blank line, text as published
+    countries: list[str] | None = None
+    terms: list[list[str]] | None = None  # [[term_url, name], ...] in page order
+    gfmd_source: list[str] | None = None
+    thematic_recollection: list[str] | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    digest: str | None = None  # sha256 hex of the response body
+    fetched_at: str | None = None  # ISO 8601 UTC
+    type: Literal["record"] = field(default="record")
+
+
+RunItem = TeaserItem | PageItem | CrawlItem | TermItem | RecordItem
 
 
 def to_dict(item: RunItem) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from pledgewatch.core import clock
 from pledgewatch.scraper.items import (
     CrawlItem,
     PageItem,
+    RecordItem,
     RunItem,
     TeaserItem,
     TermItem,
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-ITEM_TYPES = (TeaserItem, PageItem, TermItem)
+ITEM_TYPES = (TeaserItem, PageItem, TermItem, RecordItem)
 # Lines written as soon as one of these arrives (with the lines held before it).
-FLUSH_TYPES = (PageItem, TermItem, CrawlItem)
+FLUSH_TYPES = (PageItem, TermItem, RecordItem, CrawlItem)
 _ITEM_CLASSES = (*ITEM_TYPES, CrawlItem)
 RUN_FILE_ERROR = "pledgewatch/run_file_error"  # stats key: {"file", "errno", "error"}
 

@@ -1,5 +1,5 @@
 """Render a taxonomy listing page in the markup the site is expected to serve, or another
-theme's.
+theme's; and a record page (:func:`render_record_page`) in Drupal 7 or Drupal 10 markup.
 
 No raw gfmd.org HTML was ever available, so the default (``theme="bartik"``) is the markup
 inferred from Drupal 7 defaults (core ``node.tpl.php`` with RDF, ``theme_pager``,
@@ -23,11 +23,21 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from pledgewatch.scraper.parsing.model import EMPTY_TERM_TEXT
+from pledgewatch.scraper.parsing.record_model import RecordPage
+from pledgewatch.scraper.render_record import MARKUPS, nid_of, record_fields
 
 if TYPE_CHECKING:
     from jinja2 import Template
 
-__all__ = ["EMPTY_TERM_TEXT", "THEMES", "RenderTeaser", "pager_items", "render_listing"]
+__all__ = [
+    "EMPTY_TERM_TEXT",
+    "MARKUPS",
+    "THEMES",
+    "RenderTeaser",
+    "pager_items",
+    "render_listing",
+    "render_record_page",
+]
 
 PAGER_QUANTITY = 9  # Drupal 7 theme_pager default: nine page links around the current one
 
@@ -122,6 +132,27 @@ def render_listing(
         empty_text=EMPTY_TERM_TEXT,
     )
     return _as_entities(html) if entities else html
+
+
+def render_record_page(
+    page: RecordPage, *, markup: str = "d7", likes: int | None = None, site: str = ""
+) -> str:
+    """Return the HTML of a record page (``/pfp/ppd/<nid>``) in one of :data:`MARKUPS`.
+
+    ``d7`` is the inferred Drupal 7 node full view the site is expected to serve, ``d10`` a
+    Drupal 10 Olivero-like one a site upgrade could bring: the parser must read both alike.
+    Fields come in the site's order (:mod:`scraper.render_record`); empty ones are left
+    out. ``likes`` adds the like-counter widget ("76 liked this page."), which is not part
+    of the record. Links are site-relative unless ``site`` is given.
+    """
+    if markup not in MARKUPS:
+        raise ValueError(f"unknown record markup {markup!r}: one of {', '.join(MARKUPS)}")
+    before, after = record_fields(page)
+    body = {"paragraphs": [p.split("\n") for p in page.body.split("\n\n")] if page.body else []}
+    return _template(f"record_{markup}").render(
+        nid=nid_of(page), title=page.title, likes=likes, site=site.rstrip("/"),
+        before=before, after=after, t=body,
+    )
 
 
 def _view(teaser: RenderTeaser, break_titles: bool) -> dict[str, object]:

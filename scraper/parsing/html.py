@@ -94,7 +94,7 @@ def _empty_term(
     return True, None
 
 
-def _tree(text: str, utf8: bytes | None) -> _Element:
+def _tree(text: str, utf8: bytes | None = None) -> _Element:
     """The tree parsel's ``create_root_node(text, etree.HTMLParser)`` builds (what
     ``Selector(text=..., type="html")`` holds, with lxml's plain element classes:
     lxml.html.HTMLParser differs only by a per-node Python class lookup).
@@ -112,6 +112,9 @@ def _tree(text: str, utf8: bytes | None) -> _Element:
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser, base_url=None)
     return root
+
+
+html_tree = _tree  # the same tree for record pages (scraper.parsing.record_page)
 
 
 def _stripped_utf8(utf8: bytes) -> bytes | None:

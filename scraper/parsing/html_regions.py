@@ -41,6 +41,9 @@ class Regions:
                 in_content = True
         return in_content
 
+    def in_sidebar(self, element: _Element) -> bool:
+        return any(node in self.sidebars for node in (element, *element.iterancestors()))
+
     def in_content(self, element: _Element) -> bool:
         """Inside the content region (which the page must mark), outside every sidebar."""
         return self.has_content and self.counts(element)

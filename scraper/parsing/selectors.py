@@ -126,6 +126,45 @@ PAGER_CURRENT = (
 )
 SUBSCRIBE_PREFIX = "Subscribe to "
 
+# -- record pages (/pfp/ppd/<nid>) ----------------------------------------------------------
+# Record fields are read by their label (site.md §4), never by position: empty fields are
+# left out of the page entirely. Each key is the RecordPage field (or, for term fields whose
+# values are read as term links, the vocabulary's words), each value the label as published,
+# without its colon. A label may be a Drupal 7 ``.field-label`` ("Date Shared:&nbsp;"), a
+# Drupal 8+ ``.field__label`` ("Date Shared") or plain text ("<p>Date Shared:</p>").
+RECORD_LABELS: dict[str, str] = {
+    "date_shared": "Date Shared",
+    "countries": "Countries and areas",
+    "sdg": "2030 Agenda migration-relevant and related target Labels",
+    "gcm": "GCM Thematic Cluster Areas",
+    "geographical_relevance": "Geographical Relevance",
+    "gfmd_source": "GFMD Source",
+    "thematic_recollection": "Thematic Recollection RT",
+}
+FIELD_LABEL = ".field-label, .field__label"
+FIELD_ITEM = ".field-item, .field__item"
+# The record's title: the page heading, else the first h1 of the content region.
+RECORD_TITLE = PAGE_TITLE
+# The record's body: the same fields as a teaser's summary (the full view renders the body
+# field, not its trimmed summary).
+RECORD_BODY = BODY
+# Marks of a listing served where a record was asked for (a redirect to a term, a theme's
+# fallback): teaser blocks, or a feed icon ("Subscribe to TERM").
+LISTING_MARKS = (
+    "/descendant::div[contains(@class, 'teaser') and ("
+    + _has_class("node-teaser", "node--view-mode-teaser") + ")]"
+    " | /descendant::article[contains(@class, 'teaser') and ("
+    + _has_class("node--view-mode-teaser") + ")]"
+    " | /descendant::a[contains(@class, 'feed-icon')]"
+)
+# A link that is a term reference: Drupal 7 marks them (RDF ``skos:Concept``, ``rel="tag"``);
+# inside any field they count too (Drupal 8+ drops the RDF marks). A link to a listing in a
+# known vocabulary counts wherever it is (decided in Python).
+TERM_LINK_HINTS = "@typeof='skos:Concept' or contains(@property, 'skos:prefLabel') or @rel='tag'"
+IN_FIELD = "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' field ')]"
+# The like-counter widget ("76 liked this page."): volatile, never part of the record.
+LIKE_COUNTER = r"^[0-9][0-9,.]*\s+(?:people\s+)?(?:liked|likes?)\s+this(?:\s+page)?\.?$"
+
 
 def _css(query: str) -> etree.XPath:
     """A CSS selector compiled through parsel's own translator: it matches exactly what
@@ -165,3 +204,10 @@ SHORTLINK_XP = _css(SHORTLINK)
 PAGE_LINKS_XP = _xpath(PAGE_LINKS)
 PAGER_CURRENT_XP = _css(PAGER_CURRENT)
 TEXT_NODES_XP = _xpath(".//text()")
+FIELD_LABEL_XP = _css(FIELD_LABEL)
+FIELD_ITEM_XP = _css(FIELD_ITEM)
+RECORD_TITLE_XP = _css(RECORD_TITLE)
+RECORD_BODY_XPS = _css_each(RECORD_BODY)
+LISTING_MARKS_XP = _xpath(LISTING_MARKS)
+LINKS_XP = _xpath(".//a[@href]")
+IS_TERM_LINK_XP = _xpath(f"boolean(self::*[{TERM_LINK_HINTS}] or {IN_FIELD})")

@@ -5,6 +5,8 @@ never from slugs built out of names, and follows the pager's ``next`` link to th
 Every listing page it tries yields exactly one page record, failures included, so the ETL can
 tell a vanished pledge from a page that did not load. With ``-a discover=1`` it also reads
 the record pages linked from teasers, reports terms it did not know, and crawls them too.
+With a crawl plan (``-a plan=FILE``, docs/crawling.md) it also reads record pages, as
+``record`` lines (:mod:`scraper.spiders.records`); without one it reads none.
 
 In replay mode (``-a base_url=http://127.0.0.1:PORT``) requests go to the loopback server
 while every record still carries the public ``https://gfmd.org`` URL. With ``-a site=DIR``
@@ -25,6 +27,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -33,6 +36,7 @@ from pledgewatch.scraper.items import PageItem, TermItem
 from pledgewatch.scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
 from pledgewatch.scraper.pipelines import PageItems, run_file_from_feed, utc_now
 from pledgewatch.scraper.spiders.failures import describe_failure
+from pledgewatch.scraper.spiders.records import RecordFetching
 from pledgewatch.scraper.terms import (
     KNOWN_TERMS,
     SITE,
@@ -57,7 +61,7 @@ def _flag(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
-class ListingsSpider(scrapy.Spider):
+class ListingsSpider(RecordFetching, scrapy.Spider):
     """Crawl term listings page by page; see the module docstring."""
 
     name = "listings"
@@ -71,6 +75,7 @@ class ListingsSpider(scrapy.Spider):
         base_url: str | None = None,
         max_pages: Any = None,
         site: str | None = None,
+        plan: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -83,6 +88,7 @@ class ListingsSpider(scrapy.Spider):
         self.known_terms: set[str] = set(self.term_urls)
         self.term_names: dict[str, str] = {}
         self._seen_terms: set[str] = set()  # terms already reported by discovery
+        self.init_records(plan)  # self.plan: the crawl plan, None without one
         if self.base_url:
             self.allowed_domains = [*self.allowed_domains, urlsplit(self.base_url).hostname or ""]
 
@@ -98,6 +104,7 @@ class ListingsSpider(scrapy.Spider):
                 crawler.settings.update({**REPLAY_SETTINGS, "PLEDGEWATCH_SOURCE": source},
                                         priority="spider")
             run_file_from_feed(crawler.settings)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     # -- arguments -------------------------------------------------------------------------
@@ -161,6 +168,8 @@ class ListingsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.term_urls:
             yield self.listing_request(url)
+        for request in self.due_requests():
+            yield request
 
     def listing_request(self, url: str) -> scrapy.Request:
         meta = {"listing_url": url, "dont_redirect": True, "handle_httpstatus_list": REDIRECT_CODES}
@@ -184,7 +193,9 @@ class ListingsSpider(scrapy.Spider):
         if listing.term and listing.term_url:
             self.term_names[listing.term_url] = listing.term
         page = listing.page_item(response.status, digest=digest, fetched_at=fetched_at)
+        self.listing_failures += not page.ok
         yield PageItems([*listing.teaser_items(), page])  # one item: teasers, then the page
+        yield from self.teaser_records(listing.teasers)
         yield from self._next_page(listing.url or listing_url, listing.next_url)
         if self.discover:
             yield from self._record_requests(t.url for t in listing.teasers)
@@ -228,6 +239,7 @@ class ListingsSpider(scrapy.Spider):
 
     def _failed_page(self, url: str, status: int | None, error: str, digest: str | None = None) -> PageItem:
         term_url = term_url_of(url)
+        self.listing_failures += 1
         return PageItem(
             url=url,
             status=status,

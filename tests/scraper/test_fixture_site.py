@@ -39,10 +39,10 @@ def get(server: FixtureServer, path: str) -> tuple[int, bytes, dict[str, str]]:
 
 
 def test_the_bundled_small_sites_load_with_their_six_terms() -> None:
-    for side in ("before", "after"):
+    for side, records in (("before", 26 + 3), ("after", 26 + 3 + 1)):  # + site.md's three; + one 410
         site = load_site(SMALL / side)
         assert len(site.terms) == 6
-        assert len(site.entries) == 11  # robots.txt + 10 listing pages
+        assert len(site.entries) == 1 + 10 + records  # robots.txt, 10 listing pages, record pages
         assert site.lookup("/robots.txt") is not None
 
 
