@@ -25,7 +25,7 @@ from datetime import datetime
 from pledgewatch.core import text
 from pledgewatch.core.identity import pledge_key, term_key, title_key
 from pledgewatch.core.pledges import Pledge, Teaser
-from pledgewatch.etl.read import CrawlLine, PageLine, RunLine, TermLine, parse_timestamp
+from pledgewatch.etl.read import CrawlLine, PageLine, RecordLine, RunLine, TermLine, parse_timestamp
 from pledgewatch.etl.term_crawl import TermTally, page_term_key
 
 
@@ -86,6 +86,8 @@ class RunDeriver:
             self._add_page(line)
         elif isinstance(line, CrawlLine):
             self._crawl = line
+        elif isinstance(line, RecordLine):
+            pass  # step 2
         else:
             self._discovered.append(line)
 
