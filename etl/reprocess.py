@@ -26,11 +26,14 @@ from pledgewatch.storage.models import (
     Pledge,
     PledgeVersion,
     Presence,
+    RecordFetch,
+    RecordVersion,
     Run,
     TermCrawl,
 )
 
-DERIVED_TABLES = (Absence, Membership, Presence, PledgeVersion, TermCrawl)
+DERIVED_TABLES = (Absence, Membership, Presence, PledgeVersion, RecordVersion, RecordFetch,
+                  TermCrawl)
 
 
 @dataclass(slots=True)
