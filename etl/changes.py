@@ -73,7 +73,7 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
     later = Snapshot(to.id, after, first_runs, _iso(to.finished_at))
     changes = diff_runs(earlier, later)
     return replace(changes, complete=to.complete, not_seen=_not_seen(session, to.id),
-                   health=crawl_health(session, to),
+                   unlisted=_unlisted(session, before_run, to.id), health=crawl_health(session, to),
                    **_with_gap_dates(session, changes, {**before, **after}, to.id))  # type: ignore[arg-type]
 
 
@@ -92,12 +92,27 @@ def _with_gap_dates(session: Session, changes: ChangeSet, views: dict[int, Pledg
             "restored": tuple(map(dated, changes.restored))}
 
 
+NOT_REMOVED_YET = (AbsenceKind.NOT_SEEN.value, AbsenceKind.PENDING.value, AbsenceKind.HELD.value)
+
+
 def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:
     rows = list(session.execute(select(Absence.pledge_id, Absence.reason).where(
-        Absence.run_id == run_id, Absence.kind != AbsenceKind.REMOVED.value)).all())
+        Absence.run_id == run_id, Absence.kind.in_(NOT_REMOVED_YET))).all())
     views = queries.pledge_views(session, run_id, [pid for pid, _ in rows], listed_only=False)
     return tuple(sorted((NotSeen(views[pid], reason) for pid, reason in rows if pid in views),
                         key=lambda n: n.pledge.title.casefold()))
+
+
+def _unlisted(session: Session, before_run: Run | None, run_id: int) -> tuple[PledgeView, ...]:
+    """Pledges that left the listings as of ``run_id`` and had not as of the earlier run: the
+    change is reported once, not on every run the record is read again."""
+    def unlisted_at(run: int) -> set[int]:
+        return set(session.scalars(select(Absence.pledge_id).where(
+            Absence.run_id == run, Absence.kind == AbsenceKind.UNLISTED.value)))
+
+    fresh = unlisted_at(run_id) - (unlisted_at(before_run.id) if before_run else set())
+    views = queries.pledge_views(session, run_id, sorted(fresh), listed_only=False)
+    return tuple(sorted(views.values(), key=lambda v: (v.title.casefold(), v.key)))
 
 
 def crawl_health(session: Session, run: Run) -> CrawlHealth:
@@ -109,7 +124,7 @@ def crawl_health(session: Session, run: Run) -> CrawlHealth:
     held = session.scalar(select(Absence.id).where(
         Absence.run_id == run.id, Absence.kind == AbsenceKind.HELD.value).limit(1))
     held_count = session.scalar(select(func.count()).select_from(Absence).where(
-        Absence.run_id == run.id, Absence.kind != AbsenceKind.REMOVED.value)) or 0
+        Absence.run_id == run.id, Absence.kind.in_(NOT_REMOVED_YET))) or 0
     return CrawlHealth(
         pages_fetched=run.pages_ok + run.pages_failed, pages_failed=run.pages_failed,
         failed_pages=tuple(FailedPage(u, s, e or f"HTTP {s}") for u, s, e in failed),
