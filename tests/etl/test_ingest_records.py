@@ -177,3 +177,15 @@ def test_a_cover_run_whose_cover_did_not_hold_is_no_baseline(ingest, factory):
                     probed(listing("subnational", [GAMMA], vocabulary="geographical-relevance")),
                     plan="cover")
     assert not result.complete  # GAMMA's one term was read by page 0 only
+
+
+def test_reprocessing_rebuilds_record_versions_from_raw_storage(ingest, factory):
+    from pledgewatch.etl.reprocess import reprocess_all
+
+    ingest(listing("member-states", [ALPHA, BETA]), [record(ALPHA)])
+    ingest(listing("member-states", [ALPHA, BETA]), [record(ALPHA, BODY + " Since 2023."),
+                                                     record(BETA, status=304)])
+    before = edits(changes(factory))
+    reprocess_all(factory, SLOW_REMOVALS)
+    assert (count(factory, RecordVersion), count(factory, RecordFetch)) == (2, 3)
+    assert edits(changes(factory)) == before == [("/pfp/ppd/13001", ["body"])]
