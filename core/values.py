@@ -114,6 +114,9 @@ class CrawlHealth:
     suspect: bool = False  # the run would have removed too much; removals held
     suspect_reason: str | None = None
     crawl_finished: bool = True  # the crawl reached its end (close reason "finished")
+    # Record pages the run tried and could not read (neither 200, 304 nor 404/410): they prove
+    # nothing, and an editor should know their pledges were judged by the listings alone.
+    failed_records: tuple[FailedPage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

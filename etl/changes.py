@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.errors import InputError, RunSelectionError
-from pledgewatch.core.pledges import AbsenceKind
+from pledgewatch.core.pledges import AbsenceKind, RecordOutcome
 from pledgewatch.core.values import (
     ChangeSet,
     CrawlHealth,
@@ -26,7 +26,7 @@ from pledgewatch.core.values import (
 from pledgewatch.etl.compare import Snapshot, diff_runs
 from pledgewatch.storage import queries
 from pledgewatch.storage.history import gap_dates
-from pledgewatch.storage.models import Absence, Pledge, Run, Term, TermCrawl
+from pledgewatch.storage.models import Absence, Pledge, RecordFetch, Run, Term, TermCrawl
 
 
 def changes_between(session: Session, from_run: int | None = None,
@@ -125,7 +125,14 @@ def crawl_health(session: Session, run: Run) -> CrawlHealth:
         Absence.run_id == run.id, Absence.kind == AbsenceKind.HELD.value).limit(1))
     held_count = session.scalar(select(func.count()).select_from(Absence).where(
         Absence.run_id == run.id, Absence.kind.in_(NOT_REMOVED_YET))) or 0
+    failed_records = session.execute(
+        select(Pledge.url, Pledge.key, RecordFetch.status, RecordFetch.error)
+        .join(Pledge, Pledge.id == RecordFetch.pledge_id)
+        .where(RecordFetch.run_id == run.id, RecordFetch.outcome == RecordOutcome.FAILED.value)
+        .order_by(Pledge.key))
     return CrawlHealth(
+        failed_records=tuple(FailedPage(url or key, status, error or f"HTTP {status}")
+                             for url, key, status, error in failed_records),
         pages_fetched=run.pages_ok + run.pages_failed, pages_failed=run.pages_failed,
         failed_pages=tuple(FailedPage(u, s, e or f"HTTP {s}") for u, s, e in failed),
         incomplete_terms=tuple(TermRef(k, n, None, u) for k, n, u in incomplete),

@@ -148,4 +148,7 @@ def health_json(health: CrawlHealth) -> dict[str, Any]:
         "suspect": health.suspect,
         "suspect_reason": health.suspect_reason,
         "crawl_finished": health.crawl_finished,
+        "failed_records": [
+            {"url": p.url, "status": p.status, "error": p.error} for p in health.failed_records
+        ],
     }

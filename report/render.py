@@ -178,6 +178,13 @@ def health_lines(health: CrawlHealth) -> list[str]:
         lines.append(f"Failed: {clean_line(page.url, 200)} ({status}; {clean_line(page.error, 200)})")
     if len(health.failed_pages) > FAILED_PAGES_SHOWN:
         lines.append(f"… and {len(health.failed_pages) - FAILED_PAGES_SHOWN} more failed pages.")
+    for record in health.failed_records[:FAILED_PAGES_SHOWN]:
+        status = record.status if record.status is not None else "no response"
+        lines.append(f"Record page not read: {clean_line(record.url, 200)} ({status}; "
+                     f"{clean_line(record.error, 200)})")
+    if len(health.failed_records) > FAILED_PAGES_SHOWN:
+        lines.append(f"… and {len(health.failed_records) - FAILED_PAGES_SHOWN} more record pages "
+                     "not read.")
     if health.incomplete_terms:
         names = ", ".join(clean_line(t.name or t.key, 120) for t in health.incomplete_terms[:20])
         lines.append(f"Terms not fully crawled: {names}.")

@@ -141,7 +141,10 @@ def test_a_record_read_that_failed_changes_nothing(ingest, factory, failed):
     ingest(listing("member-states", [ALPHA, BETA]), [record(ALPHA)])
     edited = P(ALPHA.nid, ALPHA.title, "In 2023, the Directorate launched a guide.")
     ingest(listing("member-states", [edited, BETA]), [failed])
-    assert edits(changes(factory)) == [("/pfp/ppd/13001", ["summary"])]  # as without a record
+    report = changes(factory)
+    assert edits(report) == [("/pfp/ppd/13001", ["summary"])]  # as without a record
+    assert [(p.url, p.status) for p in report.health.failed_records] == \
+        [(ALPHA.url, failed["status"])]
     assert (count(factory, RecordVersion), count(factory, RecordFetch)) == (1, 2)
 
 

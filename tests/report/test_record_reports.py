@@ -80,3 +80,15 @@ def test_markup_in_a_record_field_is_escaped_in_html_and_kept_as_text_in_plain_t
 def test_the_chat_summary_counts_a_pledge_that_left_the_listings():
     summary = render_summary(CHANGES)
     assert "- left the listings: SFAX: a city for all" in summary.body
+
+
+def test_a_record_page_not_read_is_named_in_crawl_health():
+    from dataclasses import replace
+
+    from pledgewatch.core.values import CrawlHealth, FailedPage
+
+    health = CrawlHealth(failed_records=(FailedPage(M4SD.url, 500, "HTTP 500"),))
+    report = render_report(replace(CHANGES, health=health))
+    assert f"Record page not read: {M4SD.url} (500; HTTP 500)" in report.text
+    assert changes_to_json(replace(CHANGES, health=health))["health"]["failed_records"] == \
+        [{"url": M4SD.url, "status": 500, "error": "HTTP 500"}]
