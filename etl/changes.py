@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.errors import InputError, RunSelectionError
@@ -119,8 +119,9 @@ def crawl_health(session: Session, run: Run) -> CrawlHealth:
     failed = sorted(((url, status, error) for url, status, error
                      in (run.crawl_meta or {}).get("failed_pages", ())), key=lambda f: f[0])
     incomplete = session.execute(select(Term.key, Term.name, Term.url).join(
-        TermCrawl, TermCrawl.term_id == Term.id).where(TermCrawl.run_id == run.id,
-                                                      TermCrawl.complete.is_(False)))
+        TermCrawl, TermCrawl.term_id == Term.id).where(
+            TermCrawl.run_id == run.id, TermCrawl.complete.is_(False),
+            or_(TermCrawl.probed.is_(False), TermCrawl.reason.is_not(None))))  # probed as planned
     held = session.scalar(select(Absence.id).where(
         Absence.run_id == run.id, Absence.kind == AbsenceKind.HELD.value).limit(1))
     held_count = session.scalar(select(func.count()).select_from(Absence).where(

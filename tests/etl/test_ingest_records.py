@@ -171,6 +171,7 @@ def test_a_cover_run_that_held_is_complete_and_proves_only_by_records(ingest, fa
     # GAMMA left a probed term: its membership there stands
     assert [n.pledge.key for n in report.not_seen] == ["/pfp/ppd/13002"]
     assert (report.removed, report.unlisted, report.reclassified) == ((), (), ())
+    assert report.health.incomplete_terms == ()  # a term probed as planned is no failure
 
 
 def test_a_cover_run_whose_cover_did_not_hold_is_no_baseline(ingest, factory):
