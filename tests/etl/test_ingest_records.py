@@ -193,3 +193,23 @@ def test_reprocessing_rebuilds_record_versions_from_raw_storage(ingest, factory)
     reprocess_all(factory, SLOW_REMOVALS)
     assert (count(factory, RecordVersion), count(factory, RecordFetch)) == (2, 3)
     assert edits(changes(factory)) == before == [("/pfp/ppd/13001", ["body"])]
+
+
+def test_the_store_gives_back_the_open_record_and_the_run_that_last_read_it(ingest, factory):
+    from pledgewatch.storage import queries, repo
+
+    ingest(listing("member-states", [ALPHA, BETA]), [record(ALPHA, countries=["Chile", "Peru"],
+                                                            terms=[[ALPHA.url, "X"]])])
+    ingest(listing("member-states", [ALPHA, BETA]), [record(ALPHA, status=304)])
+    third = ingest(listing("member-states", [ALPHA, BETA]))
+    with factory.begin() as session:
+        stored = repo.load_stored_pledges(session)
+        views = {v.key: v for v in queries.pledge_views(session, third.run_id).values()}
+    alpha = stored["/pfp/ppd/13001"].record
+    assert alpha is not None and (alpha.number, alpha.valid_from_run) == (1, 1)
+    assert (alpha.content.body, alpha.content.countries) == (BODY, ("Chile", "Peru"))
+    assert alpha.content.terms == ((ALPHA.url, "X"),)
+    assert stored["/pfp/ppd/13002"].record is None
+    view = views["/pfp/ppd/13001"].record
+    assert view is not None and (view.body, view.read_run) == (BODY, 2)  # the 304 was a read
+    assert views["/pfp/ppd/13002"].record is None
