@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from pledgewatch.core.text import record_hash
+
 
 @dataclass(frozen=True, slots=True)
 class Teaser:
@@ -62,6 +64,62 @@ class StoredVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordContent:
+    """What a pledge's record page (``/pfp/ppd/<nid>``) says, text in its stored form."""
+
+    title: str | None
+    date_shared: str | None
+    body: str
+    countries: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()  # (term URL, name) as the record links them
+    gfmd_source: tuple[str, ...] = ()
+    thematic_recollection: tuple[str, ...] = ()
+
+    def content_hash(self) -> str:
+        """Decides whether a record changed: equal for whitespace and line-break variants."""
+        return record_hash(self.title, self.date_shared, self.body,
+                           (self.countries, self.gfmd_source, self.thematic_recollection),
+                           self.terms)
+
+
+class RecordOutcome(enum.StrEnum):
+    """What one attempt to read a record page came to."""
+
+    READ = "read"  # 200 and every field read
+    UNCHANGED = "unchanged"  # 304 Not Modified: a read that found the stored record
+    GONE = "gone"  # 404 or 410: the record is off the site
+    FAILED = "failed"  # anything else: proves nothing
+
+    @property
+    def online(self) -> bool:
+        """The record page answered: the pledge is still on the site."""
+        return self in (RecordOutcome.READ, RecordOutcome.UNCHANGED)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRead:
+    """One record page as a run read it (the run file's ``record`` line, cleaned)."""
+
+    key: str  # the pledge key of its URL
+    url: str
+    why: str | None
+    status: int | None
+    outcome: RecordOutcome
+    error: str | None = None
+    content: RecordContent | None = None  # only when READ
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A pledge's open record version, as the store holds it."""
+
+    number: int
+    content_hash: str
+    content: RecordContent
+    valid_from_run: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class StoredPledge:
     """What the store believes of a pledge before a run: the decide stage's other input."""
 
@@ -73,6 +131,7 @@ class StoredPledge:
     is_linked: bool  # a title-keyed pledge handed over to its URL-keyed twin
     version: StoredVersion | None
     term_keys: frozenset[str]  # its open memberships
+    record: StoredRecord | None = None  # its open record version, once its record was read
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +153,6 @@ class AbsenceKind(enum.StrEnum):
     PENDING = "pending"  # provably absent, waiting for the runs the policy asks for
     HELD = "held"  # this run would remove too much at once: held as suspect
     REMOVED = "removed"
+    # Left the listings of a run that read the whole site while its record page still answers:
+    # reported as such, never as removed.
+    UNLISTED = "unlisted"

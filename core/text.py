@@ -29,6 +29,8 @@ NORMALIZER_VERSION = "2"
 MAX_TITLE = 2_000
 MAX_SUMMARY = 20_000
 MAX_AUTHOR = 200
+MAX_BODY = 200_000
+MAX_ITEM = 2_000  # one entry of a record's lists (a country, a source)
 
 # Link leftovers Drupal modules append to teaser text; never content.
 _LINK_LEFTOVERS = re.compile(r"\s*\((?:external link|link is external)\)", re.IGNORECASE)
@@ -159,3 +161,14 @@ def teaser_fingerprint(title: str | None, summary: str | None) -> str:
                comparison_form(clean_text(summary, limit=MAX_SUMMARY))]
     encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
+
+
+def record_hash(title: str | None, date_shared: str | None, body: str,
+                lists: tuple[tuple[str, ...], ...], terms: tuple[tuple[str, str], ...]) -> str:
+    """SHA-256 over a record's comparison forms, lists item by item: a record printed with
+    other line breaks or spacing hashes alike, so it is no new record version."""
+    payload = [comparison_form(title), comparison_form(date_shared), comparison_form(body),
+               [[comparison_form(item) for item in items] for items in lists],
+               [[url, comparison_form(name)] for url, name in terms]]
+    encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

@@ -15,6 +15,10 @@ list**: every listing page in order, with its page line's digest, the fields of
 it that change without its content changing, and its teasers' digests. A run
 that saw the same pages in the same order has the same list and stores nothing
 new.
+
+Record lines (a pledge's own page) follow the listing pages at the end of the
+list, each its line less the fetch time: the crawl writes them between any two
+listing lines, and where they fell says nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 import orjson
 
 from pledgewatch.core.pledges import Teaser
-from pledgewatch.etl.read import PageLine, RunLine, check_record, typed_line
+from pledgewatch.etl.read import PageLine, RecordLine, RunLine, check_record, typed_line
 
 CONTENT_FIELDS = ("url", "title", "author", "submitted", "summary")
 CONTEXT_FIELDS = ("term", "term_url", "vocabulary", "author_position", "author_truncated")
@@ -84,6 +88,7 @@ class ArchiveBuilder:
         self._chunks: dict[str, bytes] = {}
         self._entries: list[list[Any]] = []
         self._current: _ListedPage | None = None
+        self._records: list[list[Any]] = []
 
     def add(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
@@ -98,10 +103,15 @@ class ArchiveBuilder:
             if current is None or current.url != line.url or current.page is not None:
                 current = self._start(line.url or "(unknown listing)")
             current.page = line
+        elif isinstance(line, RecordLine):
+            kept = {k: v for k, v in line.fields.items() if k != "fetched_at"}
+            self._records.append([line.url[:2000], self._keep(orjson.dumps(
+                kept, option=orjson.OPT_SORT_KEYS)), {}, line.ok, line.status, line.error, "", ""])
 
     def result(self) -> RunArchive:
         self._close()
-        page_list = b"[" + b",\n".join(orjson.dumps(e) for e in self._entries) + b"]"
+        entries = self._entries + self._records
+        page_list = b"[" + b",\n".join(orjson.dumps(e) for e in entries) + b"]"
         return RunArchive(self._chunks, page_list, digest_of(page_list))
 
     def _start(self, url: str) -> _ListedPage:
@@ -151,6 +161,9 @@ def replay_archive(page_list: bytes, chunks: dict[str, bytes]) -> Iterator[RunLi
     for url, page_digest, volatile, _ok, _status, _error, contents, contexts \
             in orjson.loads(page_list):
         page = orjson.loads(chunks[page_digest])
+        if isinstance(page, dict) and page.get("type") == "record":
+            yield typed_line(check_record({**page, **volatile}, 0))
+            continue
         number = page.get("page") if isinstance(page, dict) else None
         for position, (content, context) in enumerate(zip(_split(contents), _split(contexts),
                                                           strict=True)):

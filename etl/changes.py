@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.errors import InputError, RunSelectionError
-from pledgewatch.core.pledges import AbsenceKind
+from pledgewatch.core.pledges import AbsenceKind, RecordOutcome
 from pledgewatch.core.values import (
     ChangeSet,
     CrawlHealth,
@@ -26,7 +26,7 @@ from pledgewatch.core.values import (
 from pledgewatch.etl.compare import Snapshot, diff_runs
 from pledgewatch.storage import queries
 from pledgewatch.storage.history import gap_dates
-from pledgewatch.storage.models import Absence, Pledge, Run, Term, TermCrawl
+from pledgewatch.storage.models import Absence, Pledge, RecordFetch, Run, Term, TermCrawl
 
 
 def changes_between(session: Session, from_run: int | None = None,
@@ -73,7 +73,7 @@ def _classify(session: Session, before: dict[int, PledgeView], after: dict[int, 
     later = Snapshot(to.id, after, first_runs, _iso(to.finished_at))
     changes = diff_runs(earlier, later)
     return replace(changes, complete=to.complete, not_seen=_not_seen(session, to.id),
-                   health=crawl_health(session, to),
+                   unlisted=_unlisted(session, before_run, to.id), health=crawl_health(session, to),
                    **_with_gap_dates(session, changes, {**before, **after}, to.id))  # type: ignore[arg-type]
 
 
@@ -92,25 +92,48 @@ def _with_gap_dates(session: Session, changes: ChangeSet, views: dict[int, Pledg
             "restored": tuple(map(dated, changes.restored))}
 
 
+NOT_REMOVED_YET = (AbsenceKind.NOT_SEEN.value, AbsenceKind.PENDING.value, AbsenceKind.HELD.value)
+
+
 def _not_seen(session: Session, run_id: int) -> tuple[NotSeen, ...]:
     rows = list(session.execute(select(Absence.pledge_id, Absence.reason).where(
-        Absence.run_id == run_id, Absence.kind != AbsenceKind.REMOVED.value)).all())
+        Absence.run_id == run_id, Absence.kind.in_(NOT_REMOVED_YET))).all())
     views = queries.pledge_views(session, run_id, [pid for pid, _ in rows], listed_only=False)
     return tuple(sorted((NotSeen(views[pid], reason) for pid, reason in rows if pid in views),
                         key=lambda n: n.pledge.title.casefold()))
+
+
+def _unlisted(session: Session, before_run: Run | None, run_id: int) -> tuple[PledgeView, ...]:
+    """Pledges that left the listings as of ``run_id`` and had not as of the earlier run: the
+    change is reported once, not on every run the record is read again."""
+    def unlisted_at(run: int) -> set[int]:
+        return set(session.scalars(select(Absence.pledge_id).where(
+            Absence.run_id == run, Absence.kind == AbsenceKind.UNLISTED.value)))
+
+    fresh = unlisted_at(run_id) - (unlisted_at(before_run.id) if before_run else set())
+    views = queries.pledge_views(session, run_id, sorted(fresh), listed_only=False)
+    return tuple(sorted(views.values(), key=lambda v: (v.title.casefold(), v.key)))
 
 
 def crawl_health(session: Session, run: Run) -> CrawlHealth:
     failed = sorted(((url, status, error) for url, status, error
                      in (run.crawl_meta or {}).get("failed_pages", ())), key=lambda f: f[0])
     incomplete = session.execute(select(Term.key, Term.name, Term.url).join(
-        TermCrawl, TermCrawl.term_id == Term.id).where(TermCrawl.run_id == run.id,
-                                                      TermCrawl.complete.is_(False)))
+        TermCrawl, TermCrawl.term_id == Term.id).where(
+            TermCrawl.run_id == run.id, TermCrawl.complete.is_(False),
+            or_(TermCrawl.probed.is_(False), TermCrawl.reason.is_not(None))))  # probed as planned
     held = session.scalar(select(Absence.id).where(
         Absence.run_id == run.id, Absence.kind == AbsenceKind.HELD.value).limit(1))
     held_count = session.scalar(select(func.count()).select_from(Absence).where(
-        Absence.run_id == run.id, Absence.kind != AbsenceKind.REMOVED.value)) or 0
+        Absence.run_id == run.id, Absence.kind.in_(NOT_REMOVED_YET))) or 0
+    failed_records = session.execute(
+        select(Pledge.url, Pledge.key, RecordFetch.status, RecordFetch.error)
+        .join(Pledge, Pledge.id == RecordFetch.pledge_id)
+        .where(RecordFetch.run_id == run.id, RecordFetch.outcome == RecordOutcome.FAILED.value)
+        .order_by(Pledge.key))
     return CrawlHealth(
+        failed_records=tuple(FailedPage(url or key, status, error or f"HTTP {status}")
+                             for url, key, status, error in failed_records),
         pages_fetched=run.pages_ok + run.pages_failed, pages_failed=run.pages_failed,
         failed_pages=tuple(FailedPage(u, s, e or f"HTTP {s}") for u, s, e in failed),
         incomplete_terms=tuple(TermRef(k, n, None, u) for k, n, u in incomplete),

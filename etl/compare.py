@@ -4,6 +4,14 @@ Loading the snapshots from the store is :mod:`etl.changes`; here only the rules:
 a pledge is new when it first appeared after the earlier run, restored when it
 was known before and is back, removed when it is no longer listed, edited when a
 text field differs beyond whitespace, re-classified when its terms differ.
+
+The teaser's summary and the record's body are one text (the teaser prints the body's
+start): when the pledge's record was read in the compared interval and was read before it,
+a summary change is not reported and the body's is, so an edit is reported once, with the
+fuller text; a summary change whose body did not change is a trim of the teaser, no edit.
+When no record was read, the summary is all the run knows, and its change is reported.
+The record's title is the teaser's: a title change is reported once. The record's term
+lists are never reported: re-classification comes from the listings.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from dataclasses import dataclass, field
 
 from pledgewatch.core.text import comparison_form
 from pledgewatch.core.values import (
+    RECORD_FIELDS,
     TEXT_FIELDS,
     ChangeSet,
     Edited,
@@ -39,7 +48,7 @@ def diff_runs(before: Snapshot, after: Snapshot) -> ChangeSet:
     is_new = {pid: after.first_runs.get(pid, after.run_id or 0) > since for pid in appeared}
     edited, reclassified = [], []
     for pid in old.keys() & new.keys():
-        if changes := field_changes(old[pid], new[pid]):
+        if changes := field_changes(old[pid], new[pid], since):
             edited.append(Edited(old[pid], new[pid], changes))
         if old[pid].terms != new[pid].terms:
             reclassified.append(term_change(old[pid], new[pid]))
@@ -53,10 +62,30 @@ def diff_runs(before: Snapshot, after: Snapshot) -> ChangeSet:
         from_finished_at=before.finished_at, to_finished_at=after.finished_at)
 
 
-def field_changes(old: PledgeView, new: PledgeView) -> tuple[FieldChange, ...]:
-    """The text fields that differ beyond whitespace."""
-    return tuple(FieldChange(f, getattr(old, f), getattr(new, f)) for f in TEXT_FIELDS
-                 if comparison_form(getattr(old, f)) != comparison_form(getattr(new, f)))
+def field_changes(old: PledgeView, new: PledgeView, since: int = 0) -> tuple[FieldChange, ...]:
+    """The fields that differ beyond whitespace (the module docstring's rules); ``since``:
+    the earlier run of the comparison, after which a record read counts as read in it."""
+    before, after = old.record, new.record
+    read = before is not None and after is not None and (
+        (after.read_run or 0) > since or after.number != before.number)
+    teaser = [FieldChange(f, getattr(old, f), getattr(new, f)) for f in TEXT_FIELDS
+              if not (f == "summary" and read)
+              and comparison_form(getattr(old, f)) != comparison_form(getattr(new, f))]
+    if before is None or after is None:
+        return tuple(teaser)
+    if not any(c.field == "title" for c in teaser) and before.title and after.title \
+            and _differs(before.title, after.title):
+        teaser.insert(0, FieldChange("title", before.title, after.title))
+    record = [FieldChange(f, before.text_of(f), after.text_of(f)) for f in RECORD_FIELDS
+              if _differs(getattr(before, f), getattr(after, f))]
+    return (*teaser, *record)
+
+
+def _differs(old: str | tuple[str, ...] | None, new: str | tuple[str, ...] | None) -> bool:
+    """Beyond whitespace; lists item by item."""
+    if isinstance(old, tuple) or isinstance(new, tuple):
+        return [comparison_form(i) for i in old or ()] != [comparison_form(i) for i in new or ()]
+    return comparison_form(old) != comparison_form(new)
 
 
 def term_change(old: PledgeView, new: PledgeView) -> Reclassified:

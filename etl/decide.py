@@ -10,6 +10,19 @@
   run would not remove too much at once (then its removals are held as suspect).
   Its own terms being complete is not enough: it may have moved to a term whose
   page failed, and then it was re-classified, not removed.
+
+Record pages (docs/crawling.md, "What each run can prove"):
+
+* a record read whole is a new record version when its comparison hash differs from the
+  open one; a 304 or a failed read changes nothing;
+* a pledge the run did not list whose record answered 404/410 is removed at once when the
+  run was complete for its plan (no waiting for ``confirm_removals_after``: the site said
+  so); one whose record answered 200 has *left the listings* (``UNLISTED``) in a full run,
+  and is *not seen* in a cover run, which reads some terms by page 0 only and so cannot
+  tell a pledge that left from one that moved to such a term;
+* a cover run removes nothing without a 404/410, and its probed terms (page 0 only) never
+  end a membership; they add one only to a pledge new in the run, whose first page of a
+  term is where a new pledge shows (a known pledge's memberships come from complete terms).
 """
 
 from __future__ import annotations
@@ -19,7 +32,15 @@ from dataclasses import dataclass, field
 
 from pledgewatch.core import text
 from pledgewatch.core.identity import is_title_key
-from pledgewatch.core.pledges import AbsenceKind, Pledge, StoredPledge, StoredVersion
+from pledgewatch.core.pledges import (
+    AbsenceKind,
+    Pledge,
+    RecordContent,
+    RecordOutcome,
+    RecordRead,
+    StoredPledge,
+    StoredVersion,
+)
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl.derive import fold_into_twin, pick_summary, twin_from
 
@@ -46,6 +67,14 @@ class AuthorCompleted:
 
 
 @dataclass(frozen=True, slots=True)
+class NewRecordVersion:
+    key: str
+    number: int
+    content_hash: str
+    content: RecordContent
+
+
+@dataclass(frozen=True, slots=True)
 class Absence:
     key: str
     kind: AbsenceKind
@@ -67,14 +96,23 @@ class Plan:
     linked: list[tuple[str, str]] = field(default_factory=list)  # (title key, its URL twin)
     absences: list[Absence] = field(default_factory=list)
     suspect: bool = False
+    record_versions: list[NewRecordVersion] = field(default_factory=list)
+    record_fetches: list[RecordRead] = field(default_factory=list)  # of pledges the store keeps
 
     @property
     def removed(self) -> list[str]:
         return [a.key for a in self.absences if a.kind is AbsenceKind.REMOVED]
 
 
+NO_RECORDS: Mapping[str, RecordRead] = {}
+
+
 def decide(stored: Mapping[str, StoredPledge], derived: Mapping[str, Pledge], *,
-           complete_terms: frozenset[str], run_complete: bool, policy: ChangePolicy) -> Plan:
+           complete_terms: frozenset[str], run_complete: bool, policy: ChangePolicy,
+           records: Mapping[str, RecordRead] = NO_RECORDS,
+           probed_terms: frozenset[str] = frozenset(), plan_mode: str | None = None) -> Plan:
+    """``run_complete``: complete for its plan (``etl.completeness``); ``records``: the record
+    pages the run read, by pledge key; ``plan_mode``: ``full``, ``cover`` or None (full)."""
     plan = Plan()
     pledges, by_title = fold_twins(stored, derived)
     plan.linked = links_to_twins(stored, by_title)
@@ -88,12 +126,16 @@ def decide(stored: Mapping[str, StoredPledge], derived: Mapping[str, Pledge], *,
             plan.restored.append(key)
         decide_version(plan, pledge, state.version if state else None)
         before = state.term_keys if state else frozenset()
-        plan.joined += [(key, term) for term in sorted(pledge.term_keys - before)]
+        joins = pledge.term_keys - before if state is None else \
+            pledge.term_keys - before - probed_terms
+        plan.joined += [(key, term) for term in sorted(joins)]
         plan.left += [(key, term) for term in sorted(before - pledge.term_keys)
                       if term in complete_terms]  # an incomplete term says nothing of its members
     present = [s for s in stored.values() if s.present and s.key not in linked]
     absent = [s for s in present if s.key not in pledges]
-    plan.absences = decide_absences(absent, len(present), complete_terms, run_complete, policy)
+    decide_records(plan, stored, pledges, records)
+    plan.absences = decide_absences(absent, len(present), complete_terms, run_complete, policy,
+                                    records, full=plan_mode != "cover")
     plan.suspect = any(a.kind is AbsenceKind.HELD for a in plan.absences)
     for absence in plan.absences:
         if absence.kind is AbsenceKind.REMOVED:
@@ -157,16 +199,57 @@ def decide_version(plan: Plan, pledge: Pledge, open_: StoredVersion | None) -> N
         (pledge.first_listing_url or "")[:2000] or None))
 
 
+def decide_records(plan: Plan, stored: Mapping[str, StoredPledge], pledges: Mapping[str, Pledge],
+                   records: Mapping[str, RecordRead]) -> None:
+    """Record reads of pledges the store keeps (known, or new in this run); a new record
+    version when a read's comparison hash differs from the open one."""
+    for key, read in records.items():
+        state = stored.get(key)
+        if state is None and key not in pledges:
+            continue  # a record no listing ever showed: nothing to keep it under
+        plan.record_fetches.append(read)
+        if read.outcome is not RecordOutcome.READ or read.content is None:
+            continue
+        open_ = state.record if state else None
+        digest = read.content.content_hash()
+        if open_ is None or open_.content_hash != digest:
+            plan.record_versions.append(NewRecordVersion(
+                key, open_.number + 1 if open_ else 1, digest, read.content))
+
+
+UNLISTED_REASON = "left the listings; its record page is still online"
+
+
 def decide_absences(absent: list[StoredPledge], present_total: int, complete_terms: frozenset[str],
-                    run_complete: bool, policy: ChangePolicy) -> list[Absence]:
-    """Each listed pledge the run did not see: not seen, pending, held or removed."""
+                    run_complete: bool, policy: ChangePolicy,
+                    records: Mapping[str, RecordRead] = NO_RECORDS, *, full: bool = True
+                    ) -> list[Absence]:
+    """Each listed pledge the run did not see: not seen, pending, held, removed or unlisted."""
     absences, candidates = [], []
     for state in absent:
+        read = records.get(state.key)
+        outcome = read.outcome if read else None
+        if run_complete and outcome is RecordOutcome.GONE:
+            absences.append(Absence(state.key, AbsenceKind.REMOVED, "removed: its record page "
+                                    f"answered HTTP {read.status if read else ''}".rstrip(),
+                                    state.absent_runs + 1))
+            continue
         incomplete = state.term_keys - complete_terms
         if incomplete or not run_complete:
             reason = f"not seen: {len(incomplete)} term(s) not crawled completely" \
                 if incomplete else "not seen: the run did not read every term completely"
             absences.append(Absence(state.key, AbsenceKind.NOT_SEEN, reason, state.absent_runs))
+            continue
+        if outcome is not None and outcome.online:
+            kind, reason = (AbsenceKind.UNLISTED, UNLISTED_REASON) if full else (
+                AbsenceKind.NOT_SEEN, "not seen: its record page is online, and a cover run "
+                "may have missed it on a term read by its first page only")
+            absences.append(Absence(state.key, kind, reason, state.absent_runs))
+            continue
+        if not full:
+            absences.append(Absence(state.key, AbsenceKind.NOT_SEEN, "not seen: a cover run "
+                                    "proves a removal only by a record page gone (404/410)",
+                                    state.absent_runs))
             continue
         runs = state.absent_runs + 1
         if runs >= policy.confirm_removals_after:

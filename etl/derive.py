@@ -23,9 +23,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pledgewatch.core import text
-from pledgewatch.core.identity import pledge_key, term_key, title_key
-from pledgewatch.core.pledges import Pledge, Teaser
-from pledgewatch.etl.read import CrawlLine, PageLine, RunLine, TermLine, parse_timestamp
+from pledgewatch.core.identity import pledge_key, record_key, term_key, title_key
+from pledgewatch.core.pledges import (
+    Pledge,
+    RecordContent,
+    RecordOutcome,
+    RecordRead,
+    Teaser,
+)
+from pledgewatch.etl.read import CrawlLine, PageLine, RecordLine, RunLine, TermLine, parse_timestamp
 from pledgewatch.etl.term_crawl import TermTally, page_term_key
 
 
@@ -42,6 +48,12 @@ class DerivedRun:
     teasers: int
     failed_pages: list[PageLine]
     last_fetched: datetime | None = None  # the latest page fetch: the run's time without a crawl line
+    records: dict[str, RecordRead] = field(default_factory=dict)  # record pages read, by pledge key
+
+    @property
+    def plan(self) -> str | None:
+        """The crawl plan the run followed (``full`` / ``cover``); None: every term read whole."""
+        return self.crawl.plan if self.crawl else None
 
     @property
     def finished_at(self) -> datetime | None:
@@ -78,6 +90,7 @@ class RunDeriver:
         self._ok = self._teasers = 0
         self._on_page: dict[str | None, list[str | None]] = {}  # teaser keys by listing URL
         self._last_fetched: datetime | None = None
+        self._records: dict[str, RecordRead] = {}
 
     def add(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
@@ -86,13 +99,26 @@ class RunDeriver:
             self._add_page(line)
         elif isinstance(line, CrawlLine):
             self._crawl = line
+        elif isinstance(line, RecordLine):
+            self._add_record(line)
         else:
             self._discovered.append(line)
 
     def result(self) -> DerivedRun:
         pledges = {key: draft.pledge() for key, draft in self._drafts.items()}
         return DerivedRun(pledges, self._terms, self._crawl, self._discovered, self._ok,
-                          len(self._failed), self._teasers, self._failed, self._last_fetched)
+                          len(self._failed), self._teasers, self._failed, self._last_fetched,
+                          dict(self._records))
+
+    def _add_record(self, line: RecordLine) -> None:
+        """A record page read twice in a run counts by its most telling read (a read beats a
+        304, which beats a 404, which beats a failure), the first on a tie."""
+        read = record_read(line)
+        if read is None:
+            return
+        known = self._records.get(read.key)
+        if known is None or _RANK[read.outcome] > _RANK[known.outcome]:
+            self._records[read.key] = read
 
     def _add_teaser(self, teaser: Teaser) -> None:
         self._teasers += 1
@@ -163,6 +189,47 @@ class _Draft:
                       submitted=self.submitted, summaries=tuple(cleaned.items()),
                       term_keys=frozenset(self.term_keys),
                       first_listing_url=self.first_listing_url)
+
+
+_RANK = {RecordOutcome.FAILED: 0, RecordOutcome.GONE: 1, RecordOutcome.UNCHANGED: 2,
+         RecordOutcome.READ: 3}
+
+
+def record_read(line: RecordLine) -> RecordRead | None:
+    """A record line as the later stages read it, its text in the stored form (cleaned like
+    teaser text; lists item by item, empty items dropped); None when its URL is no record."""
+    key = record_key(line.url)
+    if key is None:
+        return None
+    if line.not_modified and line.ok:
+        outcome = RecordOutcome.UNCHANGED
+    elif line.ok and line.body is not None:
+        outcome = RecordOutcome.READ
+    elif line.gone or line.status in (404, 410):
+        outcome = RecordOutcome.GONE
+    else:
+        outcome = RecordOutcome.FAILED
+    content = record_content(line) if outcome is RecordOutcome.READ else None
+    error = line.error if outcome is RecordOutcome.FAILED else None
+    if outcome is RecordOutcome.FAILED and not error:
+        error = f"HTTP {line.status}" if line.status is not None else "not read"
+    return RecordRead(key, line.url, line.why, line.status, outcome, error, content)
+
+
+def record_content(line: RecordLine) -> RecordContent:
+    return RecordContent(
+        title=text.clean_title(line.title) or None,
+        date_shared=text.comparison_form(line.date_shared)[:40] or None,
+        body=text.clean_text(line.body, limit=text.MAX_BODY),
+        countries=_clean_items(line.countries), terms=tuple(
+            (url, text.comparison_form(name)) for url, name in line.terms if url),
+        gfmd_source=_clean_items(line.gfmd_source),
+        thematic_recollection=_clean_items(line.thematic_recollection))
+
+
+def _clean_items(items: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = (text.clean_text(item, limit=text.MAX_ITEM) for item in items)
+    return tuple(item for item in cleaned if item)
 
 
 def pick_summary(summaries: tuple[tuple[str, int], ...]) -> str:

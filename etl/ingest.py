@@ -25,11 +25,12 @@ from pledgewatch.core.pledges import StoredPledge
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl import write
 from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
+from pledgewatch.etl.completeness import run_complete
 from pledgewatch.etl.decide import Plan, decide
 from pledgewatch.etl.derive import DerivedRun, RunDeriver
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
 from pledgewatch.etl.run_order import crawl_time_problem
-from pledgewatch.etl.term_crawl import every_term_read, judge_terms
+from pledgewatch.etl.term_crawl import judge_terms
 from pledgewatch.storage import queries, repo
 from pledgewatch.storage.models import Run
 from pledgewatch.storage.types import utcnow
@@ -90,9 +91,12 @@ def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchi
     stored = repo.load_stored_pledges(session)
     verdicts = judge_terms(terms, repo.term_histories(session, run.id), members_by_term(stored))
     write.store_term_crawls(session, run.id, verdicts, term_ids)
-    whole_site = derived.is_complete and every_term_read(verdicts)
+    whole_site = run_complete(crawl_complete=derived.is_complete, verdicts=verdicts,
+                              plan_mode=derived.plan, stored=stored, pledges=derived.pledges)
     plan = decide(stored, derived.pledges, run_complete=whole_site, policy=policy,
-                  complete_terms=frozenset(v.key for v in verdicts if v.is_complete))
+                  complete_terms=frozenset(v.key for v in verdicts if v.is_complete),
+                  records=derived.records, plan_mode=derived.plan,
+                  probed_terms=frozenset(v.key for v in verdicts if v.is_probed))
     write.write_plan(session, run.id, plan, stored, term_ids)
     finish_run(run, derived, plan, whole_site)
     return IngestResult(run.id, False, run.complete, plan.suspect, derived.pages_ok,
@@ -111,10 +115,11 @@ def members_by_term(stored: Mapping[str, StoredPledge]) -> dict[str, frozenset[s
 
 
 def finish_run(run: Run, derived: DerivedRun, plan: Plan, whole_site: bool) -> None:
-    """``whole_site``: the crawl finished, no page failed and every term was complete. Only
-    such a run is complete, the baseline later runs are compared with: a run that held a term
-    lists its pledges without the memberships it could not read, and a later run compared
-    with it would report them as re-classifications."""
+    """``whole_site``: the crawl finished, no page failed and every term was complete (for a
+    cover run: as :mod:`etl.completeness` says). Only such a run is complete, the baseline
+    later runs are compared with: a run that held a term lists its pledges without the
+    memberships it could not read, and a later run compared with it would report them as
+    re-classifications."""
     crawl = derived.crawl.fields if derived.crawl else {}
     run.status = "ingested"
     run.ingested_at = utcnow()

@@ -48,6 +48,7 @@ SCHEMAS: dict[str, dict[str, tuple[type, ...]]] = {
     },
     "crawl": {"started": (str,), "finished": (str,), "reason": (str,)},
     "term": {"url": (str,)},
+    "record": {"url": (str,), "ok": (bool,)},
 }
 # Fields that may be absent, but when present must have these types: the ETL reads them too.
 OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
@@ -55,10 +56,24 @@ OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
                "author_position": _OPTIONAL_STR, "author_truncated": (bool,)},
     "page": {"term_url": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR, "page": _OPTIONAL_INT,
              "last_page": _OPTIONAL_INT, "next_url": _OPTIONAL_STR, "empty_term": (bool,),
-             "digest": _OPTIONAL_STR, "fetched_at": _OPTIONAL_STR},
-    "crawl": {"source": _OPTIONAL_STR, "parser_version": _OPTIONAL_STR},
+             "digest": _OPTIONAL_STR, "fetched_at": _OPTIONAL_STR,
+             "etag": _OPTIONAL_STR, "last_modified": _OPTIONAL_STR, "not_modified": (bool,),
+             "depth": _OPTIONAL_STR},
+    "crawl": {"source": _OPTIONAL_STR, "parser_version": _OPTIONAL_STR, "plan": _OPTIONAL_STR},
     "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
+    "record": {"why": _OPTIONAL_STR, "status": _OPTIONAL_INT, "gone": (bool,),
+               "not_modified": (bool,), "error": _OPTIONAL_STR, "title": _OPTIONAL_STR,
+               "date_shared": _OPTIONAL_STR, "body": _OPTIONAL_STR, "countries": (list,),
+               "terms": (list,), "gfmd_source": (list,), "thematic_recollection": (list,),
+               "etag": _OPTIONAL_STR, "last_modified": _OPTIONAL_STR, "digest": _OPTIONAL_STR,
+               "fetched_at": _OPTIONAL_STR},
 }
+# Closed sets of words some optional fields are drawn from (None: the field may be null).
+CHOICES: dict[str, dict[str, tuple[str | None, ...]]] = {
+    "page": {"depth": ("all", "first", None)},
+    "crawl": {"plan": ("full", "cover", None)},
+}
+RECORD_LISTS = ("countries", "gfmd_source", "thematic_recollection")
 MISSING = object()
 def check_record(record: Any, line_number: int) -> dict[str, Any]:
     where = f"line {line_number}"
@@ -79,7 +94,24 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
         value = record.get(name, None if type(None) in types else types[0]())
         if type(value) not in types:
             wrong_type(where, name, types, value)
+    for name, allowed in CHOICES.get(str(kind), {}).items():
+        if record.get(name) not in allowed:
+            raise InputError(f"{where}: field {name!r} must be one of "
+                             f"{[a for a in allowed if a]} or null, got {json.dumps(record[name])[:60]}")
+    if kind == "record":
+        check_record_lists(record, where)
     return record
+
+
+def check_record_lists(record: dict[str, Any], where: str) -> None:
+    """A record line's lists hold strings, and its terms ``[url, name]`` pairs of strings."""
+    for name in RECORD_LISTS:
+        if not all(type(item) is str for item in record.get(name, ())):
+            raise InputError(f"{where}: field {name!r} must be a list of strings")
+    for pair in record.get("terms", ()):
+        if type(pair) is not list or len(pair) != 2 or not all(type(x) is str for x in pair):
+            raise InputError(f"{where}: field 'terms' must be a list of [url, name] pairs, "
+                             f"got {json.dumps(pair)[:60]}")
 
 
 def wrong_type(where: str, name: str, types: tuple[type, ...], value: Any) -> None:
@@ -116,6 +148,11 @@ class PageLine:
     empty_term: bool
     fields: dict[str, Any]
 
+    @property
+    def depth(self) -> str:
+        """``first`` for a term the plan read page 0 of only (probed), else ``all``."""
+        return "first" if self.fields.get("depth") == "first" else "all"
+
 
 @dataclass(frozen=True, slots=True)
 class CrawlLine:
@@ -126,6 +163,12 @@ class CrawlLine:
     reason: str
     fields: dict[str, Any]
 
+    @property
+    def plan(self) -> str | None:
+        """``full`` or ``cover`` as the crawl plan asked; None: no plan, every term read whole."""
+        plan = self.fields.get("plan")
+        return plan if isinstance(plan, str) else None
+
 
 @dataclass(frozen=True, slots=True)
 class TermLine:
@@ -135,7 +178,31 @@ class TermLine:
     fields: dict[str, Any]
 
 
-RunLine = Teaser | PageLine | CrawlLine | TermLine
+@dataclass(frozen=True, slots=True)
+class RecordLine:
+    """A record page (``/pfp/ppd/<nid>``) the crawl tried to read (docs/crawling.md).
+
+    ``ok``: 200 and every field read, or a 304 (``not_modified``, fields null); ``gone``: 404
+    or 410. Text is as published; the derive stage cleans it."""
+
+    url: str
+    why: str | None
+    status: int | None
+    ok: bool
+    gone: bool
+    not_modified: bool
+    error: str | None
+    title: str | None
+    date_shared: str | None
+    body: str | None
+    countries: tuple[str, ...]
+    terms: tuple[tuple[str, str], ...]
+    gfmd_source: tuple[str, ...]
+    thematic_recollection: tuple[str, ...]
+    fields: dict[str, Any]
+
+
+RunLine = Teaser | PageLine | CrawlLine | TermLine | RecordLine
 
 
 def read_run(path: Path) -> Iterator[RunLine]:
@@ -163,7 +230,21 @@ def typed_line(record: dict[str, Any]) -> RunLine:
         return PageLine(**page, fields=record)
     if kind == "crawl":
         return CrawlLine(record["started"], record["finished"], record["reason"], record)
+    if kind == "record":
+        return record_line(record)
     return TermLine(record["url"], record)
+
+
+def record_line(record: dict[str, Any]) -> RecordLine:
+    return RecordLine(
+        url=record["url"], why=record.get("why"), status=record.get("status"), ok=record["ok"],
+        gone=bool(record.get("gone")), not_modified=bool(record.get("not_modified")),
+        error=record.get("error"), title=record.get("title"),
+        date_shared=record.get("date_shared"), body=record.get("body"),
+        countries=tuple(record.get("countries") or ()),
+        terms=tuple((url, name) for url, name in record.get("terms") or ()),
+        gfmd_source=tuple(record.get("gfmd_source") or ()),
+        thematic_recollection=tuple(record.get("thematic_recollection") or ()), fields=record)
 
 
 _TEASER_FIELDS = [(f.name, None if f.default is MISSING_DEFAULT else f.default)

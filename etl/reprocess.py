@@ -18,7 +18,7 @@ from pledgewatch.core import text as nz
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl.archive import page_list_digests, replay_archive
 from pledgewatch.etl.ingest import read_and_derive, store_run
-from pledgewatch.etl.read import RunLine
+from pledgewatch.etl.read import RunLine, check_record, typed_line
 from pledgewatch.storage import queries, repo
 from pledgewatch.storage.models import (
     Absence,
@@ -26,11 +26,14 @@ from pledgewatch.storage.models import (
     Pledge,
     PledgeVersion,
     Presence,
+    RecordFetch,
+    RecordVersion,
     Run,
     TermCrawl,
 )
 
-DERIVED_TABLES = (Absence, Membership, Presence, PledgeVersion, TermCrawl)
+DERIVED_TABLES = (Absence, Membership, Presence, PledgeVersion, RecordVersion, RecordFetch,
+                  TermCrawl)
 
 
 @dataclass(slots=True)
@@ -69,11 +72,15 @@ def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = 
 
 
 def stored_lines(session: Session, run: Run) -> Iterator[RunLine]:
-    """The run's lines as read back from raw storage."""
+    """The run's lines as read back from raw storage, its crawl line last (kept with the run:
+    without it the run would read as cut short, and a cover run as a full one)."""
     digest = run.pages_digest or ""  # every ingested run has one
     page_list = repo.load_raw(session, [digest])[digest]
     chunks = repo.load_raw(session, page_list_digests(page_list))
-    return replay_archive(page_list, chunks)
+    yield from replay_archive(page_list, chunks)
+    crawl = (run.crawl_meta or {}).get("crawl")
+    if isinstance(crawl, dict):
+        yield typed_line(check_record({**crawl, "type": "crawl"}, 0))
 
 
 def _histories(session: Session) -> dict[str, list[str]]:

@@ -53,11 +53,13 @@ class TermTally:
     repeated: list[str] = field(default_factory=list)  # keys listed more than once
     end_teasers: int = 0  # teasers on the ok page that linked no next page
     full_page: int = 0  # teasers on an ok page that linked a next one: a full page
+    probed: bool = False  # the plan read page 0 only (depth "first"): never complete
 
     def add_page(self, page: PageLine, keys: Sequence[str | None]) -> None:
         """``keys``: the pledge key of each teaser line the run holds for the page (None for
         a teaser without one), never the count the page record claims."""
         number = page.page if page.page is not None else len(self.pages)
+        self.probed = self.probed or page.depth == "first"
         self.pages[number] = page.ok and self.pages.get(number, True)
         if page.ok:
             self.teasers += len(keys)
@@ -148,11 +150,17 @@ class TermVerdict:
     pages: int
     pages_failed: int
     teasers: int
-    reason: str | None  # why it is incomplete; None when complete
+    reason: str | None  # why it is incomplete; None when complete (or probed and page 0 read)
     is_held: bool = False  # complete but for a shrink that a second run must confirm
+    is_probed: bool = False  # page 0 only, by plan: shows new pledges, proves no absence
 
     @property
     def is_complete(self) -> bool:
+        return self.reason is None and not self.is_probed
+
+    @property
+    def is_read(self) -> bool:
+        """Read as the plan asked: complete, or probed with its page 0 read."""
         return self.reason is None
 
 
@@ -172,13 +180,19 @@ def every_term_read(verdicts: Iterable[TermVerdict]) -> bool:
 
     Only such a run can prove that a pledge it did not list left the site: one missing from
     its own complete terms may have moved to a term whose page failed or was never fetched,
-    which is a re-classification the next run will show, not a removal.
+    which is a re-classification the next run will show, not a removal. A term the plan
+    probed (page 0 only) counts as read when its page 0 was: whether such a run proves
+    anything is the cover's question (``etl.completeness``).
     """
-    return all(v.is_complete for v in verdicts)
+    return all(v.is_read for v in verdicts)
 
 
 def judge_term(tally: TermTally, history: TermHistory | None,
                members: frozenset[str] = frozenset(), page_size: int = 0) -> TermVerdict:
+    if tally.probed:  # neither complete nor failed, unless its page 0 failed
+        failure = "; ".join(tally.failures[:3]) or None
+        return TermVerdict(tally.key, len(tally.pages), len(tally.failures), tally.teasers,
+                           failure, is_probed=True)
     failure = tally.failure()
     doubt = None if failure else tally.doubt(history, members, page_size)
     reason = failure or (f"{doubt}: {HELD}" if doubt else None)

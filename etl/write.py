@@ -27,6 +27,8 @@ from pledgewatch.storage.models import (
     PledgeVersion,
     Presence,
     RawChunk,
+    RecordFetch,
+    RecordVersion,
     Run,
     TermCrawl,
 )
@@ -49,7 +51,7 @@ def store_term_crawls(session: Session, run_id: int, verdicts: list[TermVerdict]
     repo.insert_rows(session, TermCrawl, [
         {"run_id": run_id, "term_id": term_ids[v.key], "complete": v.is_complete,
          "pages": v.pages, "pages_failed": v.pages_failed, "teasers": v.teasers,
-         "reason": v.reason, "held": v.is_held} for v in verdicts])
+         "reason": v.reason, "held": v.is_held, "probed": v.is_probed} for v in verdicts])
 
 
 def write_plan(session: Session, run_id: int, plan: Plan, stored: Mapping[str, StoredPledge],
@@ -59,6 +61,7 @@ def write_plan(session: Session, run_id: int, plan: Plan, stored: Mapping[str, S
     _link_twins(session, run_id, plan, ids)
     _mark_seen(session, run_id, plan, stored, ids)
     _write_versions(session, run_id, plan, ids)
+    _write_records(session, run_id, plan, ids)
     _write_memberships(session, run_id, plan, ids, term_ids)
     _write_absences(session, run_id, plan, ids)
 
@@ -111,6 +114,26 @@ def _write_versions(session: Session, run_id: int, plan: Plan, ids: Mapping[str,
              for a in plan.authors_completed])
 
 
+def _write_records(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int]) -> None:
+    replaced = [ids[v.key] for v in plan.record_versions if v.number > 1]
+    for chunk in repo.batched(replaced):
+        session.execute(update(RecordVersion).where(RecordVersion.pledge_id.in_(chunk),
+                                                    RecordVersion.valid_to_run.is_(None))
+                        .values(valid_to_run=run_id))
+    repo.insert_rows(session, RecordVersion, [
+        {"pledge_id": ids[v.key], "number": v.number, "valid_from_run": run_id,
+         "content_hash": v.content_hash, "title": v.content.title,
+         "date_shared": v.content.date_shared, "body": v.content.body,
+         "countries": list(v.content.countries), "terms": [list(t) for t in v.content.terms],
+         "gfmd_source": list(v.content.gfmd_source),
+         "thematic_recollection": list(v.content.thematic_recollection)}
+        for v in plan.record_versions])
+    repo.insert_rows(session, RecordFetch, [
+        {"run_id": run_id, "pledge_id": ids[r.key], "outcome": r.outcome.value,
+         "why": (r.why or "")[:20] or None, "status": r.status, "error": r.error}
+        for r in plan.record_fetches])
+
+
 def _write_memberships(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int],
                        term_ids: Mapping[str, int]) -> None:
     repo.insert_rows(session, Membership, [
@@ -128,7 +151,8 @@ def _write_absences(session: Session, run_id: int, plan: Plan, ids: Mapping[str,
     repo.insert_rows(session, Absence, [
         {"run_id": run_id, "pledge_id": ids[a.key], "kind": a.kind.value, "reason": a.reason}
         for a in plan.absences])
-    provable = [a for a in plan.absences if a.kind is not AbsenceKind.NOT_SEEN]
+    provable = [a for a in plan.absences
+                if a.kind not in (AbsenceKind.NOT_SEEN, AbsenceKind.UNLISTED)]
     if provable:
         t = _table(Pledge)
         session.connection().execute(

@@ -16,7 +16,7 @@ from pledgewatch.publish.reporting import (
 )
 
 ENTRIES_SHOWN = 1_000  # per kind: a baseline run lists every pledge as new
-KINDS = ("new", "edited", "reclassified", "removed", "restored", "not_seen")
+KINDS = ("new", "edited", "reclassified", "removed", "unlisted", "restored", "not_seen")
 
 
 @dataclass(frozen=True, slots=True)

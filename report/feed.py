@@ -27,7 +27,7 @@ from pledgewatch.report.view import Entry, ReportViewBuilder
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
 FEED_KINDS = {"new": "New", "edited": "Edited", "reclassified": "Re-classified",
-              "removed": "Removed", "restored": "Restored"}
+              "removed": "Removed", "restored": "Restored", "unlisted": "Left the listings"}
 MAX_ENTRIES = 200
 log = logging.getLogger(__name__)
 

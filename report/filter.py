@@ -58,6 +58,7 @@ class ReportFilter:
             removed=self._pledges(changes.removed),
             reclassified=tuple(r for r in changes.reclassified if self._reclassified(r)),
             restored=self._pledges(changes.restored),
+            unlisted=self._pledges(changes.unlisted),
             not_seen=tuple(n for n in changes.not_seen if self._not_seen(n)),
         )
 

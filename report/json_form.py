@@ -3,7 +3,11 @@
 Unlike the text and HTML digests this is data, not display: text is exactly as
 stored (the JSON encoder escapes it) and nothing is truncated. Keys are only ever added:
 ``mojibake`` (garbled text in the title or summary), ``last_seen_at`` and ``gone_since``
-(removed and restored pledges; ISO 8601, else null) came after format 1 was first published.
+(removed and restored pledges; ISO 8601, else null) came after format 1 was first published,
+and so did ``record`` on every entry (the pledge's record page as last read, else null), the
+record fields among an edit's ``changes`` (``body``, ``date_shared``, ``countries``,
+``gfmd_source``, ``thematic_recollection``; lists as one text joined by "; ") and the
+``unlisted`` kind (pledges that left the listings while their record page is online).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pledgewatch.core.values import (
     NotSeen,
     PledgeView,
     Reclassified,
+    RecordView,
     TermRef,
 )
 
@@ -74,6 +79,7 @@ def _entries(changes: ChangeSet) -> Iterator[tuple[str, Iterator[dict[str, Any]]
     yield "reclassified", map(reclassified_json, changes.reclassified)
     yield "restored", map(pledge_json, changes.restored)
     yield "not_seen", map(not_seen_json, changes.not_seen)
+    yield "unlisted", map(unlisted_json, changes.unlisted)
 
 
 def pledge_json(pledge: PledgeView) -> dict[str, Any]:
@@ -89,7 +95,23 @@ def pledge_json(pledge: PledgeView) -> dict[str, Any]:
         "mojibake": has_mojibake(pledge.title) or has_mojibake(pledge.summary),
         "last_seen_at": pledge.last_seen_at,
         "gone_since": pledge.gone_since,
+        "record": record_json(pledge.record) if pledge.record else None,
     }
+
+
+def record_json(record: RecordView) -> dict[str, Any]:
+    return {"title": record.title, "date_shared": record.date_shared, "body": record.body,
+            "countries": list(record.countries), "gfmd_source": list(record.gfmd_source),
+            "thematic_recollection": list(record.thematic_recollection),
+            "terms": [{"url": url, "name": name} for url, name in record.terms],
+            "version": record.number, "read_run": record.read_run}
+
+
+UNLISTED_REASON = "left the listings; its record page is still online"
+
+
+def unlisted_json(pledge: PledgeView) -> dict[str, Any]:
+    return pledge_json(pledge) | {"reason": UNLISTED_REASON}
 
 
 def term_json(term: TermRef) -> dict[str, Any]:
@@ -126,4 +148,7 @@ def health_json(health: CrawlHealth) -> dict[str, Any]:
         "suspect": health.suspect,
         "suspect_reason": health.suspect_reason,
         "crawl_finished": health.crawl_finished,
+        "failed_records": [
+            {"url": p.url, "status": p.status, "error": p.error} for p in health.failed_records
+        ],
     }

@@ -29,6 +29,7 @@ SECTION_HEADINGS = {
     "edited": "Edited pledges",
     "reclassified": "Re-classified pledges",
     "removed": "Removed pledges",
+    "unlisted": "Left the listings (record page still online)",
     "restored": "Restored pledges",
     "not_seen": "Not seen in this run (not reported as removed yet)",
 }
@@ -144,17 +145,20 @@ def report_subject(changes: ChangeSet, site_name: str = "gfmd.org") -> str:
     return subject
 
 
-_REPORTED = ("new", "edited", "removed", "reclassified", "restored")
+_REPORTED = ("new", "edited", "removed", "reclassified", "restored", "unlisted")
 
 
 def counts_line(changes: ChangeSet) -> str:
-    """"3 new, 2 edited, 1 removed", plus re-classified and restored when there are any."""
+    """"3 new, 2 edited, 1 removed", plus re-classified, restored and left the listings when
+    there are any."""
     counts = changes.counts()
     parts = [f"{counts['new']} new", f"{counts['edited']} edited", f"{counts['removed']} removed"]
     if counts["reclassified"]:
         parts.append(f"{counts['reclassified']} re-classified")
     if counts["restored"]:
         parts.append(f"{counts['restored']} restored")
+    if counts["unlisted"]:
+        parts.append(f"{counts['unlisted']} left the listings")
     return ", ".join(parts)
 
 
@@ -174,6 +178,13 @@ def health_lines(health: CrawlHealth) -> list[str]:
         lines.append(f"Failed: {clean_line(page.url, 200)} ({status}; {clean_line(page.error, 200)})")
     if len(health.failed_pages) > FAILED_PAGES_SHOWN:
         lines.append(f"… and {len(health.failed_pages) - FAILED_PAGES_SHOWN} more failed pages.")
+    for record in health.failed_records[:FAILED_PAGES_SHOWN]:
+        status = record.status if record.status is not None else "no response"
+        lines.append(f"Record page not read: {clean_line(record.url, 200)} ({status}; "
+                     f"{clean_line(record.error, 200)})")
+    if len(health.failed_records) > FAILED_PAGES_SHOWN:
+        lines.append(f"… and {len(health.failed_records) - FAILED_PAGES_SHOWN} more record pages "
+                     "not read.")
     if health.incomplete_terms:
         names = ", ".join(clean_line(t.name or t.key, 120) for t in health.incomplete_terms[:20])
         lines.append(f"Terms not fully crawled: {names}.")

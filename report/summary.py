@@ -22,7 +22,7 @@ ITEMS_SHOWN = 15
 MAX_CHARS = 3000
 CLOSING_ROOM = 250  # for "… and N more", the partial-crawl line and the report link
 KIND_LABELS = {"new": "new", "edited": "edited", "reclassified": "re-classified",
-               "removed": "removed", "restored": "restored"}
+               "removed": "removed", "restored": "restored", "unlisted": "left the listings"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,11 @@ TERMS_SHOWN = 12
 DIFF_CONTEXT_CHARS = 100  # unchanged text kept around each edit
 DIFF_CHANGE_CHARS = 1_500  # longest insertion or deletion shown
 DIFF_OPS_SHOWN = 80
-FIELD_LABELS = {"title": "Title", "summary": "Summary", "author": "Author", "submitted": "Submitted"}
+FIELD_LABELS = {"title": "Title", "summary": "Summary", "author": "Author", "submitted": "Submitted",
+                "body": "Body", "date_shared": "Date shared", "countries": "Countries and areas",
+                "gfmd_source": "GFMD source", "thematic_recollection": "Thematic recollection"}
+UNLISTED_REASON = ("Left the listings: no listing of this run shows it, and its record page is "
+                   "still online.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,8 @@ class ReportViewBuilder:
             "edited": [self.edited(e) for e in changes.edited],
             "reclassified": [self.reclassified(r) for r in changes.reclassified],
             "removed": [self.plain("removed", p) for p in changes.removed],
+            "unlisted": [Entry("unlisted", self.pledge(p), reason=UNLISTED_REASON)
+                         for p in changes.unlisted],
             "restored": [self.plain("restored", p) for p in changes.restored],
             "not_seen": [self.not_seen(n) for n in changes.not_seen],
         }

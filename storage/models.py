@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -114,6 +115,8 @@ class TermCrawl(Base):
     teasers: Mapped[int]
     reason: Mapped[str | None] = mapped_column(Text)  # why it is incomplete
     held: Mapped[bool] = mapped_column(default=False)  # only a shrink a second run must confirm
+    # Page 0 only, as the crawl plan asked: shows new pledges, proves no absence.
+    probed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Pledge(Base):
@@ -150,6 +153,50 @@ class PledgeVersion(Base):
     from_run: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     to_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     first_page_url: Mapped[str | None] = mapped_column(String(2000))  # provenance
+
+
+class RecordVersion(Base):
+    """What a pledge's record page said, over the runs it said it (``valid_to_run`` NULL while
+    open). A new version only when the comparison forms change (``core.text.record_hash``)."""
+
+    __tablename__ = "record_versions"
+    __table_args__ = (
+        UniqueConstraint("pledge_id", "number"),
+        Index("ix_record_versions_open", "pledge_id", "valid_to_run"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"))
+    number: Mapped[int]
+    valid_from_run: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    valid_to_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    date_shared: Mapped[str | None] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    countries: Mapped[list[str]] = mapped_column(JSON)
+    terms: Mapped[list[list[str]]] = mapped_column(JSON)  # [[term URL, name], ...]
+    gfmd_source: Mapped[list[str]] = mapped_column(JSON)
+    thematic_recollection: Mapped[list[str]] = mapped_column(JSON)
+
+
+class RecordFetch(Base):
+    """One run's attempt to read a pledge's record page, and what it came to
+    (``core.pledges.RecordOutcome``): when a record was last read, and whether a run read it."""
+
+    __tablename__ = "record_fetches"
+    __table_args__ = (
+        UniqueConstraint("run_id", "pledge_id"),
+        Index("ix_record_fetches_pledge", "pledge_id", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"))
+    outcome: Mapped[str] = mapped_column(String(20))  # read | unchanged | gone | failed
+    why: Mapped[str | None] = mapped_column(String(20))  # new | changed | missing | due | discover
+    status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Membership(Base):

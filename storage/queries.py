@@ -10,21 +10,31 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from pledgewatch.core.values import PledgeView, TermRef
+from pledgewatch.core.pledges import RecordOutcome
+from pledgewatch.core.values import PledgeView, RecordView, TermRef
 from pledgewatch.storage.models import (
     Membership,
     Pledge,
     PledgeVersion,
     Presence,
+    RecordFetch,
+    RecordVersion,
     Run,
     Term,
     Vocabulary,
 )
+from pledgewatch.storage.repo import RECORD_COLUMNS
 
 
 def valid_at(model: Any, run_id: int) -> ColumnElement[bool]:
     """Rows whose interval [from_run, to_run) contains ``run_id``."""
     return and_(model.from_run <= run_id, or_(model.to_run.is_(None), model.to_run > run_id))
+
+
+def record_valid_at(run_id: int) -> ColumnElement[bool]:
+    """Record versions valid at ``run_id`` (their interval columns are named for what they are)."""
+    r = RecordVersion
+    return and_(r.valid_from_run <= run_id, or_(r.valid_to_run.is_(None), r.valid_to_run > run_id))
 
 
 def ingested_runs(session: Session) -> list[Run]:
@@ -54,10 +64,13 @@ def run_at(session: Session, when: datetime) -> Run | None:
 def touched_between(session: Session, after: int, upto: int) -> set[int]:
     """Pledges with any interval starting or ending in (after, upto]: the only ones that can differ."""
     touched: set[int] = set()
+    in_range = lambda col: and_(col > after, col <= upto)  # noqa: E731
     for model in (PledgeVersion, Membership, Presence):
-        in_range = lambda col: and_(col > after, col <= upto)  # noqa: E731
         touched.update(session.scalars(select(model.pledge_id).where(
             or_(in_range(model.from_run), in_range(model.to_run)))))
+    r = RecordVersion
+    touched.update(session.scalars(select(r.pledge_id).where(
+        or_(in_range(r.valid_from_run), in_range(r.valid_to_run)))))
     return touched
 
 
@@ -77,10 +90,36 @@ def pledge_views(session: Session, run_id: int, pledge_ids: Collection[int] | No
         scoped = query if chunk is None else query.where(Pledge.id.in_(chunk))
         rows.extend(connection.execute(scoped).all())
     terms = terms_of(session, run_id, [row[0] for row in rows])
+    records = records_of(session, run_id, [row[0] for row in rows] if pledge_ids is not None
+                         else None)
     return {pid: PledgeView(key=key, url=url, title=title, author=author, submitted=submitted,
                             summary=summary, terms=tuple(sorted(terms.get(pid, ()), key=_by_key)),
-                            version=number, first_seen_run=first)
+                            version=number, first_seen_run=first, record=records.get(pid))
             for pid, key, url, title, author, submitted, summary, number, first in rows}
+
+
+def records_of(session: Session, run_id: int, pledge_ids: Collection[int] | None
+               ) -> dict[int, RecordView]:
+    """Each pledge's record version at ``run_id`` with the latest run up to it that read the
+    record (None: every pledge that has one)."""
+    r = RecordVersion
+    query = select(r.pledge_id, r.number, *RECORD_COLUMNS).where(record_valid_at(run_id))
+    reads = select(RecordFetch.pledge_id, func.max(RecordFetch.run_id)).where(
+        RecordFetch.run_id <= run_id,
+        RecordFetch.outcome.in_([RecordOutcome.READ.value, RecordOutcome.UNCHANGED.value]))
+    connection = session.connection()
+    found: dict[int, RecordView] = {}
+    for chunk in _chunks(pledge_ids):
+        scoped = query if chunk is None else query.where(r.pledge_id.in_(chunk))
+        rows = connection.execute(scoped).all()
+        read_runs = dict(connection.execute(
+            reads.where(RecordFetch.pledge_id.in_([row[0] for row in rows]))
+            .group_by(RecordFetch.pledge_id)).all()) if rows else {}
+        for pid, number, title, date_shared, body, countries, rterms, sources, themes in rows:
+            found[pid] = RecordView(
+                number, title, date_shared, body, tuple(countries or ()), tuple(sources or ()),
+                tuple(themes or ()), tuple((u, n) for u, n in rterms or ()), read_runs.get(pid))
+    return found
 
 
 def terms_of(session: Session, run_id: int, pledge_ids: Iterable[int]) -> dict[int, list[TermRef]]:

@@ -14,12 +14,19 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from pledgewatch.core.pledges import StoredPledge, StoredVersion, TermHistory
+from pledgewatch.core.pledges import (
+    RecordContent,
+    StoredPledge,
+    StoredRecord,
+    StoredVersion,
+    TermHistory,
+)
 from pledgewatch.storage.models import (
     Membership,
     Pledge,
     PledgeVersion,
     RawChunk,
+    RecordVersion,
     Term,
     TermCrawl,
     Vocabulary,
@@ -34,15 +41,38 @@ def batched(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
 
 
 def load_stored_pledges(session: Session) -> dict[str, StoredPledge]:
-    """Every pledge with its open version and open memberships, by key."""
+    """Every pledge with its open version, open record version and open memberships, by key."""
     versions = _open_versions(session)
+    records = open_records(session)
     terms = _open_term_keys(session)
     rows = session.execute(select(Pledge.id, Pledge.key, Pledge.title_key, Pledge.present,
                                   Pledge.absent_runs, Pledge.twin_id))
     return {key: StoredPledge(id=pid, key=key, title_key=title_key, present=present,
                               absent_runs=absent_runs, is_linked=twin_id is not None,
-                              version=versions.get(pid), term_keys=frozenset(terms.get(pid, ())))
+                              version=versions.get(pid), term_keys=frozenset(terms.get(pid, ())),
+                              record=records.get(pid))
             for pid, key, title_key, present, absent_runs, twin_id in rows}
+
+
+def open_records(session: Session) -> dict[int, StoredRecord]:
+    """Each pledge's open record version, by pledge id (pledges never read have none)."""
+    r = RecordVersion
+    rows = session.execute(select(r.pledge_id, r.number, r.content_hash, r.valid_from_run,
+                                  *RECORD_COLUMNS).where(r.valid_to_run.is_(None)))
+    return {row[0]: StoredRecord(row[1], row[2], record_content(row[4:]), row[3]) for row in rows}
+
+
+RECORD_COLUMNS = (RecordVersion.title, RecordVersion.date_shared, RecordVersion.body,
+                  RecordVersion.countries, RecordVersion.terms, RecordVersion.gfmd_source,
+                  RecordVersion.thematic_recollection)
+
+
+def record_content(row: Sequence[Any]) -> RecordContent:
+    """A record version's columns (in :data:`RECORD_COLUMNS` order) as a plain value."""
+    title, date_shared, body, countries, terms, sources, themes = row
+    return RecordContent(title, date_shared, body, tuple(countries or ()),
+                         tuple((url, name) for url, name in terms or ()), tuple(sources or ()),
+                         tuple(themes or ()))
 
 
 def _open_versions(session: Session) -> dict[int, StoredVersion]:

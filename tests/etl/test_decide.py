@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pledgewatch.core import text
-from pledgewatch.core.pledges import AbsenceKind, Pledge, StoredPledge, StoredVersion
+from pledgewatch.core.pledges import (
+    AbsenceKind,
+    Pledge,
+    RecordContent,
+    RecordOutcome,
+    RecordRead,
+    StoredPledge,
+    StoredRecord,
+    StoredVersion,
+)
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl.decide import decide
 
@@ -155,3 +166,114 @@ def test_a_term_not_crawled_completely_never_produces_a_removal_or_a_departure(
         assert term in complete
     if plan.removed:
         assert run_complete and listed <= complete
+
+
+# Record pages and cover runs (docs/crawling.md, "What each run can prove").
+
+def read(nid: int = 1, outcome: RecordOutcome = RecordOutcome.READ, body: str = "Body one.",
+         status: int | None = None, **content: object) -> RecordRead:
+    fields = {"title": "Cities", "date_shared": "6 Nov 2023", "body": body, **content}
+    status = status if status is not None else {RecordOutcome.READ: 200, RecordOutcome.GONE: 404,
+                                                RecordOutcome.UNCHANGED: 304}.get(outcome, 500)
+    return RecordRead(f"/pfp/ppd/{nid}", f"https://gfmd.org/pfp/ppd/{nid}", "due", status, outcome,
+                      None, RecordContent(**fields) if outcome is RecordOutcome.READ else None)
+
+
+def with_record(state: StoredPledge, body: str = "Body one.", number: int = 1,
+                **content: object) -> StoredPledge:
+    record = RecordContent(**{"title": "Cities", "date_shared": "6 Nov 2023", "body": body,
+                              **content})
+    return replace(state, record=StoredRecord(number, record.content_hash(), record, 1))
+
+
+def record_plan(before: list[StoredPledge], now: list[Pledge], records: list[RecordRead], *,
+                complete: set[str] | None = None, run_complete: bool = True,
+                plan_mode: str | None = None, probed: frozenset[str] = frozenset()):
+    return decide({s.key: s for s in before}, {p.key: p for p in now},
+                  complete_terms=frozenset({A, B, C} if complete is None else complete),
+                  run_complete=run_complete, policy=ChangePolicy(),
+                  records={r.key: r for r in records}, plan_mode=plan_mode, probed_terms=probed)
+
+
+@pytest.mark.parametrize("stored_body, record, version", [
+    (None, read(), 1),  # first read: version 1
+    ("Body one.", read(), None),
+    ("Body one.", read(body="Body\n\none. "), None),  # line breaks and spacing are no edit
+    ("Body one.", read(body="Body two."), 2),
+    ("Body one.", read(countries=("Chile",)), 2),
+    ("Body one.", read(terms=(("https://gfmd.org/x", "X"),)), 2),  # kept with the record
+    ("Body one.", read(outcome=RecordOutcome.UNCHANGED), None),  # 304: read, unchanged
+    ("Body one.", read(outcome=RecordOutcome.FAILED), None),
+    ("Body one.", read(outcome=RecordOutcome.GONE), None),
+])
+def test_a_record_version_only_when_the_record_really_changed(stored_body, record, version):
+    state = stored(pledge())
+    state = with_record(state, stored_body) if stored_body is not None else state
+    plan = record_plan([state], [pledge()], [record])
+    assert [v.number for v in plan.record_versions] == ([version] if version else [])
+    assert [r.outcome for r in plan.record_fetches] == [record.outcome]
+
+
+def test_a_record_of_a_pledge_new_in_the_run_is_kept_and_of_an_unknown_one_is_not():
+    plan = record_plan([], [pledge(1)], [read(1), read(9)])
+    assert [(v.key, v.number) for v in plan.record_versions] == [("/pfp/ppd/1", 1)]
+    assert [r.key for r in plan.record_fetches] == ["/pfp/ppd/1"]
+
+
+OTHERS = [pledge(n) for n in range(2, 30)]  # enough pledges that one removal is not suspect
+
+
+@pytest.mark.parametrize("outcome, run_complete, plan_mode, kind, absent_runs", [
+    # a record gone settles it at once, in a full run and in a cover run, when complete
+    (RecordOutcome.GONE, True, None, AbsenceKind.REMOVED, 1),
+    (RecordOutcome.GONE, True, "full", AbsenceKind.REMOVED, 1),
+    (RecordOutcome.GONE, True, "cover", AbsenceKind.REMOVED, 1),
+    (RecordOutcome.GONE, False, "full", AbsenceKind.NOT_SEEN, 0),
+    (RecordOutcome.GONE, False, "cover", AbsenceKind.NOT_SEEN, 0),
+    # a record still online: left the listings in a full run, not seen in a cover run
+    (RecordOutcome.READ, True, "full", AbsenceKind.UNLISTED, 0),
+    (RecordOutcome.READ, True, None, AbsenceKind.UNLISTED, 0),
+    (RecordOutcome.UNCHANGED, True, "full", AbsenceKind.UNLISTED, 0),
+    (RecordOutcome.READ, True, "cover", AbsenceKind.NOT_SEEN, 0),
+    (RecordOutcome.READ, False, "full", AbsenceKind.NOT_SEEN, 0),
+    # no record, or one that failed: the listing rules (confirm_removals_after = 1)
+    (None, True, "full", AbsenceKind.REMOVED, 1),
+    (RecordOutcome.FAILED, True, "full", AbsenceKind.REMOVED, 1),
+    (None, True, "cover", AbsenceKind.NOT_SEEN, 0),  # a record-less removal needs a full run
+    (RecordOutcome.FAILED, True, "cover", AbsenceKind.NOT_SEEN, 0),
+])
+def test_what_a_record_page_proves_of_a_pledge_the_run_did_not_list(
+        outcome, run_complete, plan_mode, kind, absent_runs):
+    records = [read(1, outcome)] if outcome else []
+    plan = record_plan([stored(pledge()), *map(stored, OTHERS)], OTHERS, records,
+                       run_complete=run_complete, plan_mode=plan_mode)
+    assert [(a.key, a.kind, a.absent_runs) for a in plan.absences] == \
+        [("/pfp/ppd/1", kind, absent_runs)]
+    assert plan.removed == (["/pfp/ppd/1"] if kind is AbsenceKind.REMOVED else [])
+    assert plan.left == ([("/pfp/ppd/1", A)] if kind is AbsenceKind.REMOVED else [])
+
+
+def test_a_gone_record_does_not_wait_for_the_runs_the_policy_asks_for():
+    policy = ChangePolicy(confirm_removals_after=3)
+    plan = decide({s.key: s for s in [stored(pledge()), *map(stored, OTHERS)]},
+                  {p.key: p for p in OTHERS}, complete_terms=frozenset({A}), run_complete=True,
+                  policy=policy, records={"/pfp/ppd/1": read(1, RecordOutcome.GONE)})
+    assert plan.removed == ["/pfp/ppd/1"]
+
+
+@pytest.mark.parametrize("is_new, joined", [(True, [("/pfp/ppd/1", A), ("/pfp/ppd/1", B)]),
+                                            (False, [])])
+def test_a_probed_term_adds_a_membership_only_to_a_pledge_new_in_the_run(is_new, joined):
+    before = [] if is_new else [stored(pledge(terms={A}))]
+    plan = record_plan(before, [pledge(terms={A, B})], [], complete={A}, plan_mode="cover",
+                       probed=frozenset({B}))
+    assert plan.joined == joined
+
+
+def test_a_probed_term_never_ends_a_membership_and_a_pledge_seen_there_is_seen():
+    before = [stored(pledge(terms={A, B})), stored(pledge(2, terms={B}), present=True)]
+    now = [pledge(terms={B}), pledge(2, terms={B})]  # missing from A, read by page 0 only
+    plan = record_plan(before, now, [], complete=set(), plan_mode="cover",
+                       probed=frozenset({A, B}))
+    assert plan.left == [] and plan.absences == []
+    assert sorted(plan.seen) == ["/pfp/ppd/1", "/pfp/ppd/2"]

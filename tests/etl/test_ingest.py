@@ -111,7 +111,7 @@ def test_an_edited_title_is_an_edit_of_the_same_pledge_not_removed_plus_new(inge
     ingest(listing("member-states", [ALPHA, P(BETA.nid, "Legazpi City: Help Desk for OFWs", BETA.summary)]))
     report = changes(factory)
     assert report.counts() == {"new": 0, "edited": 1, "removed": 0, "reclassified": 0,
-                               "restored": 0, "not_seen": 0}
+                               "restored": 0, "not_seen": 0, "unlisted": 0}
     assert report.edited[0].changes[0].field == "title"
 
 

@@ -13,7 +13,7 @@ from pledgewatch.etl.ingest import ingest_run_file
 from pledgewatch.etl.read import check_record, typed_line
 from pledgewatch.etl.reprocess import stored_lines
 from pledgewatch.storage.models import Run
-from tests.support.runs import LINE_STYLES, P, listing, write_run
+from tests.support.runs import LINE_STYLES, P, crawl_end, listing, write_run
 
 PLEDGES = [P(14000 + i, f"Pledge {i}", f"Summary of pledge {i}.\n\nSecond paragraph.")
            for i in range(23)]
@@ -34,5 +34,5 @@ def test_a_run_read_back_from_storage_is_the_run_file(factory: sessionmaker[Sess
         stored = list(stored_lines(session, run))
 
     expected = [typed_line(check_record({k: v for k, v in r.items() if k != "fetched_at"}, 0))
-                for r in records]
+                for r in [*records, crawl_end()]]
     assert stored == expected

@@ -65,3 +65,21 @@ def test_the_streamed_json_is_the_same_data_as_the_json_built_whole() -> None:
     out = io.BytesIO()
     write_changes_json(empty, out)
     assert json.loads(out.getvalue())["new"] == [] and json.loads(out.getvalue())["counts"]
+
+
+def test_record_fields_and_unlisted_pledges_are_added_keys():
+    from pledgewatch.core.values import FieldChange, RecordView
+
+    record = RecordView(2, "Welcoming", "6 Nov 2023", "Body.", countries=("Chile", "Peru"),
+                        read_run=12)
+    with_record = replace(WELCOMING, record=record)
+    edit = replace(edited(WELCOMING), after=with_record,
+                   changes=(FieldChange("countries", "Chile", "Chile; Peru"),))
+    data = changes_to_json(replace(sample_changes(), edited=(edit,), unlisted=(M4SD,)))
+    assert data["counts"]["unlisted"] == 1
+    assert [(e["key"], e["reason"], e["record"]) for e in data["unlisted"]] == \
+        [(M4SD.key, "left the listings; its record page is still online", None)]
+    entry = data["edited"][0]
+    assert entry["changes"] == {"countries": {"old": "Chile", "new": "Chile; Peru"}}
+    assert entry["record"]["countries"] == ["Chile", "Peru"]
+    assert (entry["record"]["version"], entry["record"]["read_run"]) == (2, 12)
