@@ -90,14 +90,15 @@ def clock_at(moment: datetime) -> Iterator[None]:
 
 
 def run_plan(plan: str, *, pledges: int, days: int, out: Path, seed: int = 1,
-             mix: ChangeMix | None = None) -> PlanResult:
-    """Days 0..``days`` of one plan in a fresh folder ``out/plan``."""
+             mix: ChangeMix | None = None, per_group: int | None = None) -> PlanResult:
+    """Days 0..``days`` of one plan in a fresh folder ``out/plan`` (``per_group``: a small
+    site's vocabulary, see :func:`tools.sim.vocab.sim_terms`)."""
     mix = mix or ChangeMix()
     folder = out / plan
     shutil.rmtree(folder, ignore_errors=True)
     config = sim_config(folder, plan)
     rng = Random(seed)
-    site = Site.generate(pledges, rng)
+    site = Site.generate(pledges, rng, per_group)
     result = PlanResult(plan, note="" if has_plans() or plan == "full" else
                         "crawl.plan is not in this build: ran as today's full crawl")
     day_of_run: dict[int, int] = {}

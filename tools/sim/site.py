@@ -111,8 +111,9 @@ class Site:
     next_nid: int = 1000
 
     @classmethod
-    def generate(cls, pledges: int, rng: random.Random) -> Site:
-        terms, groups = sim_terms()
+    def generate(cls, pledges: int, rng: random.Random, per_group: int | None = None) -> Site:
+        """``pledges`` pledges on the site's terms (``per_group``: see :func:`sim_terms`)."""
+        terms, groups = sim_terms(per_group)
         site = cls(terms, groups, [t.name for t in terms])
         for _ in range(pledges):
             site.add_pledge(rng)
@@ -136,11 +137,12 @@ class Site:
             chosen.add(skewed(rng, g.contributors))
         for group, low, high in ((g.sdg, 1, 4), (g.gcm, 1, 4), (g.clusters, 1, 2),
                                  (g.themes, 1, 3), (g.countries, 1, 3)):
-            wanted = rng.randint(low, high)
+            wanted = min(rng.randint(low, high), len(group))
             while sum(1 for t in chosen if t in group) < wanted:
                 chosen.add(skewed(rng, group))
-        while len(chosen) < 10:
-            chosen.add(skewed(rng, g.themes + g.countries))
+        pool = g.themes + g.countries
+        while len(chosen) < min(10, len(set(pool) | chosen)):
+            chosen.add(skewed(rng, pool))
         return chosen
 
     def members(self) -> list[list[int]]:

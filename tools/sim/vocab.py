@@ -58,8 +58,12 @@ class Groups:
         return self.sdg + self.gcm + self.clusters + self.themes + self.countries
 
 
-def sim_terms() -> tuple[list[Term], Groups]:
-    """Every term in crawl order, and the groups; the same list on every call."""
+def sim_terms(per_group: int | None = None) -> tuple[list[Term], Groups]:
+    """Every term in crawl order, and the groups; the same list on every call.
+
+    ``per_group`` keeps only the first (largest) terms of each group: a site of a few dozen
+    pledges then has terms of the real site's sizes, not hundreds of one-pledge terms.
+    """
     base = build_terms()
     bench = term_groups(base)
     clusters = [Term(name, "gcm-thematic-clusters", f"{SITE}/gcm-thematic-clusters/{_slug(name)}")
@@ -67,8 +71,14 @@ def sim_terms() -> tuple[list[Term], Groups]:
     countries = [Term(name, "pfp", f"{SITE}/pfp/ppd/{_slug(name)}") for name in _MORE_COUNTRIES]
     terms = base + clusters + countries
     first_cluster, first_country = len(base), len(base) + len(clusters)
-    return terms, Groups(
+    groups = Groups(
         sdg=bench.sdg, gcm=bench.gcm, clusters=tuple(range(first_cluster, first_country)),
         contributors=bench.contributors, geo=bench.geo, themes=bench.themes,
         countries=bench.countries + tuple(range(first_country, len(terms))), chairs=bench.chairs,
     )
+    if per_group is None:
+        return terms, groups
+    kept = sorted(i for name in Groups.__slots__ for i in getattr(groups, name)[:per_group])
+    index = {old: new for new, old in enumerate(kept)}
+    return [terms[i] for i in kept], Groups(**{
+        name: tuple(index[i] for i in getattr(groups, name)[:per_group]) for name in Groups.__slots__})
