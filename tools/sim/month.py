@@ -38,6 +38,7 @@ class Day:
     day: int
     run_id: int
     complete: bool
+    pages: int  # listing pages the site had that day
     fetches: Fetches
     changes: list[TrueChange]
     report: DayReport
@@ -113,7 +114,7 @@ def run_plan(plan: str, *, pledges: int, days: int, out: Path, seed: int = 1,
         data = json.loads((outcome.report_dir / f"run-{outcome.run_id}.json").read_text("utf-8"))
         day_of_run[outcome.run_id] = day
         from_day = None if outcome.from_run is None else day_of_run[outcome.from_run]
-        result.days.append(Day(day, outcome.run_id, outcome.complete,
+        result.days.append(Day(day, outcome.run_id, outcome.complete, len(site.page_urls()),
                                count_fetches(run_file, written.sizes), changes,
                                DayReport.from_json(day, from_day, data), data.get("to_finished_at")))
     result.seconds = time.monotonic() - started

@@ -36,15 +36,16 @@ def _plan(result: PlanResult) -> list[str]:
     s = result.score
     out = [f"## plan {result.plan}" + (f" ({result.note})" if result.note else ""), "",
            f"{len(result.days)} runs in {result.seconds / 60:.1f} min of machine time.", "",
-           "| day | complete | requests | records | 304 | KB | min @1 s | min @10 s | true changes | reported |",
-           "|---:|:---:|---:|---:|---:|---:|---:|---:|---|---|"]
+           "| day | complete | listing pages | requests | records | 304 | KB | min @1 s | min @10 s "
+           "| true changes | reported |",
+           "|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for d in result.days:
         kinds = [c.kind for c in d.changes]
         true = ", ".join(f"{kinds.count(k)} {k}" for k in KINDS if k in kinds) or \
             ("baseline" if d.day == 0 else "none")
         reported = ", ".join(f"{len(v)} {k}" for k, v in d.report.entries.items() if v) or "-"
         f = d.fetches
-        out.append(f"| {d.day} | {'yes' if d.complete else 'no'} | {f.requests} | {f.records} | "
+        out.append(f"| {d.day} | {'yes' if d.complete else 'no'} | {d.pages} | {f.requests} | {f.records} | "
                    f"{f.not_modified} | {f.bytes // 1024} | {f.minutes(POLITE):.0f} | "
                    f"{f.minutes(CRAWL_DELAY):.0f} | {true} | {reported} |")
     out += ["", "| change | true | detected | delay (days): same day / max / mean | missed |",
