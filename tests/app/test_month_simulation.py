@@ -17,6 +17,7 @@ from tools.sim.month import run_plan
 from tools.sim.render import write_site
 from tools.sim.score import DayReport, score
 from tools.sim.site import ChangeMix, Site, TrueChange
+from tools.sim.table import _within
 
 A, B, C, D = (f"/pfp/ppd/{n}" for n in (1001, 1002, 1003, 1004))
 
@@ -47,6 +48,15 @@ def test_a_change_reported_late_has_its_delay_and_one_never_reported_is_missed()
     assert result.missed["record_only_edit"] == [truth[0]]
     assert result.missed["reclassified"] == [truth[1]]
     assert result.share("reclassified") == 0.0
+
+
+def test_a_change_not_found_yet_is_late_only_once_its_time_is_up() -> None:
+    truth = [TrueChange(1, "record_only_edit", A), TrueChange(9, "record_only_edit", B)]
+    result = score(truth, [DayReport(3, 0, {"edited": [{"key": A}]}), DayReport(10, 3, {})])
+    assert result.delays["record_only_edit"] == [2]
+    assert _within(result, "record_only_edit", 7, last=10)  # B has until day 16
+    assert not _within(result, "record_only_edit", 7, last=16)
+    assert not _within(result, "record_only_edit", 1, last=10)  # A took 2 days
 
 
 def test_the_run_file_counts_retries_and_304s_and_the_days_bodies(tmp_path: Path) -> None:

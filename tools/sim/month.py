@@ -51,6 +51,8 @@ class PlanResult:
     days: list[Day] = field(default_factory=list)
     seconds: float = 0.0
     note: str = ""  # why the plan ran as something else, if it did
+    max_age_days: int = 7  # records.max_age_days: a record-only edit is due within this
+    full_every_days: int = 7  # crawl.full_every_days: a re-classification is due within this
 
     @property
     def score(self) -> Score:
@@ -74,6 +76,11 @@ def sim_config(folder: Path, plan: str) -> Config:
     return Config(database=DatabaseConfig(url=f"sqlite:///{folder / 'pledgewatch.db'}"),
                   crawl=crawl, report=ReportConfig(dir=folder / "reports"),
                   mail=MailConfig(outbox_dir=folder / "outbox"))
+
+
+def _setting(config: Config, section: str, key: str, default: int) -> int:
+    """A key of a later build (docs/crawling.md), or its documented default before it."""
+    return int(getattr(getattr(config, section, None), key, default))
 
 
 @contextmanager
@@ -101,7 +108,9 @@ def run_plan(plan: str, *, pledges: int, days: int, out: Path, seed: int = 1,
     rng = Random(seed)
     site = Site.generate(pledges, rng, per_group)
     result = PlanResult(plan, note="" if has_plans() or plan == "full" else
-                        "crawl.plan is not in this build: ran as today's full crawl")
+                        "crawl.plan is not in this build: ran as today's full crawl",
+                        max_age_days=_setting(config, "records", "max_age_days", 7),
+                        full_every_days=_setting(config, "crawl", "full_every_days", 7))
     day_of_run: dict[int, int] = {}
     started = time.monotonic()
     for day in range(days + 1):

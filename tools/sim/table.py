@@ -14,11 +14,10 @@ from tools.sim.site import KINDS, PLEDGE_KINDS
 
 if TYPE_CHECKING:
     from tools.sim.month import PlanResult
+    from tools.sim.score import Score
 
 POLITE = 1.0  # seconds between requests by default (scraper/settings.py)
 CRAWL_DELAY = 10.0  # robots.txt's Crawl-delay on the site
-DEFAULT_MAX_AGE_DAYS = 7  # records.max_age_days (docs/crawling.md)
-DEFAULT_FULL_EVERY_DAYS = 7  # crawl.full_every_days
 
 
 def markdown(results: list[PlanResult], args: Namespace) -> str:
@@ -76,18 +75,23 @@ def _comparison(results: list[PlanResult]) -> list[str]:
         out.append(f"- cover's requests per day are {share:.0%} of full's "
                    f"({cover:.0f} vs {full:.0f}): {'met' if share <= 0.25 else 'NOT met'} (<= 25 %)")
     for result in results:
-        s = result.score
+        s, last = result.score, result.days[-1].day
         same_day = all(max(s.delays[k], default=0) == 0 and not s.missed[k]
                        for k in ("new", "teaser_edit", "removed"))
-        records = not s.missed["record_only_edit"] and \
-            max(s.delays["record_only_edit"], default=0) <= DEFAULT_MAX_AGE_DAYS
-        moved = not s.missed["reclassified"] and \
-            max(s.delays["reclassified"], default=0) <= DEFAULT_FULL_EVERY_DAYS
+        records = _within(s, "record_only_edit", result.max_age_days, last)
+        moved = _within(s, "reclassified", result.full_every_days, last)
         out += [f"- {result.plan}: new, teaser edits and removals on the day: {_met(same_day)}; "
-                f"record-only edits within {DEFAULT_MAX_AGE_DAYS} days: {_met(records)}; "
-                f"re-classifications within {DEFAULT_FULL_EVERY_DAYS} days: {_met(moved)}; "
+                f"record-only edits within {result.max_age_days} days: {_met(records)}; "
+                f"re-classifications within {result.full_every_days} days: {_met(moved)}; "
                 f"0 false changes: {_met(not s.false)}"]
     return out
+
+
+def _within(s: Score, kind: str, days: int, last: int) -> bool:
+    """Every change of ``kind`` found within ``days``; one not found yet is late only when
+    its time was up by the last day."""
+    late = [change for change in s.missed[kind] if last - change.day >= days]
+    return max(s.delays[kind], default=0) <= days and not late
 
 
 def _met(ok: bool) -> str:
