@@ -116,10 +116,10 @@ def run_plan(plan: str, *, pledges: int, days: int, out: Path, seed: int = 1,
     for day in range(days + 1):
         changes = site.mutate(day, rng, mix) if day else []
         written = write_site(site, folder / "site", f"simulated site, day {day}")
-        kept = set(config.crawl.runs_dir.glob("*.jsonl"))
+        kept = set(config.crawl.runs_dir.glob("crawl-*.jsonl"))
         with clock_at(START + timedelta(days=day)):
             outcome = run_once(config, replay=folder / "site")
-        [run_file] = set(config.crawl.runs_dir.glob("*.jsonl")) - kept
+        [run_file] = set(config.crawl.runs_dir.glob("crawl-*.jsonl")) - kept  # this run's own
         data = json.loads((outcome.report_dir / f"run-{outcome.run_id}.json").read_text("utf-8"))
         day_of_run[outcome.run_id] = day
         from_day = None if outcome.from_run is None else day_of_run[outcome.from_run]
