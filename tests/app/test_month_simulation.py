@@ -133,3 +133,16 @@ def test_four_days_of_full_crawls_find_each_days_changes_that_day(tmp_path: Path
         assert s.missed[kind] == [], kind
         assert set(s.delays[kind]) == {0}, kind
     assert s.false == []
+
+
+@pytest.mark.slow
+def test_term_renames_and_failing_pages_change_no_pledge(tmp_path: Path) -> None:
+    quiet = ChangeMix(new=0, teaser_edit=0, record_only_edit=0, removed=0, reclassified=0,
+                      term_renamed=1.0, failing_page=1.0)
+    result = run_plan("full", pledges=40, days=1, out=tmp_path, mix=quiet, per_group=2)
+    for day in result.days[1:]:
+        assert sorted(c.kind for c in day.changes) == ["failing_page", "term_renamed"]
+        assert not day.complete  # a page answered 500: removals would wait, nothing is invented
+        claims = {kind: entries for kind, entries in day.report.entries.items() if kind != "not_seen"}
+        assert all(entries == [] for entries in claims.values()), claims
+    assert result.score.false == []
