@@ -50,6 +50,19 @@ def test_a_change_reported_late_has_its_delay_and_one_never_reported_is_missed()
     assert result.share("reclassified") == 0.0
 
 
+def test_a_record_only_edit_is_found_only_in_a_field_the_teaser_does_not_show() -> None:
+    truth = [TrueChange(1, "record_only_edit", A), TrueChange(2, "teaser_edit", A),
+             TrueChange(2, "record_only_edit", B)]
+    reports = [DayReport(1, 0, {}),  # day 2 compares with day 0: A's day-1 edit is inside
+               DayReport(2, 0, {"edited": [{"key": A, "changes": {"summary": {}}},
+                                           {"key": B, "changes": {"summary": {}, "body": {}}}]})]
+    result = score(truth, reports)
+    assert result.missed["record_only_edit"] == [truth[0]]  # A's report is its teaser edit
+    assert result.delays["record_only_edit"] == [0]  # B's body edit, its teaser's words beside it
+    assert result.delays["teaser_edit"] == [0]
+    assert result.false == []
+
+
 def test_a_change_not_found_yet_is_late_only_once_its_time_is_up() -> None:
     truth = [TrueChange(1, "record_only_edit", A), TrueChange(9, "record_only_edit", B)]
     result = score(truth, [DayReport(3, 0, {"edited": [{"key": A}]}), DayReport(10, 3, {})])

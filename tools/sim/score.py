@@ -20,6 +20,8 @@ EXPLAINS: dict[str, tuple[str, ...]] = {
     "removed": ("removed",),
     "reclassified": ("reclassified",),
 }
+# What a teaser shows: an edit reported only in these fields cannot be a record-only edit.
+TEASER_FIELDS = frozenset({"title", "summary", "author", "submitted"})
 NOTES = ("not_seen",)  # absences the report notes: not claims that anything changed
 _HEAD = ("counts", "health")
 
@@ -40,6 +42,15 @@ class DayReport:
 
     def keys(self, kind: str) -> set[str]:
         return {str(e["key"]) for e in self.entries.get(kind, [])}
+
+    def shows(self, change: TrueChange) -> bool:
+        """Whether this report lists ``change`` as what it is (a record-only edit must be
+        reported in a field the teaser does not show)."""
+        kinds = [kind for kind, explains in EXPLAINS.items() if change.kind in explains]
+        entries = [e for kind in kinds for e in self.entries.get(kind, []) if e["key"] == change.key]
+        if change.kind == "record_only_edit":
+            return any(set(e.get("changes") or {"?": None}) - TEASER_FIELDS for e in entries)
+        return bool(entries)
 
 
 @dataclass(slots=True)
@@ -79,11 +90,9 @@ def score(truth: list[TrueChange], reports: list[DayReport]) -> Score:
 
 
 def _detected(change: TrueChange, reports: list[DayReport]) -> int | None:
-    kinds = [kind for kind, explains in EXPLAINS.items() if change.kind in explains]
     for report in sorted(reports, key=lambda r: r.day):
         assert report.from_day is not None
-        if report.from_day < change.day <= report.day and \
-                any(change.key in report.keys(kind) for kind in kinds):
+        if report.from_day < change.day <= report.day and report.shows(change):
             return report.day
     return None
 
