@@ -9,15 +9,17 @@ pages go through :func:`record_page_html`, the one place their markup is made.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from pledgewatch.scraper.fixture_site import Entry, body_path, write_manifest
-from pledgewatch.scraper.render import RenderTeaser, render_listing
+from pledgewatch.scraper.parsing.record_page import RecordPage
+from pledgewatch.scraper.render import RenderTeaser, render_listing, render_record_page
 from tools.bench.terms import SITE
 from tools.sim.site import PAGE_SIZE, SimPledge, Site, page_url
+
+MARKUPS = ("d7", "d10")
 
 ROBOTS = """\
 User-agent: *
@@ -54,37 +56,9 @@ def record_fields(site: Site, pledge: SimPledge) -> dict[str, object]:
     }
 
 
-def record_page_html(fields: dict[str, object]) -> str:
-    """The HTML of a record page.
-
-    MERGE: a stand-in until the record-page markup lands in the product; then this becomes
-    ``render_record_page(RecordPage(**fields), markup="d7")`` from ``scraper.render`` (with
-    ``RecordPage`` from ``scraper.parsing.record_page``), and nothing else here changes.
-    """
-    def esc(value: object) -> str:
-        return html.escape(str(value))
-
-    def section(label: str, items: object) -> str:
-        values = "".join(f"<div class=\"field-item\">{esc(v)}</div>" for v in items)  # type: ignore[attr-defined]
-        return f"<div class=\"field\"><div class=\"field-label\">{esc(label)}:</div>{values}</div>\n"
-
-    terms = "".join(f"<div class=\"field-item\"><a href=\"{esc(url.removeprefix(SITE))}\" "
-                    f"typeof=\"skos:Concept\">{esc(name)}</a></div>"
-                    for url, name in fields["terms"])  # type: ignore[attr-defined]
-    body = "".join(f"<p>{esc(p)}</p>" for p in str(fields["body"]).split("\n\n"))
-    return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\" />"
-        f"<title>{esc(fields['title'])} | GFMD</title></head>\n<body><div id=\"content\">\n"
-        f"<h1 class=\"title\">{esc(fields['title'])}</h1>\n"
-        f"<div class=\"field\"><div class=\"field-label\">Date Shared:</div>"
-        f"<span class=\"date-display-single\">{esc(fields['date_shared'])}</span></div>\n"
-        + section("Countries and areas", fields["countries"])
-        + f"<div class=\"field field-terms\">{terms}</div>\n"
-        f"<div class=\"field field-name-body\">{body}</div>\n"
-        + section("GFMD Source", fields["gfmd_source"])
-        + section("Thematic Recollection RT", fields["thematic_recollection"])
-        + "</div></body></html>\n"
-    )
+def record_page_html(fields: dict[str, object], markup: str = "d7") -> str:
+    """The HTML of a record page, in the product's renderer (the parser's round trip is tested)."""
+    return render_record_page(RecordPage(**fields), markup=markup)  # type: ignore[arg-type]
 
 
 def _date_shared(submitted: str) -> str:
@@ -111,7 +85,8 @@ def site_files(site: Site) -> tuple[list[Entry], dict[str, str]]:
     for nid in sorted(site.pledges):
         url = f"{SITE}/pfp/ppd/{nid}"
         path = body_path(url)
-        files[path] = record_page_html(record_fields(site, site.pledges[nid]))
+        # Both markups the parser reads, alternating, so neither is the only one tried.
+        files[path] = record_page_html(record_fields(site, site.pledges[nid]), MARKUPS[nid % 2])
         entries.append(Entry(url=url, body=path))
     # A removed record answers 404 (no entry: the server's default) or 410 Gone.
     entries += [Entry(url=f"{SITE}/pfp/ppd/{nid}", status=410, note="removed")
