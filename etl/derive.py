@@ -25,7 +25,13 @@ from datetime import datetime
 from pledgewatch.core import text
 from pledgewatch.core.identity import pledge_key, term_key, title_key
 from pledgewatch.core.pledges import Pledge, Teaser
-from pledgewatch.etl.read import CrawlLine, PageLine, RunLine, TermLine, parse_timestamp
+from pledgewatch.etl.read import (
+    CrawlLine,
+    PageLine,
+    RunLine,
+    TermLine,
+    parse_timestamp,
+)
 from pledgewatch.etl.term_crawl import TermTally, page_term_key
 
 
@@ -86,8 +92,9 @@ class RunDeriver:
             self._add_page(line)
         elif isinstance(line, CrawlLine):
             self._crawl = line
-        else:
+        elif isinstance(line, TermLine):
             self._discovered.append(line)
+        # record lines are the record stage's: not a listing's evidence
 
     def result(self) -> DerivedRun:
         pledges = {key: draft.pledge() for key, draft in self._drafts.items()}

@@ -27,6 +27,7 @@ from pledgewatch.etl import write
 from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
 from pledgewatch.etl.decide import Plan, decide
 from pledgewatch.etl.derive import DerivedRun, RunDeriver
+from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
 from pledgewatch.etl.run_order import crawl_time_problem
 from pledgewatch.etl.term_crawl import every_term_read, judge_terms
@@ -60,7 +61,8 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                                                     Run.status == "ingested"))
         if existing is not None:
             return _duplicate_result(existing)
-        derived, archive = read_and_derive(read_run(path))
+        fetches = FetchLog()
+        derived, archive = read_and_derive(fetches.watch(read_run(path)))
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:
@@ -69,7 +71,9 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                   normalizer_version=text.NORMALIZER_VERSION, input_digest=digest)
         session.add(run)
         session.flush()
-        return store_run(session, run, derived, archive, policy or ChangePolicy())
+        result = store_run(session, run, derived, archive, policy or ChangePolicy())
+        write.store_fetches(session, run.id, fetches.fetches, run.finished_at or utcnow())
+        return result
 
 
 def read_and_derive(lines: Iterable[RunLine]) -> tuple[DerivedRun, RunArchive]:

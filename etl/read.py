@@ -48,6 +48,7 @@ SCHEMAS: dict[str, dict[str, tuple[type, ...]]] = {
     },
     "crawl": {"started": (str,), "finished": (str,), "reason": (str,)},
     "term": {"url": (str,)},
+    "record": {"url": (str,)},
 }
 # Fields that may be absent, but when present must have these types: the ETL reads them too.
 OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
@@ -55,9 +56,15 @@ OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
                "author_position": _OPTIONAL_STR, "author_truncated": (bool,)},
     "page": {"term_url": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR, "page": _OPTIONAL_INT,
              "last_page": _OPTIONAL_INT, "next_url": _OPTIONAL_STR, "empty_term": (bool,),
-             "digest": _OPTIONAL_STR, "fetched_at": _OPTIONAL_STR},
+             "digest": _OPTIONAL_STR, "fetched_at": _OPTIONAL_STR,
+             "etag": _OPTIONAL_STR, "last_modified": _OPTIONAL_STR, "not_modified": (bool,),
+             "depth": _OPTIONAL_STR},
     "crawl": {"source": _OPTIONAL_STR, "parser_version": _OPTIONAL_STR},
     "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
+    # Only what the fetch state needs; the record's content is read by its own stage.
+    "record": {"status": _OPTIONAL_INT, "ok": (bool,), "not_modified": (bool,),
+               "etag": _OPTIONAL_STR, "last_modified": _OPTIONAL_STR,
+               "fetched_at": _OPTIONAL_STR},
 }
 MISSING = object()
 def check_record(record: Any, line_number: int) -> dict[str, Any]:
@@ -135,7 +142,15 @@ class TermLine:
     fields: dict[str, Any]
 
 
-RunLine = Teaser | PageLine | CrawlLine | TermLine
+@dataclass(frozen=True, slots=True)
+class RecordLine:
+    """A record page the crawl tried (docs/crawling.md); ``fields`` keeps the whole line."""
+
+    url: str
+    fields: dict[str, Any]
+
+
+RunLine = Teaser | PageLine | CrawlLine | TermLine | RecordLine
 
 
 def read_run(path: Path) -> Iterator[RunLine]:
@@ -163,6 +178,8 @@ def typed_line(record: dict[str, Any]) -> RunLine:
         return PageLine(**page, fields=record)
     if kind == "crawl":
         return CrawlLine(record["started"], record["finished"], record["reason"], record)
+    if kind == "record":
+        return RecordLine(record["url"], record)
     return TermLine(record["url"], record)
 
 
