@@ -6,8 +6,8 @@ The stages in order, each in its own module:
 
 The file is read once; a page the site answered 304 is replaced by its stored copy
 (etl.not_modified), then each line goes to the derive stage and to the archive of
-raw input (etl.archive), and each fetch to the fetch state (etl.fetches). Then, in one transaction: the terms' verdicts, the
-store's belief, the plan, the writes.
+raw input (etl.archive), and each fetch to the fetch state (etl.fetches). Then, in one
+transaction: the terms' verdicts, the store's belief, the plan, the writes.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ CASES = [
 
 @pytest.mark.parametrize(("path", "headers", "status"), CASES)
 def test_conditional_requests(server: FixtureServer, path: str, headers: dict, status: int) -> None:
-    got, body, sent = ask(server, path, headers)
+    got, body, _ = ask(server, path, headers)
     assert got == status
     if status == 304:
         assert body == b""
