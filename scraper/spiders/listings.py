@@ -6,6 +6,10 @@ Every listing page it tries yields exactly one page record, failures included, s
 tell a vanished pledge from a page that did not load. With ``-a discover=1`` it also reads
 the record pages linked from teasers, reports terms it did not know, and crawls them too.
 
+With a crawl plan (``-a plan=FILE``, ``core.crawl_plan``; docs/crawling.md) it reads the
+plan's terms instead, each to its depth (``first``: page 0 only), sending each page's stored
+validators; a ``304 Not Modified`` stands for the stored page (``spiders/conditional.py``).
+
 In replay mode (``-a base_url=http://127.0.0.1:PORT``) requests go to the loopback server
 while every record still carries the public ``https://gfmd.org`` URL. With ``-a site=DIR``
 (the fixture site being served) the crawl starts from that site's terms, offline and without

@@ -109,3 +109,25 @@ def test_a_cover_run_after_a_full_run_reads_fewer_listing_pages(tmp_path: Path) 
     probed = {p["term_url"] for p in cover if p["depth"] == "first"}
     assert probed and all(p["page"] == 0 for p in cover if p["term_url"] in probed)
     assert sum(second.counts.values()) == 0  # nothing changed, nothing reported
+
+
+def test_run_full_forces_a_full_crawl_and_the_summary_says_which_plan_ran(
+        tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from pledgewatch.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def run(*flags: str, codes: tuple[int, ...] = (0,)) -> str:
+        result = CliRunner().invoke(main, ["run", "--db", db, "--replay", str(BEFORE), *flags],
+                                    catch_exceptions=False)
+        assert result.exit_code in codes, result.stderr
+        return result.stdout
+
+    assert "crawl plan: full: 6 terms read whole; 0 record pages due" in run()
+    assert "crawl plan: full: 6 terms read whole; 26 record pages due" in run("--full")
+    # A term read to page 0 only is not complete, so until the ingest judges a cover run by
+    # its plan the run counts as partial (3).
+    assert "crawl plan: cover: " in run(codes=(0, 3))
