@@ -42,14 +42,13 @@ class Fetch:
 
 def fetch_of(line: RunLine) -> Fetch | None:
     """The fetch a page or record line reports; None for other lines."""
+    fields: dict[str, Any] = line.fields if isinstance(line, PageLine | RecordLine) else {}
     if isinstance(line, PageLine):
-        fields = line.fields
         return Fetch(line.url, line.status, line.ok, bool(fields.get("not_modified")),
                      fields.get("etag"), fields.get("last_modified"),
                      parse_timestamp(fields.get("fetched_at")), True,
                      line.next_url, line.last_page, line.teasers)
     if isinstance(line, RecordLine):
-        fields: dict[str, Any] = line.fields
         not_modified = bool(fields.get("not_modified"))
         # a 304 counts as a read that found the record unchanged, unless it carries an error
         ok = bool(fields.get("ok")) or (not_modified and not fields.get("error"))

@@ -72,10 +72,10 @@ def _terms(session: Session) -> dict[str, TermState]:
         .join(latest, and_(TermCrawl.term_id == latest.c.term_id,
                            TermCrawl.run_id == latest.c.run_id))
         .join(Run, Run.id == TermCrawl.run_id))}
-    found = {}
+    found: dict[str, TermState] = {}
     for term_id, url in session.execute(select(Term.id, Term.url).where(Term.url.is_not(None))):
         pages, finished = crawls.get(term_id, (0, None))
-        found[url] = TermState(url, frozenset(members.get(term_id, ())), pages, finished)
+        found[str(url)] = TermState(str(url), frozenset(members.get(term_id, ())), pages, finished)
     return found
 
 
@@ -85,7 +85,7 @@ def _records(session: Session, fetches: dict[str, StoredFetch]) -> tuple[RecordS
                            .join(v, and_(v.pledge_id == Pledge.id, v.to_run.is_(None)))
                            .where(Pledge.present.is_(True), Pledge.url.is_not(None),
                                   Pledge.twin_id.is_(None)).order_by(Pledge.key))
-    return tuple(RecordState(url, key, title, summary,
+    return tuple(RecordState(str(url), key, title, summary,
                              fetches[url].last_ok_at if url in fetches else None)
                  for url, key, title, summary in rows)
 
