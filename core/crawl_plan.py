@@ -31,10 +31,15 @@ class TermFetch:
 
 @dataclass(frozen=True, slots=True)
 class Validators:
-    """What the last response for a URL said of itself, for a conditional request."""
+    """What the last response for a URL said of itself, for a conditional request; for a
+    listing page also its stored pager fields and teaser count, so a 304 can be followed to
+    the next page and counted without a body to parse."""
 
     etag: str | None = None
     last_modified: str | None = None
+    next_url: str | None = None
+    last_page: int | None = None
+    teasers: int | None = None
 
     def headers(self) -> dict[str, str]:
         out = {}
@@ -59,13 +64,31 @@ class CrawlPlan:
             "terms": [{"url": t.url, "depth": t.depth} for t in self.terms],
             "known": dict(self.known),
             "due": list(self.due),
-            "validators": {url: {"etag": v.etag, "last_modified": v.last_modified}
-                           for url, v in self.validators.items()},
+            "validators": {url: _validators_json(v) for url, v in self.validators.items()},
         }
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=0) + "\n",
                         encoding="utf-8")
+
+
+def _validators_json(v: Validators) -> dict[str, Any]:
+    out: dict[str, Any] = {"etag": v.etag, "last_modified": v.last_modified}
+    out.update({name: value for name, value in (("next_url", v.next_url),
+                ("last_page", v.last_page), ("teasers", v.teasers)) if value is not None})
+    return out
+
+
+def _validators_of(v: dict[str, Any]) -> Validators:
+    def optional(name: str, kind: type) -> Any:
+        value = v.get(name)
+        if value is not None and type(value) is not kind:
+            raise ValueError(f"{name} must be {kind.__name__} or null, got {value!r}")
+        return value
+
+    return Validators(optional("etag", str), optional("last_modified", str),
+                      optional("next_url", str), optional("last_page", int),
+                      optional("teasers", int))
 
 
 def plan_from_json(data: Any, source: str = "crawl plan") -> CrawlPlan:
@@ -82,7 +105,7 @@ def plan_from_json(data: Any, source: str = "crawl plan") -> CrawlPlan:
             terms.append(TermFetch(str(item["url"]), depth))
         known = {str(url): str(fp) for url, fp in (data.get("known") or {}).items()}
         due = tuple(str(url) for url in data.get("due") or ())
-        validators = {str(url): Validators(v.get("etag"), v.get("last_modified"))
+        validators = {str(url): _validators_of(v)
                       for url, v in (data.get("validators") or {}).items()}
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise InputError(f"{source}: not a crawl plan ({error})") from None

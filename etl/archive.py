@@ -38,8 +38,11 @@ CONTENT_FIELDS = ("url", "title", "author", "submitted", "summary")
 CONTEXT_FIELDS = ("term", "term_url", "vocabulary", "author_position", "author_truncated")
 # Page fields kept in the page list, not in the page's chunk: the fetch time differs on every
 # fetch, the body digest whenever teasers shift between pages, and the last page number on
-# every page of a term whenever its count crosses a multiple of ten.
-VOLATILE_PAGE_FIELDS = ("fetched_at", "digest", "last_page")
+# every page of a term whenever its count crosses a multiple of ten. A server's validators
+# (ETag, Last-Modified) may change without the page's content changing; they are listed only
+# when the page line has them, so runs read without them keep their page lists.
+VOLATILE_PAGE_FIELDS = ("fetched_at", "digest", "last_page", "etag", "last_modified")
+_VALIDATOR_FIELDS = ("etag", "last_modified")
 DIGEST_CHARS = 32
 
 
@@ -69,6 +72,9 @@ class _ListedPage:
         page = self.page
         volatile = {"digest": page.fields.get("digest"), "last_page": page.last_page} \
             if page else {"digest": None, "last_page": None}
+        if page:
+            volatile.update({name: page.fields[name] for name in _VALIDATOR_FIELDS
+                             if page.fields.get(name) is not None})
         return [self.url[:2000], page_digest, volatile, bool(page and page.ok),
                 page.status if page else None, page.error if page else None,
                 "".join(self.contents), "".join(self.contexts)]
@@ -158,31 +164,41 @@ def _stored_page(page: PageLine | None) -> bytes:
 
 def replay_archive(page_list: bytes, chunks: dict[str, bytes]) -> Iterator[RunLine]:
     """A run's lines as read back from its archive, in the run file's order."""
-    for url, page_digest, volatile, _ok, _status, _error, contents, contexts \
-            in orjson.loads(page_list):
-        page = orjson.loads(chunks[page_digest])
-        if isinstance(page, dict) and page.get("type") == "record":
-            yield typed_line(check_record({**page, **volatile}, 0))
-            continue
-        number = page.get("page") if isinstance(page, dict) else None
-        for position, (content, context) in enumerate(zip(_split(contents), _split(contexts),
-                                                          strict=True)):
-            record = {"type": "teaser", **orjson.loads(chunks[content]),
-                      **orjson.loads(chunks[context]),
-                      "listing_url": url, "position": position, "page": number}
-            yield typed_line(check_record(record, position))
-        if page is not None:
-            yield typed_line(check_record({**page, **volatile}, 0))
+    for entry in orjson.loads(page_list):
+        yield from replay_entry(entry, chunks)
+
+
+def replay_entry(entry: list[Any], chunks: dict[str, bytes]) -> Iterator[RunLine]:
+    """One entry of a page list as its lines: a record line, or a listing page's teasers
+    then its page line."""
+    url, page_digest, volatile, _ok, _status, _error, contents, contexts = entry
+    page = orjson.loads(chunks[page_digest])
+    if isinstance(page, dict) and page.get("type") == "record":
+        yield typed_line(check_record({**page, **volatile}, 0))
+        return
+    number = page.get("page") if isinstance(page, dict) else None
+    for position, (content, context) in enumerate(zip(_split(contents), _split(contexts),
+                                                      strict=True)):
+        record = {"type": "teaser", **orjson.loads(chunks[content]),
+                  **orjson.loads(chunks[context]),
+                  "listing_url": url, "position": position, "page": number}
+        yield typed_line(check_record(record, position))
+    if page is not None:
+        yield typed_line(check_record({**page, **volatile}, 0))
 
 
 def page_list_digests(page_list: bytes) -> set[str]:
     """Every chunk a page list names."""
     found: set[str] = set()
-    for _url, page_digest, _v, _ok, _s, _e, contents, contexts in orjson.loads(page_list):
-        found.add(page_digest)
-        found.update(_split(contents))
-        found.update(_split(contexts))
+    for entry in orjson.loads(page_list):
+        found.update(entry_digests(entry))
     return found
+
+
+def entry_digests(entry: list[Any]) -> set[str]:
+    """The chunks one page of a page list names."""
+    _url, page_digest, _v, _ok, _s, _e, contents, contexts = entry
+    return {page_digest, *_split(contents), *_split(contexts)}
 
 
 def _split(joined: str) -> list[str]:

@@ -4,9 +4,10 @@ The stages in order, each in its own module:
 
     read (etl.read) -> derive (etl.derive) -> decide (etl.decide) -> write (etl.write)
 
-The file is read once; each line goes to the derive stage and to the archive of
-raw input (etl.archive). Then, in one transaction: the terms' verdicts, the
-store's belief, the plan, the writes.
+The file is read once; a page the site answered 304 is replaced by its stored copy
+(etl.not_modified), then each line goes to the derive stage and to the archive of
+raw input (etl.archive), and each fetch to the fetch state (etl.fetches). Then, in one
+transaction: the terms' verdicts, the store's belief, the plan, the writes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
 from pledgewatch.etl.completeness import run_complete
 from pledgewatch.etl.decide import Plan, decide
 from pledgewatch.etl.derive import DerivedRun, RunDeriver
+from pledgewatch.etl.fetches import FetchLog
+from pledgewatch.etl.not_modified import StoredPages, with_stored_pages
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
 from pledgewatch.etl.run_order import crawl_time_problem
 from pledgewatch.etl.term_crawl import judge_terms
@@ -61,7 +64,9 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                                                     Run.status == "ingested"))
         if existing is not None:
             return _duplicate_result(existing)
-        derived, archive = read_and_derive(read_run(path))
+        fetches = FetchLog()
+        lines = with_stored_pages(read_run(path), StoredPages(session))  # 304s: stored pages
+        derived, archive = read_and_derive(fetches.watch(lines))
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:
@@ -70,7 +75,9 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                   normalizer_version=text.NORMALIZER_VERSION, input_digest=digest)
         session.add(run)
         session.flush()
-        return store_run(session, run, derived, archive, policy or ChangePolicy())
+        result = store_run(session, run, derived, archive, policy or ChangePolicy())
+        write.store_fetches(session, run.id, fetches.fetches, run.finished_at or utcnow())
+        return result
 
 
 def read_and_derive(lines: Iterable[RunLine]) -> tuple[DerivedRun, RunArchive]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
@@ -18,10 +19,12 @@ from sqlalchemy.orm import Session
 from pledgewatch.core.pledges import AbsenceKind, StoredPledge
 from pledgewatch.etl.archive import RunArchive
 from pledgewatch.etl.decide import Plan
+from pledgewatch.etl.fetches import Fetch
 from pledgewatch.etl.term_crawl import TermVerdict
 from pledgewatch.storage import repo
 from pledgewatch.storage.models import (
     Absence,
+    FetchState,
     Membership,
     Pledge,
     PledgeVersion,
@@ -52,6 +55,43 @@ def store_term_crawls(session: Session, run_id: int, verdicts: list[TermVerdict]
         {"run_id": run_id, "term_id": term_ids[v.key], "complete": v.is_complete,
          "pages": v.pages, "pages_failed": v.pages_failed, "teasers": v.teasers,
          "reason": v.reason, "held": v.is_held, "probed": v.is_probed} for v in verdicts])
+
+
+def store_fetches(session: Session, run_id: int, fetches: Mapping[str, Fetch],
+                  crawled_at: datetime) -> None:
+    """Carry a run's fetches into ``fetch_state`` (the rules: ``etl.fetches``). ``crawled_at``
+    stands in for a line's missing fetch time."""
+    known = repo.fetch_state_urls(session, fetches)
+    new, changed = [], []
+    for url, fetch in fetches.items():
+        row = _fetch_row(run_id, fetch, crawled_at)
+        if url not in known:
+            new.append({"url": url, "etag": None, "last_modified": None, "last_ok_at": None,
+                        "run_id": None, "next_url": None, "last_page": None, "teasers": None,
+                        **row})
+        elif row:
+            changed.append((url, row))
+    repo.insert_rows(session, FetchState, new)
+    for url, row in changed:
+        session.execute(update(FetchState).where(FetchState.url == url).values(**row))
+
+
+def _fetch_row(run_id: int, fetch: Fetch, crawled_at: datetime) -> dict[str, Any]:
+    """The columns one fetch sets (the others keep their stored values)."""
+    row: dict[str, Any] = {"status": fetch.status}
+    if fetch.stale_validators:
+        return {**row, "etag": None, "last_modified": None}
+    if not fetch.ok:
+        return row
+    row.update(last_ok_at=fetch.fetched_at or crawled_at, run_id=run_id)
+    if not fetch.not_modified:  # a 304 may omit them: the stored ones still hold
+        row.update(etag=fetch.etag, last_modified=fetch.last_modified)
+    elif fetch.etag or fetch.last_modified:
+        row.update({k: v for k, v in (("etag", fetch.etag),
+                                      ("last_modified", fetch.last_modified)) if v})
+    if fetch.listing:
+        row.update(next_url=fetch.next_url, last_page=fetch.last_page, teasers=fetch.teasers)
+    return row
 
 
 def write_plan(session: Session, run_id: int, plan: Plan, stored: Mapping[str, StoredPledge],

@@ -48,6 +48,7 @@ ENV_ELSEWHERE = {
 ENV_ELSEWHERE_PREFIXES = ("PLEDGEWATCH_TEST_",)  # the test suite's own switches
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECURITY_MODES = ("none", "starttls", "tls", "ssl")  # ssl: another name for tls
+CRAWL_PLANS = ("full", "cover")  # core.crawl_plan.MODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,13 @@ class CrawlConfig:
     keep_files: bool = False  # keep crawl files after ingest (the database keeps the raw input)
     timeout_seconds: int = 4 * 3600  # a crawl still running after this is stopped and fails
     log_level: str = "WARNING"  # Scrapy's own logging in the crawl process
+    plan: str = "cover"  # full: every term read whole; cover: see docs/crawling.md
+    full_every_days: int = 7  # in cover mode, every term is still read whole this often
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsConfig:
+    max_age_days: int = 7  # a record page not read for this long is read again
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +160,7 @@ class LogConfig:
 class Config:
     database: DatabaseConfig = DatabaseConfig()
     crawl: CrawlConfig = CrawlConfig()
+    records: RecordsConfig = RecordsConfig()
     changes: ChangesConfig = ChangesConfig()
     report: ReportConfig = ReportConfig()
     publish: PublishConfig = PublishConfig()
@@ -176,6 +185,10 @@ def check_values(config: Config) -> None:
         _require(level in LOG_LEVELS, key, f"must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
     _require(config.health.stale_after_hours > 0, "health.stale_after_hours", "must be positive")
     _require(config.crawl.timeout_seconds > 0, "crawl.timeout_seconds", "must be positive")
+    _require(config.crawl.plan in CRAWL_PLANS, "crawl.plan",
+             f"must be one of {', '.join(CRAWL_PLANS)}, got {config.crawl.plan!r}")
+    _require(config.crawl.full_every_days > 0, "crawl.full_every_days", "must be positive")
+    _require(config.records.max_age_days > 0, "records.max_age_days", "must be positive")
     _require(config.lock.heartbeat_seconds > 0, "lock.heartbeat_seconds", "must be positive")
     _require(config.lock.stale_after_seconds > 2 * config.lock.heartbeat_seconds,
              "lock.stale_after_seconds", "must be more than twice lock.heartbeat_seconds")

@@ -41,10 +41,11 @@ class DemoResult:
 
 
 def demo_config(out: Path) -> Config:
-    """Everything under ``out``; nothing read from the environment or a config file."""
+    """Everything under ``out``; nothing read from the environment or a config file. Both
+    snapshots are read whole (``plan = "full"``), so the report shows every kind of change."""
     return Config(
         database=DatabaseConfig(url=f"sqlite:///{out / 'demo.db'}"),
-        crawl=CrawlConfig(runs_dir=out / "runs"),
+        crawl=CrawlConfig(runs_dir=out / "runs", plan="full"),
         report=ReportConfig(dir=out / "reports", feed=out / "reports" / "feed.atom"),
         mail=MailConfig(outbox_dir=out / "outbox"),
         publish=PublishConfig(enabled=True, out=out / "site"),

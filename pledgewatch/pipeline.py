@@ -63,6 +63,7 @@ class RunOutcome:
     email_ok: bool
     health: health.Verdict
     site: str = ""  # the published site's index, or why publishing failed; "" when off
+    plan: str = ""  # what the crawl was planned to read (docs/crawling.md)
 
     @property
     def exit_code(self) -> int:
@@ -77,6 +78,7 @@ class RunOutcome:
         since = f"since run {self.from_run}" if self.from_run else "first run (baseline)"
         return "\n".join([
             f"run {self.run_id}: crawl {crawl}, {self.pages_ok} pages ok, {self.pages_failed} failed",
+            *([f"crawl plan: {self.plan}"] if self.plan else []),
             f"changes {since}: {changes}",
             f"report: {self.report_dir}",
             f"e-mail: {self.email_status}",
@@ -96,6 +98,8 @@ class _Attempt:
     mail: bool = True  # False: a dry run (`run --no-mail`), nothing queued or sent
     stage: str = "start"
     crawl_file: Path | None = field(default=None)
+    plan_file: Path | None = field(default=None)
+    plan: str = ""  # the plan in words, for the run's summary
 
     @property
     def source(self) -> str:
@@ -166,7 +170,7 @@ def _stages(factory: Database, attempt: _Attempt) -> RunOutcome:
     config = attempt.config
     attempt.stage = "crawl"
     attempt.check_stop()
-    attempt.crawl_file = _crawl(attempt)
+    attempt.crawl_file = _crawl(factory, attempt)
     attempt.stage = "ingest"
     attempt.check_stop()
     log.info("ingesting %s", attempt.crawl_file)
@@ -206,6 +210,7 @@ def _stages(factory: Database, attempt: _Attempt) -> RunOutcome:
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
         result.pages_failed, changes.counts(), report_dir, sent.status, sent.ok, verdict, site,
+        attempt.plan,
     )
 
 
@@ -220,6 +225,7 @@ def _dry_run_outcome(factory: Database, attempt: _Attempt, result: IngestResult,
     return RunOutcome(
         result.run_id, changes.from_run, result.complete, result.suspect, result.pages_ok,
         result.pages_failed, changes.counts(), report_dir, status, True, verdict, site,
+        attempt.plan,
     )
 
 
@@ -240,19 +246,22 @@ def _queued(config: Config) -> str:
     return "queued" if mailing.mail_settings(config).enabled else dispatch.OFF
 
 
-def _crawl(attempt: _Attempt) -> Path:
+def _crawl(factory: Database, attempt: _Attempt) -> Path:
+    from pledgewatch.crawl_planning import plan_run
     from pledgewatch.scraper.crawl import run_crawl
 
     config = attempt.config
     out = config.crawl.runs_dir / f"crawl-{utcnow():%Y%m%dT%H%M%S%fZ}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
-    log.info("crawling %s into %s", attempt.source, out)
+    attempt.plan_file = out.with_suffix(".plan.json")
+    attempt.plan = plan_run(factory, config, attempt.replay, attempt.plan_file)
+    log.info("crawling %s into %s; plan: %s", attempt.source, out, attempt.plan)
     watching = CrawlWatcher(out, attempt.progress) if attempt.progress else nullcontext()
     with watching:
         run_crawl(out, replay=attempt.replay, start_urls=config.crawl.start_urls or None,
                   discover=config.crawl.discover, timeout=config.crawl.timeout_seconds,
                   settings=crawl_log_settings(config.log.level, config.crawl.log_level,
-                                              config.log.file))
+                                              config.log.file), plan=attempt.plan_file)
     return out
 
 
@@ -332,3 +341,5 @@ def _discard_crawl_file(attempt: _Attempt) -> None:
     """The database keeps the raw input; the file only matters when something went wrong."""
     if attempt.crawl_file is not None and not attempt.config.crawl.keep_files:
         attempt.crawl_file.unlink(missing_ok=True)
+        if attempt.plan_file is not None:
+            attempt.plan_file.unlink(missing_ok=True)

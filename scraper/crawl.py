@@ -146,6 +146,7 @@ def run_crawl(
     record_dir: Path | None = None,
     terms_file: Path | None = None,
     timeout: float | None = None,
+    plan: Path | None = None,
 ) -> CrawlSummary:
     """Crawl (live, or ``replay`` a fixture site) into ``out`` and return its summary.
 
@@ -154,8 +155,15 @@ def run_crawl(
     ``start_urls`` default to the fixture site's terms in replay mode and to ``KNOWN_TERMS``
     live. Raises :class:`InputError` for a bad fixture site or terms file (nothing crawled),
     and :class:`PledgewatchError` when the crawl ended without its crawl record.
+    ``plan``: a crawl plan file (``core.crawl_plan``); the spider then reads its terms, at
+    their depths, with conditional requests.
     """
     spider_args: dict[str, Any] = {"discover": "1" if discover else "0"}
+    if plan is not None:
+        from pledgewatch.core.crawl_plan import read_plan
+
+        read_plan(plan)  # fail early, in this process
+        spider_args["plan"] = str(plan)
     if terms_file is not None:
         from pledgewatch.scraper.terms import load_terms_file
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 BylinePosition = Literal["before", "after"]
+Depth = Literal["all", "first"]
 
 
 @dataclass(slots=True)
@@ -53,6 +54,10 @@ class PageItem:
     empty_term: bool = False  # Drupal's "no content" message on page 0: ok with zero teasers
     digest: str | None = None  # sha256 hex of the response body
     fetched_at: str | None = None  # ISO 8601 UTC
+    etag: str | None = None  # the response's ETag, for the next request's If-None-Match
+    last_modified: str | None = None  # its Last-Modified, for If-Modified-Since
+    not_modified: bool = False  # a 304: the stored page stands (its teasers come from the store)
+    depth: Depth = "all"  # "first": the plan read page 0 of this term only (docs/crawling.md)
     type: Literal["page"] = field(default="page")
 
 
@@ -68,6 +73,7 @@ class CrawlItem:
     start_urls: list[str] = field(default_factory=list)  # term listing URLs the crawl started from
     pages_ok: int = 0
     pages_failed: int = 0
+    plan: str | None = None  # "full" or "cover"; None: no plan, every term read whole
     type: Literal["crawl"] = field(default="crawl")
 
 

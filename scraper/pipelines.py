@@ -152,6 +152,7 @@ class JsonLinesPipeline:
             start_urls=list(getattr(spider, "term_urls", [])),
             pages_ok=self.pages_ok,
             pages_failed=self.pages_failed,
+            plan=getattr(getattr(spider, "plan", None), "mode", None),
         )
         self._write(crawl)
         if self.file is not None:

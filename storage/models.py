@@ -237,6 +237,26 @@ class Absence(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class FetchState(Base):
+    """What the site last said of each fetched URL (listing or record page): the validators
+    the next request sends (``If-None-Match`` / ``If-Modified-Since``), and when it was last
+    read. ``last_ok_at`` is the crawl time of the last 200 or 304, and ``run_id`` the run
+    that read it then, whose raw input holds the page (docs/crawling.md). The pager fields
+    are the last page read's own, so a 304 can be followed without the body."""
+
+    __tablename__ = "fetch_state"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(1000))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[int | None]
+    last_ok_at: Mapped[datetime | None]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    next_url: Mapped[str | None] = mapped_column(String(2000))
+    last_page: Mapped[int | None]
+    teasers: Mapped[int | None]
+
+
 class RunLock(Base):
     """At most one pipeline run at a time, across processes and hosts."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
@@ -22,6 +24,7 @@ from pledgewatch.core.pledges import (
     TermHistory,
 )
 from pledgewatch.storage.models import (
+    FetchState,
     Membership,
     Pledge,
     PledgeVersion,
@@ -132,6 +135,37 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
                                .where(RawChunk.digest.in_(chunk)))
         found.update((digest, zlib.decompress(data)) for digest, data in rows)
     return found
+
+
+def fetch_state_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """The URLs among these that already have a fetch state row."""
+    found: set[str] = set()
+    for chunk in batched(sorted(set(urls))):
+        found.update(session.scalars(select(FetchState.url).where(FetchState.url.in_(chunk))))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFetch:
+    """A URL's fetch state as plain values."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    status: int | None
+    last_ok_at: datetime | None
+    run_id: int | None
+    next_url: str | None
+    last_page: int | None
+    teasers: int | None
+
+
+def load_fetch_state(session: Session) -> dict[str, StoredFetch]:
+    """Every fetched URL's state, by URL."""
+    f = FetchState
+    rows = session.execute(select(f.url, f.etag, f.last_modified, f.status, f.last_ok_at,
+                                  f.run_id, f.next_url, f.last_page, f.teasers))
+    return {row[0]: StoredFetch(*row) for row in rows}
 
 
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:

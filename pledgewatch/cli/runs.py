@@ -52,9 +52,12 @@ def _stop_on_signals() -> Iterator[None]:
 @click.option("--no-mail", is_flag=True,
               help="A dry run for trying a config: crawl, store and write the report, but queue and "
                    "send no e-mail; the next run still reports these changes.")
+@click.option("--full", is_flag=True,
+              help="Read every page of every term and every record page this run "
+                   "(crawl.plan = \"full\"), whatever crawl.plan says.")
 @click.pass_context
 def run(ctx: click.Context, config_path: Path | None, replay: Path | None, db_url: str | None,
-        no_mail: bool) -> None:
+        no_mail: bool, full: bool) -> None:
     """Crawl, ingest, diff, write the report and e-mail it: the command for a crontab line.
 
     \b
@@ -68,7 +71,8 @@ def run(ctx: click.Context, config_path: Path | None, replay: Path | None, db_ur
     from pledgewatch.pipeline import run_once
     from pledgewatch.progress import progress_for
 
-    config = load(config_path, **{"database.url": db_url, "crawl.replay": replay})
+    config = load(config_path, **{"database.url": db_url, "crawl.replay": replay,
+                                  "crawl.plan": "full" if full else None})
     progress = progress_for(sys.stderr) if _is_loud(config) else None
     with _stop_on_signals():
         outcome = run_once(config, progress=progress, mail=not no_mail)

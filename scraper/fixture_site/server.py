@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
+from pledgewatch.scraper.fixture_site.conditional import etag_of, header, not_modified
 from pledgewatch.scraper.fixture_site.manifest import Entry, FixtureSite, load_site
 
 LOOPBACK = "127.0.0.1"
@@ -43,7 +44,16 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {"Content-Type": _content_type(entry), **entry.headers}
         if entry.redirect:
             headers["Location"] = entry.redirect
-        self._send(entry.status, headers, self.server.site.body(entry), entry.truncate)
+        body = self.server.site.body(entry)
+        if entry.status == 200 and not entry.redirect:
+            headers = {k: v for k, v in headers.items() if k.lower() != "etag"}
+            etag = headers["ETag"] = etag_of(body, entry.headers)
+            if not_modified(dict(self.headers.items()), etag, header(headers, "Last-Modified")):
+                self.server.not_modified.append(self.path)
+                self._send(304, {"ETag": etag, **{k: v for k, v in headers.items()
+                                                  if k.lower() == "last-modified"}}, b"")
+                return
+        self._send(entry.status, headers, body, entry.truncate)
 
     def do_HEAD(self) -> None:
         self.do_GET()
@@ -52,7 +62,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 304:  # a 304 has no body, and its length would describe the 200's
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command == "HEAD":
             return
@@ -88,6 +99,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, site: FixtureSite, port: int) -> None:
         self.site = site
         self.log: list[tuple[float, str]] = []  # (time.monotonic() on arrival, request path)
+        self.not_modified: list[str] = []  # request paths answered 304
         super().__init__((LOOPBACK, port), _Handler)
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -121,6 +133,11 @@ class FixtureServer:
     def hits(self) -> list[str]:
         """Request paths in arrival order (what the crawler asked for)."""
         return [path for _, path in self._server.log]
+
+    @property
+    def not_modified(self) -> list[str]:
+        """Request paths answered ``304 Not Modified``, in arrival order."""
+        return list(self._server.not_modified)
 
     @property
     def log(self) -> list[tuple[float, str]]:

@@ -5,8 +5,12 @@ never from slugs built out of names, and follows the pager's ``next`` link to th
 Every listing page it tries yields exactly one page record, failures included, so the ETL can
 tell a vanished pledge from a page that did not load. With ``-a discover=1`` it also reads
 the record pages linked from teasers, reports terms it did not know, and crawls them too.
-With a crawl plan (``-a plan=FILE``, docs/crawling.md) it also reads record pages, as
-``record`` lines (:mod:`scraper.spiders.records`); without one it reads none.
+
+With a crawl plan (``-a plan=FILE``, ``core.crawl_plan``; docs/crawling.md) it reads the
+plan's terms instead, each to its depth (``first``: page 0 only), sending each page's stored
+validators; a ``304 Not Modified`` stands for the stored page (``spiders/conditional.py``).
+It then also reads record pages, as ``record`` lines (:mod:`scraper.spiders.records`);
+without a plan it reads none.
 
 In replay mode (``-a base_url=http://127.0.0.1:PORT``) requests go to the loopback server
 while every record still carries the public ``https://gfmd.org`` URL. With ``-a site=DIR``
@@ -31,10 +35,16 @@ from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from pledgewatch.core.crawl_plan import CrawlPlan, Depth, Validators, read_plan
 from pledgewatch.core.errors import InputError
 from pledgewatch.scraper.items import PageItem, TermItem
 from pledgewatch.scraper.parsing import PARSER_VERSION, parse_listing, parse_record_page
 from pledgewatch.scraper.pipelines import PageItems, run_file_from_feed, utc_now
+from pledgewatch.scraper.spiders.conditional import (
+    NOT_MODIFIED,
+    not_modified_page,
+    response_validators,
+)
 from pledgewatch.scraper.spiders.failures import describe_failure
 from pledgewatch.scraper.spiders.records import RecordFetching
 from pledgewatch.scraper.terms import (
@@ -81,7 +91,14 @@ class ListingsSpider(RecordFetching, scrapy.Spider):
         super().__init__(**kwargs)
         self.base_url = self._check_base_url(base_url)
         self.site = self._check_site(site, self.base_url)
-        self.term_urls = self._start_terms(terms or (self.site.terms if self.site else None), terms_file)
+        self.plan: CrawlPlan | None = read_plan(Path(plan)) if plan else None
+        if self.plan is not None:  # the plan's terms, at their depths, replace any other list
+            self.term_urls = list(dict.fromkeys(t.url for t in self.plan.terms))
+        else:
+            self.term_urls = self._start_terms(terms or (self.site.terms if self.site else None),
+                                               terms_file)
+        self.depths: dict[str, Depth] = {t.url: t.depth for t in self.plan.terms} \
+            if self.plan else {}
         self.discover = _flag(discover)
         self.max_pages = self._check_max_pages(max_pages)
         self.parser_version = PARSER_VERSION
@@ -172,15 +189,26 @@ class ListingsSpider(RecordFetching, scrapy.Spider):
             yield request
 
     def listing_request(self, url: str) -> scrapy.Request:
-        meta = {"listing_url": url, "dont_redirect": True, "handle_httpstatus_list": REDIRECT_CODES}
+        meta = {"listing_url": url, "dont_redirect": True,
+                "handle_httpstatus_list": [*REDIRECT_CODES, NOT_MODIFIED]}
+        stored = self.plan.validators.get(url) if self.plan else None
         return scrapy.Request(
-            self.fetch_url(url), callback=self.parse, errback=self.listing_failed, meta=meta
+            self.fetch_url(url), callback=self.parse, errback=self.listing_failed, meta=meta,
+            headers=stored.headers() if stored else None,
         )
+
+    def depth_of(self, url: str) -> Depth:
+        """``first``: the plan reads page 0 of this term only; ``all`` without a plan."""
+        return self.depths.get(term_url_of(url), "all")
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         listing_url = response.meta.get("listing_url") or self.public_url(response.url)
         if response.status in REDIRECT_CODES:
             yield from self._redirected(response, listing_url)
+            return
+        stored = self.plan.validators.get(listing_url) if self.plan else None
+        if response.status == NOT_MODIFIED:
+            yield from self._not_modified(response, listing_url, stored)
             return
         fetched_at, digest = utc_now(), hashlib.sha256(response.body).hexdigest()
         try:
@@ -194,14 +222,27 @@ class ListingsSpider(RecordFetching, scrapy.Spider):
             self.term_names[listing.term_url] = listing.term
         page = listing.page_item(response.status, digest=digest, fetched_at=fetched_at)
         self.listing_failures += not page.ok
+        page.etag, page.last_modified = response_validators(response)
+        page.depth = self.depth_of(listing_url)
         yield PageItems([*listing.teaser_items(), page])  # one item: teasers, then the page
         yield from self.teaser_records(listing.teasers)
         yield from self._next_page(listing.url or listing_url, listing.next_url)
         if self.discover:
             yield from self._record_requests(t.url for t in listing.teasers)
 
+    def _not_modified(self, response: Response, listing_url: str,
+                      stored: Validators | None) -> Iterator[Any]:
+        """A 304: the stored page stands; follow its stored pager, parse nothing."""
+        if stored is None:  # not asked conditionally: a server's mistake, not a page
+            yield self._failed_page(listing_url, response.status, "304 to an unconditional request")
+            return
+        depth = self.depth_of(listing_url)
+        yield not_modified_page(listing_url, response, stored,
+                                self.term_names.get(term_url_of(listing_url)), depth)
+        yield from self._next_page(listing_url, stored.next_url)
+
     def _next_page(self, url: str, next_url: str | None) -> Iterator[scrapy.Request]:
-        if not next_url or not is_listing_url(next_url):
+        if not next_url or not is_listing_url(next_url) or self.depth_of(url) == "first":
             return
         if term_url_of(next_url) != term_url_of(url) or page_number(next_url) <= page_number(url):
             self.logger.warning("pager of %s points elsewhere (%s); not followed", url, next_url)
@@ -252,6 +293,7 @@ class ListingsSpider(RecordFetching, scrapy.Spider):
             page=page_number(url),
             digest=digest,
             fetched_at=utc_now(),
+            depth=self.depth_of(url),
         )
 
     # -- discovery -------------------------------------------------------------------------

@@ -69,7 +69,9 @@ def app_config(tmp_path: Path, db_url: str, **sections: object) -> Config:
     """A config for tests: everything under ``tmp_path``; ``mail=MailConfig(...)`` etc. replace."""
     base = Config(
         database=DatabaseConfig(url=db_url),
-        crawl=CrawlConfig(runs_dir=tmp_path / "runs", timeout_seconds=120),
+        # Read whole: these tests are about what a full crawl proves (a cover run's
+        # tests: tests/app/test_crawl_plan_runs.py).
+        crawl=CrawlConfig(runs_dir=tmp_path / "runs", timeout_seconds=120, plan="full"),
         report=ReportConfig(dir=tmp_path / "reports"),
         mail=MailConfig(outbox_dir=tmp_path / "outbox"),
     )

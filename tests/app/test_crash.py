@@ -48,6 +48,7 @@ def config_file(tmp_path: Path, db_url: str, smtp: SmtpSink) -> Path:
 url = "{db_url}"
 [crawl]
 runs_dir = "{tmp_path / 'runs'}"
+plan = "full"
 [report]
 dir = "{tmp_path / 'reports'}"
 [mail]

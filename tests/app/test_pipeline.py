@@ -97,7 +97,8 @@ def test_a_crawl_that_fails_is_recorded_failed_and_marks_the_source_broken(
     tmp_path: Path, sqlite_url: str, broken_site: Callable[..., Path], smtp: SmtpSink
 ) -> None:
     config = app_config(tmp_path, sqlite_url, mail=mail_to(smtp, tmp_path, "editor@example.org"),
-                        crawl=CrawlConfig(runs_dir=tmp_path / "runs", timeout_seconds=2))
+                        crawl=CrawlConfig(runs_dir=tmp_path / "runs", timeout_seconds=2,
+                                          plan="full"))
     with pytest.raises(PledgewatchError, match="did not finish"):
         run_once(config, replay=broken_site("after", delay=3.0))
     [row] = runs(sqlite_url)

@@ -37,6 +37,7 @@ def write_config(tmp_path: Path, db_url: str, cron: str, grace: int = 3600) -> P
 url = "{db_url}"
 [crawl]
 runs_dir = "{tmp_path / 'runs'}"
+plan = "full"
 [report]
 dir = "{tmp_path / 'reports'}"
 [mail]

@@ -30,7 +30,7 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "srv"
     folder.mkdir()
     (folder / "pw.toml").write_text('[database]\nurl = "sqlite:///data/pw.db"\n'
-                                    '[report]\ndir = "reports"\n')
+                                    '[report]\ndir = "reports"\n[crawl]\nplan = "full"\n')
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 def write_config(folder: Path) -> Path:
     path = folder / "pw.toml"
-    path.write_text('[database]\nurl = "sqlite:///pw.db"\n')
+    path.write_text('[database]\nurl = "sqlite:///pw.db"\n[crawl]\nplan = "full"\n')
     return path
 
 

@@ -23,7 +23,7 @@ def write_config(folder: Path, db_url: str, *, smtp_port: int | None = None, cro
     path = folder / "pledgewatch.toml"
     path.write_text(
         f'[database]\nurl = "{db_url}"\n'
-        f'[crawl]\nruns_dir = "{folder / "runs"}"\ntimeout_seconds = 120\n'
+        f'[crawl]\nruns_dir = "{folder / "runs"}"\ntimeout_seconds = 120\nplan = "full"\n'
         f'[report]\ndir = "{folder / "reports"}"\n'
         f'[schedule]\ncron = "{cron}"\n'
         f"[mail]\n{mail}",

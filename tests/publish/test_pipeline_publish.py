@@ -34,7 +34,7 @@ def smtp() -> SmtpSink:
 def test_run_publishes_and_its_mail_and_feed_link_runs_and_pledges_to_the_site(tmp_path: Path, smtp):
     config = Config(
         database=DatabaseConfig(url=f"sqlite:///{tmp_path / 'db.sqlite'}"),
-        crawl=CrawlConfig(runs_dir=tmp_path / "runs"),
+        crawl=CrawlConfig(runs_dir=tmp_path / "runs", plan="full"),
         report=ReportConfig(dir=tmp_path / "reports", feed=tmp_path / "feed.atom"),
         mail=MailConfig(smtp_host="127.0.0.1", smtp_port=smtp.port, outbox_dir=tmp_path / "outbox",
                         recipients=(RecipientConfig("editor@example.org"),)),
@@ -59,7 +59,7 @@ def test_a_site_that_cannot_be_written_does_not_fail_the_run(tmp_path: Path):
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the site's folder should be")
     config = Config(database=DatabaseConfig(url=f"sqlite:///{tmp_path / 'db.sqlite'}"),
-                    crawl=CrawlConfig(runs_dir=tmp_path / "runs"), report=ReportConfig(dir=tmp_path / "r"),
+                    crawl=CrawlConfig(runs_dir=tmp_path / "runs", plan="full"), report=ReportConfig(dir=tmp_path / "r"),
                     mail=MailConfig(outbox_dir=tmp_path / "o"),
                     publish=PublishConfig(enabled=True, out=blocked / "site"))
     outcome = run_once(config, replay=SITES / "before")

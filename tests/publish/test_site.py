@@ -76,7 +76,7 @@ def test_the_a_to_z_pages_list_every_pledge_once(demo_site: Path):
 
 def test_an_update_after_a_run_rewrites_only_the_changed_pledges(tmp_path: Path):
     config = Config(database=DatabaseConfig(url=f"sqlite:///{tmp_path / 'db.sqlite'}"),
-                    crawl=CrawlConfig(runs_dir=tmp_path / "runs"),
+                    crawl=CrawlConfig(runs_dir=tmp_path / "runs", plan="full"),
                     report=ReportConfig(dir=tmp_path / "reports"), mail=MailConfig(outbox_dir=tmp_path / "o"))
     site, full = tmp_path / "site", tmp_path / "full"
     run_once(config, replay=SITES / "before")

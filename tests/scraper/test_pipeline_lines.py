@@ -29,8 +29,10 @@ RECORDS = st.one_of(
               st.sampled_from([None, "before", "after"]), st.booleans()),
     st.builds(PageItem, TEXT, st.none() | INT, MAYBE_TEXT, INT, st.booleans(), MAYBE_TEXT,
               MAYBE_TEXT, MAYBE_TEXT, st.none() | INT, st.none() | INT, MAYBE_TEXT, st.booleans(),
-              MAYBE_TEXT, MAYBE_TEXT),
-    st.builds(CrawlItem, TEXT, TEXT, TEXT, TEXT, TEXT, st.lists(TEXT), INT, INT),
+              MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT, st.booleans(),
+              st.sampled_from(["all", "first"])),
+    st.builds(CrawlItem, TEXT, TEXT, TEXT, TEXT, TEXT, st.lists(TEXT), INT, INT,
+              st.sampled_from([None, "full", "cover"])),
     st.builds(TermItem, TEXT, MAYBE_TEXT, MAYBE_TEXT, st.booleans(), MAYBE_TEXT),
 )
 

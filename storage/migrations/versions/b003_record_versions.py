@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b003'
-down_revision = 'b001'
+down_revision = 'b002'
 branch_labels = None
 depends_on = None
 

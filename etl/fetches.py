@@ -1,0 +1,72 @@
+"""What a run learned of each URL it fetched, for the fetch state (``storage`` ``fetch_state``).
+
+The next crawl sends a URL's stored validators (``If-None-Match`` / ``If-Modified-Since``) and
+trusts a ``304 Not Modified`` to mean "the page you have": so validators are kept only for a
+page the store holds. A read that succeeded (200 and parsed, or a 304 the ingest found a
+stored copy for) renews the row; a failed read changes only its status, keeping the validators
+of the copy the store still has; a 304 the store had no copy for clears them, or every later
+request would get the same useless 304.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pledgewatch.etl.read import PageLine, RecordLine, RunLine, parse_timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One URL as one run fetched it (the last line for it in the run file)."""
+
+    url: str
+    status: int | None
+    ok: bool  # a successful read: 200 and parsed, or 304 of a page the store holds
+    not_modified: bool
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime | None
+    listing: bool  # a listing page: its pager fields are kept too
+    next_url: str | None = None
+    last_page: int | None = None
+    teasers: int | None = None
+
+    @property
+    def stale_validators(self) -> bool:
+        """A 304 that could not be used: the validators point at a copy the store lacks."""
+        return self.not_modified and not self.ok
+
+
+def fetch_of(line: RunLine) -> Fetch | None:
+    """The fetch a page or record line reports; None for other lines."""
+    fields: dict[str, Any] = line.fields if isinstance(line, PageLine | RecordLine) else {}
+    if isinstance(line, PageLine):
+        return Fetch(line.url, line.status, line.ok, bool(fields.get("not_modified")),
+                     fields.get("etag"), fields.get("last_modified"),
+                     parse_timestamp(fields.get("fetched_at")), True,
+                     line.next_url, line.last_page, line.teasers)
+    if isinstance(line, RecordLine):
+        not_modified = bool(fields.get("not_modified"))
+        # a 304 counts as a read that found the record unchanged, unless it carries an error
+        ok = bool(fields.get("ok")) or (not_modified and not fields.get("error"))
+        return Fetch(line.url, fields.get("status"), ok, not_modified, fields.get("etag"),
+                     fields.get("last_modified"), parse_timestamp(fields.get("fetched_at")),
+                     False)
+    return None
+
+
+class FetchLog:
+    """Collects a run's fetches while its lines stream past, the last line per URL winning."""
+
+    def __init__(self) -> None:
+        self.fetches: dict[str, Fetch] = {}
+
+    def watch(self, lines: Iterable[RunLine]) -> Iterator[RunLine]:
+        for line in lines:
+            fetch = fetch_of(line)
+            if fetch is not None:
+                self.fetches[fetch.url] = fetch
+            yield line

@@ -1,0 +1,77 @@
+"""The fetch state: each URL's validators and last successful read, written by the ingest."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from pledgewatch.etl.ingest import ingest_run_file
+from pledgewatch.storage.repo import load_fetch_state
+from tests.support.runs import P, listing, write_run
+
+ALPHA = P(13001, "Alpha", "Alpha commits.")
+RECORD = "https://gfmd.org/pfp/ppd/13001"
+
+
+def _validated(records: list[dict[str, Any]], etag: str, fetched_at: str) -> list[dict[str, Any]]:
+    for record in records:
+        if record["type"] == "page" and record["ok"]:
+            record.update(etag=etag, last_modified="Mon, 07 Dec 2026 04:00:00 GMT",
+                          fetched_at=fetched_at)
+    return records
+
+
+def _record(**fields: Any) -> dict[str, Any]:
+    return {"type": "record", "url": RECORD, "why": "due", "status": 200, "ok": True,
+            "gone": False, "not_modified": False, "error": None, **fields}
+
+
+def _ingest(factory: sessionmaker[Session], path: Path) -> dict:
+    ingest_run_file(factory, path)
+    with factory.begin() as session:
+        return load_fetch_state(session)
+
+
+def test_pages_and_records_store_their_validators_and_read_time(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    term = "https://gfmd.org/contributors/cities"
+    pages = _validated(listing("cities", [ALPHA]), '"p1"', "2026-03-01T05:00:00+00:00")
+    record = _record(etag='"r1"', last_modified=None, fetched_at="2026-03-01T05:30:00+00:00")
+    state = _ingest(factory, write_run(tmp_path / "a.jsonl", pages, [record]))
+    assert set(state) == {term, RECORD}
+    page = state[term]
+    assert (page.etag, page.status, page.next_url, page.teasers) == ('"p1"', 200, None, 1)
+    assert page.last_ok_at == datetime(2026, 3, 1, 5, 0, tzinfo=UTC)
+    assert page.last_modified == "Mon, 07 Dec 2026 04:00:00 GMT"
+    assert (state[RECORD].etag, state[RECORD].last_modified) == ('"r1"', None)
+    assert state[RECORD].last_ok_at == datetime(2026, 3, 1, 5, 30, tzinfo=UTC)
+
+
+# (second run's record line) -> (etag, status, last read day) after it
+CASES = [
+    pytest.param({"status": 200, "ok": True, "etag": '"r2"'}, ('"r2"', 200, 2), id="read again"),
+    pytest.param({"status": 304, "ok": True, "not_modified": True, "etag": None},
+                 ('"r1"', 304, 2), id="304 keeps validators"),
+    pytest.param({"status": 500, "ok": False, "etag": None, "error": "HTTP 500"},
+                 ('"r1"', 500, 1), id="failure keeps validators and read time"),
+    pytest.param({"status": 304, "ok": False, "not_modified": True, "etag": None,
+                  "error": "304 but no stored copy"}, (None, 304, 1), id="unusable 304 clears"),
+]
+
+
+@pytest.mark.parametrize(("second", "expected"), CASES)
+def test_a_later_fetch_updates_the_state_by_what_it_proves(
+        factory: sessionmaker[Session], tmp_path: Path, second: dict, expected: tuple) -> None:
+    first = _record(etag='"r1"', fetched_at="2026-03-01T05:00:00+00:00")
+    _ingest(factory, write_run(tmp_path / "a.jsonl", listing("cities", [ALPHA]), [first],
+                               stamp="2026-03-01T06:00:00+00:00"))
+    again = _record(fetched_at="2026-03-02T05:00:00+00:00", **second)
+    state = _ingest(factory, write_run(tmp_path / "b.jsonl", listing("cities", [ALPHA]), [again],
+                                       stamp="2026-03-02T06:00:00+00:00"))[RECORD]
+    etag, status, day = expected
+    assert (state.etag, state.status) == (etag, status)
+    assert state.last_ok_at == datetime(2026, 3, day, 5, 0, tzinfo=UTC)
