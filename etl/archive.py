@@ -20,7 +20,7 @@ new.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,9 @@ CONTEXT_FIELDS = ("term", "term_url", "vocabulary", "author_position", "author_t
 # every page of a term whenever its count crosses a multiple of ten.
 VOLATILE_PAGE_FIELDS = ("fetched_at", "digest", "last_page")
 DIGEST_CHARS = 32
+# With somewhere to store them, chunks leave the builder in batches of about this many bytes
+# (uncompressed): a run never holds all of its distinct texts at once.
+STORE_BATCH_BYTES = 8 << 20
 
 
 def digest_of(data: bytes) -> str:
@@ -78,12 +81,22 @@ class RunArchive:
 
 
 class ArchiveBuilder:
-    """Folds a run's lines into its archive: the page list and the chunks it names."""
+    """Folds a run's lines into its archive: the page list and the chunks it names.
 
-    def __init__(self) -> None:
+    ``store``, when given, receives the chunks in batches as they are read, and the
+    result holds only those not handed over yet; without it the result holds them all.
+    """
+
+    def __init__(self, store: Callable[[dict[str, bytes]], None] | None = None) -> None:
+        self._store = store
+        self._pending = 0  # bytes in self._chunks
         self._chunks: dict[str, bytes] = {}
         self._entries: list[list[Any]] = []
         self._current: _ListedPage | None = None
+        # A pledge's teasers repeat its content on every term page, and contexts repeat across
+        # pledges: each distinct one is serialized and hashed once (its fields -> its digest).
+        self._contents: dict[tuple[Any, ...], str] = {}
+        self._contexts: dict[tuple[Any, ...], str] = {}
 
     def add(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
@@ -91,8 +104,8 @@ class ArchiveBuilder:
             current = self._current
             if current is None or current.url != listing or current.page is not None:
                 current = self._start(listing)
-            current.contents.append(self._keep(_content_of(line)))
-            current.contexts.append(self._keep(_context_of(line)))
+            current.contents.append(self._part(self._contents, CONTENT_FIELDS, line))
+            current.contexts.append(self._part(self._contexts, CONTEXT_FIELDS, line))
         elif isinstance(line, PageLine):
             current = self._current
             if current is None or current.url != line.url or current.page is not None:
@@ -101,6 +114,8 @@ class ArchiveBuilder:
 
     def result(self) -> RunArchive:
         self._close()
+        self._contents.clear()
+        self._contexts.clear()
         page_list = b"[" + b",\n".join(orjson.dumps(e) for e in self._entries) + b"]"
         return RunArchive(self._chunks, page_list, digest_of(page_list))
 
@@ -115,12 +130,24 @@ class ArchiveBuilder:
             self._entries.append(self._current.entry(self._keep(_stored_page(page))))
             self._current = None
 
+    def _part(self, known: dict[tuple[Any, ...], str], names: tuple[str, ...], teaser: Teaser
+              ) -> str:
+        values = tuple(getattr(teaser, name) for name in names)
+        digest = known.get(values)
+        if digest is None:
+            digest = known[values] = self._keep(orjson.dumps(dict(zip(names, values, strict=True))))
+        return digest
+
     def _keep(self, data: bytes) -> str:
         digest = digest_of(data)
         if digest not in self._chunks:
             # A copy of exact size: orjson's bytes keep the capacity of its output buffer, and
-            # a run holds every distinct chunk until it is stored.
+            # a run holds its distinct chunks until they are stored.
             self._chunks[digest] = bytes(memoryview(data))
+            self._pending += len(data)
+            if self._store is not None and self._pending >= STORE_BATCH_BYTES:
+                self._store(self._chunks)
+                self._chunks, self._pending = {}, 0
         return digest
 
 
@@ -129,14 +156,6 @@ def archive_run(lines: Iterable[RunLine]) -> RunArchive:
     for line in lines:
         builder.add(line)
     return builder.result()
-
-
-def _content_of(teaser: Teaser) -> bytes:
-    return orjson.dumps({name: getattr(teaser, name) for name in CONTENT_FIELDS})
-
-
-def _context_of(teaser: Teaser) -> bytes:
-    return orjson.dumps({name: getattr(teaser, name) for name in CONTEXT_FIELDS})
 
 
 def _stored_page(page: PageLine | None) -> bytes:

@@ -11,8 +11,9 @@ store's belief, the plan, the writes.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                                                     Run.status == "ingested"))
         if existing is not None:
             return _duplicate_result(existing)
-        derived, archive = read_and_derive(read_run(path))
+        derived, archive = read_and_derive(read_run(path),
+                                           functools.partial(write.store_chunks, session))
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:
@@ -72,13 +74,17 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         return store_run(session, run, derived, archive, policy or ChangePolicy())
 
 
-def read_and_derive(lines: Iterable[RunLine]) -> tuple[DerivedRun, RunArchive]:
-    """One pass over a run's lines, feeding the derive stage and the archive."""
-    deriver, archive = RunDeriver(), ArchiveBuilder()
+def read_and_derive(lines: Iterable[RunLine],
+                    store_chunks: Callable[[dict[str, bytes]], None] | None = None
+                    ) -> tuple[DerivedRun, RunArchive]:
+    """One pass over a run's lines, feeding the derive stage and the archive; ``store_chunks``
+    takes the archive's raw chunks in batches as they are read (:class:`ArchiveBuilder`)."""
+    deriver, archive = RunDeriver(), ArchiveBuilder(store_chunks)
     for line in lines:
         deriver.add(line)
         archive.add(line)
-    return deriver.result(), archive.result()
+    archived = archive.result()
+    return deriver.result(), archived
 
 
 def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchive,
