@@ -20,6 +20,7 @@ new.
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,8 +105,8 @@ class ArchiveBuilder:
             current = self._current
             if current is None or current.url != listing or current.page is not None:
                 current = self._start(listing)
-            current.contents.append(self._part(self._contents, CONTENT_FIELDS, line))
-            current.contexts.append(self._part(self._contexts, CONTEXT_FIELDS, line))
+            current.contents.append(self._part(self._contents, CONTENT_FIELDS, _content(line)))
+            current.contexts.append(self._part(self._contexts, CONTEXT_FIELDS, _context(line)))
         elif isinstance(line, PageLine):
             current = self._current
             if current is None or current.url != line.url or current.page is not None:
@@ -130,9 +131,8 @@ class ArchiveBuilder:
             self._entries.append(self._current.entry(self._keep(_stored_page(page))))
             self._current = None
 
-    def _part(self, known: dict[tuple[Any, ...], str], names: tuple[str, ...], teaser: Teaser
-              ) -> str:
-        values = tuple(getattr(teaser, name) for name in names)
+    def _part(self, known: dict[tuple[Any, ...], str], names: tuple[str, ...],
+              values: tuple[Any, ...]) -> str:
         digest = known.get(values)
         if digest is None:
             digest = known[values] = self._keep(orjson.dumps(dict(zip(names, values, strict=True))))
@@ -163,6 +163,10 @@ def _stored_page(page: PageLine | None) -> bytes:
         return b"null"  # teasers whose page line never came: the file was cut short
     kept = {k: v for k, v in page.fields.items() if k not in VOLATILE_PAGE_FIELDS}
     return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS)
+
+
+_content = operator.attrgetter(*CONTENT_FIELDS)  # a teaser's values of these fields, as a tuple
+_context = operator.attrgetter(*CONTEXT_FIELDS)
 
 
 def replay_archive(page_list: bytes, chunks: dict[str, bytes]) -> Iterator[RunLine]:
