@@ -70,6 +70,13 @@ def clean_title(title: str | None) -> str:
     return clean_text(title, limit=MAX_TITLE)
 
 
+@functools.lru_cache(maxsize=65536)
+def clean_summary(summary: str) -> str:
+    """A summary reads the same from run to run: when several runs are ingested in one
+    process, each distinct text is cleaned once."""
+    return clean_text(summary, limit=MAX_SUMMARY)
+
+
 def comparison_form(text: str | None) -> str:
     """Text as compared: every whitespace run is one space.
 

@@ -163,7 +163,7 @@ class _Draft:
     def pledge(self) -> Pledge:
         cleaned: Counter[str] = Counter()
         for raw, count in self.summaries.items():
-            cleaned[text.clean_text(raw, limit=text.MAX_SUMMARY)] += count
+            cleaned[text.clean_summary(raw)] += count
         return Pledge(key=self.key, url=self.url, title_key=title_key(self.title),
                       title=self.title, author=self.author, author_truncated=self.author_truncated,
                       submitted=self.submitted, summaries=tuple(cleaned.items()),

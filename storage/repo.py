@@ -34,11 +34,12 @@ def batched(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
 
 
 def load_stored_pledges(session: Session) -> dict[str, StoredPledge]:
-    """Every pledge with its open version and open memberships, by key."""
+    """Every pledge with its open version and open memberships, by key. Read through Core
+    rows: tens of thousands of plain tuples, no ORM entities."""
     versions = _open_versions(session)
     terms = _open_term_keys(session)
-    rows = session.execute(select(Pledge.id, Pledge.key, Pledge.title_key, Pledge.present,
-                                  Pledge.absent_runs, Pledge.twin_id))
+    rows = session.connection().execute(select(Pledge.id, Pledge.key, Pledge.title_key,
+                                               Pledge.present, Pledge.absent_runs, Pledge.twin_id))
     return {key: StoredPledge(id=pid, key=key, title_key=title_key, present=present,
                               absent_runs=absent_runs, is_linked=twin_id is not None,
                               version=versions.get(pid), term_keys=frozenset(terms.get(pid, ())))
@@ -47,18 +48,19 @@ def load_stored_pledges(session: Session) -> dict[str, StoredPledge]:
 
 def _open_versions(session: Session) -> dict[int, StoredVersion]:
     v = PledgeVersion
-    rows = session.execute(select(v.pledge_id, v.number, v.content_hash, v.title, v.author,
-                                  v.submitted, v.summary).where(v.to_run.is_(None)))
+    rows = session.connection().execute(select(v.pledge_id, v.number, v.content_hash, v.title,
+                                               v.author, v.submitted, v.summary)
+                                        .where(v.to_run.is_(None)))
     return {row[0]: StoredVersion(*row[1:]) for row in rows}
 
 
 def _open_term_keys(session: Session) -> dict[int, list[str]]:
+    keys = dict(session.connection().execute(select(Term.id, Term.key)).all())  # one per term
     found: dict[int, list[str]] = defaultdict(list)
-    rows = session.execute(select(Membership.pledge_id, Term.key)
-                           .join(Term, Term.id == Membership.term_id)
-                           .where(Membership.to_run.is_(None)))
-    for pledge_id, key in rows:
-        found[pledge_id].append(key)
+    rows = session.connection().execute(select(Membership.pledge_id, Membership.term_id)
+                                        .where(Membership.to_run.is_(None)))
+    for pledge_id, term_id in rows:
+        found[pledge_id].append(keys[term_id])
     return found
 
 
