@@ -86,7 +86,7 @@ def comparison_form(text: str | None) -> str:
     return " ".join((text or "").split())  # str.split() splits on exactly what \\s matches
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def clean_author(author: str | None) -> tuple[str | None, bool]:
     """(author as printed, truncated?). Drupal cuts long names to 14 characters plus "…".
 

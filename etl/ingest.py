@@ -11,9 +11,11 @@ store's belief, the plan, the writes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +58,7 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                     policy: ChangePolicy | None = None) -> IngestResult:
     """Ingest in one transaction; any error leaves the database as it was."""
     digest = file_digest(path)
-    with factory.begin() as session:
+    with cyclic_gc_paused(), factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
                                                     Run.status == "ingested"))
         if existing is not None:
@@ -72,6 +74,20 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         session.add(run)
         session.flush()
         return store_run(session, run, derived, archive, policy or ChangePolicy())
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """A run makes millions of objects that live until it is stored: lines, drafts, the store's
+    belief. Reference counting frees them; the cyclic collector would only walk them all again
+    each time enough piled up, which grows with the run. It runs again once the run is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_and_derive(lines: Iterable[RunLine],
