@@ -179,9 +179,9 @@ def pick_summary(summaries: tuple[tuple[str, int], ...]) -> str:
     >>> pick_summary((("A plan.", 3), ("Another plan.", 1)))
     'A plan.'
     """
+    if len(summaries) == 1:  # most pledges: every teaser printed the same text
+        return summaries[0][0]
     variants = Counter(dict(summaries))
-    if len(variants) == 1:
-        return next(iter(variants))
     by_length = sorted(variants, key=lambda s: len(text.comparison_form(s)), reverse=True)
     longest = by_length[0]
     folded = text.comparison_form(longest)
