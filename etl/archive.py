@@ -92,7 +92,7 @@ class ArchiveBuilder:
         self._store = store
         self._pending = 0  # bytes in self._chunks
         self._chunks: dict[str, bytes] = {}
-        self._entries: list[list[Any]] = []
+        self._page_list = bytearray(b"[")  # each page's entry is written as the page closes
         self._current: _ListedPage | None = None
         # A pledge's teasers repeat its content on every term page, and contexts repeat across
         # pledges: each distinct one is serialized and hashed once (its fields -> its digest).
@@ -117,7 +117,8 @@ class ArchiveBuilder:
         self._close()
         self._contents.clear()
         self._contexts.clear()
-        page_list = b"[" + b",\n".join(orjson.dumps(e) for e in self._entries) + b"]"
+        self._page_list += b"]"
+        page_list = bytes(self._page_list)
         return RunArchive(self._chunks, page_list, digest_of(page_list))
 
     def _start(self, url: str) -> _ListedPage:
@@ -128,7 +129,9 @@ class ArchiveBuilder:
     def _close(self) -> None:
         if self._current is not None:
             page = self._current.page
-            self._entries.append(self._current.entry(self._keep(_stored_page(page))))
+            if len(self._page_list) > 1:
+                self._page_list += b",\n"
+            self._page_list += orjson.dumps(self._current.entry(self._keep(_stored_page(page))))
             self._current = None
 
     def _part(self, known: dict[tuple[Any, ...], str], names: tuple[str, ...],
