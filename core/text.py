@@ -73,8 +73,10 @@ def clean_title(title: str | None) -> str:
 @functools.lru_cache(maxsize=65536)
 def clean_summary(summary: str) -> str:
     """A summary reads the same from run to run: when several runs are ingested in one
-    process, each distinct text is cleaned once."""
-    return clean_text(summary, limit=MAX_SUMMARY)
+    process, each distinct text is cleaned once. Most are clean as published, and the cache
+    then keeps one string for both."""
+    cleaned = clean_text(summary, limit=MAX_SUMMARY)
+    return summary if cleaned == summary else cleaned
 
 
 def comparison_form(text: str | None) -> str:
