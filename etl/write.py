@@ -109,9 +109,9 @@ def _mark_seen(session: Session, run_id: int, plan: Plan, stored: Mapping[str, S
 def _write_versions(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int]) -> None:
     replaced = [ids[v.key] for v in plan.versions if v.number > 1]
     _close_open(session, PledgeVersion, replaced, run_id)
-    repo.insert_rows(session, PledgeVersion, [
+    repo.insert_rows(session, PledgeVersion, (
         {**asdict(v.content), "pledge_id": ids[v.key], "mojibake": v.mojibake,
-         "from_run": run_id, "first_page_url": v.first_page_url} for v in plan.versions])
+         "from_run": run_id, "first_page_url": v.first_page_url} for v in plan.versions))
     if plan.authors_completed:
         t = _table(PledgeVersion)
         session.connection().execute(
@@ -123,9 +123,9 @@ def _write_versions(session: Session, run_id: int, plan: Plan, ids: Mapping[str,
 
 def _write_memberships(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int],
                        term_ids: Mapping[str, int]) -> None:
-    repo.insert_rows(session, Membership, [
+    repo.insert_rows(session, Membership, (
         {"pledge_id": ids[key], "term_id": term_ids[term], "from_run": run_id}
-        for key, term in plan.joined])
+        for key, term in plan.joined))
     left = {(ids[key], term_ids[term]) for key, term in plan.left}
     # Found by pledge, then closed by id: a statement naming pledge and term at once may be
     # planned (SQLite) by the term's index, and read every member of the term for each row.

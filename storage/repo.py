@@ -6,6 +6,7 @@ transaction (``etl.ingest``).
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -106,9 +107,13 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
     return found
 
 
-def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(insert(model.__table__), rows)
+def insert_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
+                batch: int = 10_000) -> None:
+    """Insert in batches: a first run writes a row per membership, hundreds of thousands, which
+    one statement's parameter list would hold all at once."""
+    remaining = iter(rows)
+    while chunk := list(itertools.islice(remaining, batch)):
+        session.connection().execute(insert(model.__table__), chunk)
 
 
 def term_histories(session: Session, before_run: int) -> dict[str, TermHistory]:
