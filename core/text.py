@@ -152,8 +152,10 @@ def has_mojibake(text: str) -> bool:
     return looks_mojibaked(text) or looks_misdecoded_quotes(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:
-    """SHA-256 over the comparison forms, as canonical JSON: equal for cosmetic variants."""
+    """SHA-256 over the comparison forms, as canonical JSON: equal for cosmetic variants.
+    Each run hashes every pledge it lists, most as the run before did: once per process."""
     payload = [comparison_form(title), comparison_form(author), submitted or "", comparison_form(summary)]
     encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
