@@ -4,9 +4,9 @@ The stages in order, each in its own module:
 
     read (etl.read) -> derive (etl.derive) -> decide (etl.decide) -> write (etl.write)
 
-The file is read once; each line goes to the derive stage and to the archive of
-raw input (etl.archive). Then, in one transaction: the terms' verdicts, the
-store's belief, the plan, the writes.
+All in one transaction. The file is read once; each line goes to the derive stage
+and to the archive of raw input (etl.archive), whose chunks are stored in batches
+as they come. Then: the terms' verdicts, the store's belief, the plan, the writes.
 """
 
 from __future__ import annotations
