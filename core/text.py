@@ -72,6 +72,15 @@ def clean_title(title: str | None) -> str:
     return clean_text(title, limit=MAX_TITLE)
 
 
+@functools.lru_cache(maxsize=65536)
+def clean_summary(summary: str) -> str:
+    """A summary reads the same from run to run: when several runs are ingested in one
+    process, each distinct text is cleaned once. Most are clean as published, and the cache
+    then keeps one string for both."""
+    cleaned = clean_text(summary, limit=MAX_SUMMARY)
+    return summary if cleaned == summary else cleaned
+
+
 def comparison_form(text: str | None) -> str:
     """Text as compared: every whitespace run is one space.
 
@@ -81,7 +90,7 @@ def comparison_form(text: str | None) -> str:
     return " ".join((text or "").split())  # str.split() splits on exactly what \\s matches
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def clean_author(author: str | None) -> tuple[str | None, bool]:
     """(author as printed, truncated?). Drupal cuts long names to 14 characters plus "…".
 
@@ -145,8 +154,10 @@ def has_mojibake(text: str) -> bool:
     return looks_mojibaked(text) or looks_misdecoded_quotes(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:
-    """SHA-256 over the comparison forms, as canonical JSON: equal for cosmetic variants."""
+    """SHA-256 over the comparison forms, as canonical JSON: equal for cosmetic variants.
+    Each run hashes every pledge it lists, most as the run before did: once per process."""
     payload = [comparison_form(title), comparison_form(author), submitted or "", comparison_form(summary)]
     encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

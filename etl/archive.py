@@ -24,7 +24,8 @@ listing lines, and where they fell says nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ CONTEXT_FIELDS = ("term", "term_url", "vocabulary", "author_position", "author_t
 VOLATILE_PAGE_FIELDS = ("fetched_at", "digest", "last_page", "etag", "last_modified")
 _VALIDATOR_FIELDS = ("etag", "last_modified")
 DIGEST_CHARS = 32
+# With somewhere to store them, chunks leave the builder in batches of about this many bytes
+# (uncompressed): a run never holds all of its distinct texts at once.
+STORE_BATCH_BYTES = 8 << 20
 
 
 def digest_of(data: bytes) -> str:
@@ -88,13 +92,23 @@ class RunArchive:
 
 
 class ArchiveBuilder:
-    """Folds a run's lines into its archive: the page list and the chunks it names."""
+    """Folds a run's lines into its archive: the page list and the chunks it names.
 
-    def __init__(self) -> None:
+    ``store``, when given, receives the chunks in batches as they are read, and the
+    result holds only those not handed over yet; without it the result holds them all.
+    """
+
+    def __init__(self, store: Callable[[dict[str, bytes]], None] | None = None) -> None:
+        self._store = store
+        self._pending = 0  # bytes in self._chunks
         self._chunks: dict[str, bytes] = {}
-        self._entries: list[list[Any]] = []
+        self._page_list = bytearray(b"[")  # each page's entry is written as the page closes
         self._current: _ListedPage | None = None
-        self._records: list[list[Any]] = []
+        self._records: list[list[Any]] = []  # record lines, listed after the pages
+        # A pledge's teasers repeat its content on every term page, and contexts repeat across
+        # pledges: each distinct one is serialized and hashed once (its fields -> its digest).
+        self._contents: dict[tuple[Any, ...], str] = {}
+        self._contexts: dict[tuple[Any, ...], str] = {}
 
     def add(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
@@ -102,8 +116,8 @@ class ArchiveBuilder:
             current = self._current
             if current is None or current.url != listing or current.page is not None:
                 current = self._start(listing)
-            current.contents.append(self._keep(_content_of(line)))
-            current.contexts.append(self._keep(_context_of(line)))
+            current.contents.append(self._part(self._contents, CONTENT_FIELDS, _content(line)))
+            current.contexts.append(self._part(self._contexts, CONTEXT_FIELDS, _context(line)))
         elif isinstance(line, PageLine):
             current = self._current
             if current is None or current.url != line.url or current.page is not None:
@@ -116,8 +130,14 @@ class ArchiveBuilder:
 
     def result(self) -> RunArchive:
         self._close()
-        entries = self._entries + self._records
-        page_list = b"[" + b",\n".join(orjson.dumps(e) for e in entries) + b"]"
+        self._contents.clear()
+        self._contexts.clear()
+        for entry in self._records:
+            if len(self._page_list) > 1:
+                self._page_list += b",\n"
+            self._page_list += orjson.dumps(entry)
+        self._page_list += b"]"
+        page_list = bytes(self._page_list)
         return RunArchive(self._chunks, page_list, digest_of(page_list))
 
     def _start(self, url: str) -> _ListedPage:
@@ -128,15 +148,28 @@ class ArchiveBuilder:
     def _close(self) -> None:
         if self._current is not None:
             page = self._current.page
-            self._entries.append(self._current.entry(self._keep(_stored_page(page))))
+            if len(self._page_list) > 1:
+                self._page_list += b",\n"
+            self._page_list += orjson.dumps(self._current.entry(self._keep(_stored_page(page))))
             self._current = None
+
+    def _part(self, known: dict[tuple[Any, ...], str], names: tuple[str, ...],
+              values: tuple[Any, ...]) -> str:
+        digest = known.get(values)
+        if digest is None:
+            digest = known[values] = self._keep(orjson.dumps(dict(zip(names, values, strict=True))))
+        return digest
 
     def _keep(self, data: bytes) -> str:
         digest = digest_of(data)
         if digest not in self._chunks:
             # A copy of exact size: orjson's bytes keep the capacity of its output buffer, and
-            # a run holds every distinct chunk until it is stored.
+            # a run holds its distinct chunks until they are stored.
             self._chunks[digest] = bytes(memoryview(data))
+            self._pending += len(data)
+            if self._store is not None and self._pending >= STORE_BATCH_BYTES:
+                self._store(self._chunks)
+                self._chunks, self._pending = {}, 0
         return digest
 
 
@@ -147,19 +180,15 @@ def archive_run(lines: Iterable[RunLine]) -> RunArchive:
     return builder.result()
 
 
-def _content_of(teaser: Teaser) -> bytes:
-    return orjson.dumps({name: getattr(teaser, name) for name in CONTENT_FIELDS})
-
-
-def _context_of(teaser: Teaser) -> bytes:
-    return orjson.dumps({name: getattr(teaser, name) for name in CONTEXT_FIELDS})
-
-
 def _stored_page(page: PageLine | None) -> bytes:
     if page is None:
         return b"null"  # teasers whose page line never came: the file was cut short
     kept = {k: v for k, v in page.fields.items() if k not in VOLATILE_PAGE_FIELDS}
     return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS)
+
+
+_content = operator.attrgetter(*CONTENT_FIELDS)  # a teaser's values of these fields, as a tuple
+_context = operator.attrgetter(*CONTEXT_FIELDS)
 
 
 def replay_archive(page_list: bytes, chunks: dict[str, bytes]) -> Iterator[RunLine]:

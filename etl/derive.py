@@ -105,7 +105,9 @@ class RunDeriver:
             self._discovered.append(line)
 
     def result(self) -> DerivedRun:
-        pledges = {key: draft.pledge() for key, draft in self._drafts.items()}
+        pledges = {}
+        for key in list(self._drafts):  # each draft's raw texts are let go once it is merged
+            pledges[key] = self._drafts.pop(key).pledge()
         return DerivedRun(pledges, self._terms, self._crawl, self._discovered, self._ok,
                           len(self._failed), self._teasers, self._failed, self._last_fetched,
                           dict(self._records))
@@ -123,17 +125,21 @@ class RunDeriver:
     def _add_teaser(self, teaser: Teaser) -> None:
         self._teasers += 1
         term = term_key(teaser.term_url, teaser.term)
-        if term is not None and term not in self._terms:
-            self._terms[term] = TermTally(term, teaser.term, teaser.term_url, teaser.vocabulary)
+        if term is not None:
+            tally = self._terms.get(term)
+            if tally is None:
+                tally = self._terms[term] = TermTally(term, teaser.term, teaser.term_url,
+                                                      teaser.vocabulary)
+            term = tally.key  # one string per term, not one per teaser line
         key = pledge_key(teaser.url, teaser.title)
+        if key is not None:  # else neither link nor title: nothing to identify it by
+            draft = self._drafts.get(key)
+            if draft is None:
+                draft = self._drafts[key] = _Draft(key, teaser.url if not key.startswith("title:")
+                                                   else None, teaser.listing_url)
+            key = draft.key
+            draft.add(teaser, term)
         self._on_page.setdefault(teaser.listing_url, []).append(key)
-        if key is None:
-            return  # neither link nor title: nothing to identify it by
-        draft = self._drafts.get(key)
-        if draft is None:
-            draft = self._drafts[key] = _Draft(key, teaser.url if not key.startswith("title:")
-                                               else None, teaser.listing_url)
-        draft.add(teaser, term)
 
     def _add_page(self, page: PageLine) -> None:
         key = page_term_key(page)
@@ -163,12 +169,12 @@ class _Draft:
     term_keys: set[str] = field(default_factory=set)
 
     def add(self, teaser: Teaser, term: str | None) -> None:
-        title = text.clean_title(teaser.title)
-        if title and not self.title:
-            self.title = title
+        if not self.title:
+            self.title = text.clean_title(teaser.title)
         if teaser.submitted and not self.submitted:
             self.submitted = teaser.submitted[:40]
-        self._add_author(teaser.author)
+        if self.author is None or self.author_truncated:  # a full name is never replaced
+            self._add_author(teaser.author)
         self.summaries[teaser.summary or ""] += 1
         if term is not None:
             self.term_keys.add(term)
@@ -183,7 +189,7 @@ class _Draft:
     def pledge(self) -> Pledge:
         cleaned: Counter[str] = Counter()
         for raw, count in self.summaries.items():
-            cleaned[text.clean_text(raw, limit=text.MAX_SUMMARY)] += count
+            cleaned[text.clean_summary(raw)] += count
         return Pledge(key=self.key, url=self.url, title_key=title_key(self.title),
                       title=self.title, author=self.author, author_truncated=self.author_truncated,
                       submitted=self.submitted, summaries=tuple(cleaned.items()),
@@ -240,9 +246,9 @@ def pick_summary(summaries: tuple[tuple[str, int], ...]) -> str:
     >>> pick_summary((("A plan.", 3), ("Another plan.", 1)))
     'A plan.'
     """
+    if len(summaries) == 1:  # most pledges: every teaser printed the same text
+        return summaries[0][0]
     variants = Counter(dict(summaries))
-    if len(variants) == 1:
-        return next(iter(variants))
     by_length = sorted(variants, key=lambda s: len(text.comparison_form(s)), reverse=True)
     longest = by_length[0]
     folded = text.comparison_form(longest)

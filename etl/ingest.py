@@ -4,16 +4,18 @@ The stages in order, each in its own module:
 
     read (etl.read) -> derive (etl.derive) -> decide (etl.decide) -> write (etl.write)
 
-The file is read once; a page the site answered 304 is replaced by its stored copy
-(etl.not_modified), then each line goes to the derive stage and to the archive of
-raw input (etl.archive), and each fetch to the fetch state (etl.fetches). Then, in one
-transaction: the terms' verdicts, the store's belief, the plan, the writes.
+All in one transaction. The file is read once; a page the site answered 304 is replaced
+by its stored copy (etl.not_modified), then each line goes to the derive stage and to the
+archive of raw input (etl.archive), whose chunks are stored in batches as they come, and
+each fetch to the fetch state (etl.fetches). Then: the terms' verdicts, the store's
+belief, the plan, the writes.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +68,8 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
             return _duplicate_result(existing)
         fetches = FetchLog()
         lines = with_stored_pages(read_run(path), StoredPages(session))  # 304s: stored pages
-        derived, archive = read_and_derive(fetches.watch(lines))
+        derived, archive = read_and_derive(fetches.watch(lines),
+                                           functools.partial(write.store_chunks, session))
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:
@@ -80,13 +83,17 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         return result
 
 
-def read_and_derive(lines: Iterable[RunLine]) -> tuple[DerivedRun, RunArchive]:
-    """One pass over a run's lines, feeding the derive stage and the archive."""
-    deriver, archive = RunDeriver(), ArchiveBuilder()
+def read_and_derive(lines: Iterable[RunLine],
+                    store_chunks: Callable[[dict[str, bytes]], None] | None = None
+                    ) -> tuple[DerivedRun, RunArchive]:
+    """One pass over a run's lines, feeding the derive stage and the archive; ``store_chunks``
+    takes the archive's raw chunks in batches as they are read (:class:`ArchiveBuilder`)."""
+    deriver, archive = RunDeriver(), ArchiveBuilder(store_chunks)
     for line in lines:
         deriver.add(line)
         archive.add(line)
-    return deriver.result(), archive.result()
+    archived = archive.result()
+    return deriver.result(), archived
 
 
 def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchive,

@@ -91,8 +91,8 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
             raise InputError(f"{where}: {kind} record is missing the field {name!r}")
         wrong_type(where, name, types, value)
     for name, types in OPTIONAL[str(kind)].items():
-        value = record.get(name, None if type(None) in types else types[0]())
-        if type(value) not in types:
+        value = record.get(name, MISSING)
+        if value is not MISSING and type(value) not in types:  # absent is fine
             wrong_type(where, name, types, value)
     for name, allowed in CHOICES.get(str(kind), {}).items():
         if record.get(name) not in allowed:

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.pledges import AbsenceKind, StoredPledge
@@ -37,16 +37,26 @@ from pledgewatch.storage.models import (
 )
 
 COMPRESSION_LEVEL = 6  # zlib's default: each chunk is stored once
+# A page list is mostly hex digests, which level 1 packs nearly as tight in a fraction of the
+# time; a run whose pages changed stores a new one.
+PAGE_LIST_COMPRESSION_LEVEL = 1
 
 
 def store_archive(session: Session, run: Run, archive: RunArchive) -> None:
     """Store the chunks not stored yet, compressed, and point the run at its page list."""
-    chunks = {**archive.chunks, archive.page_list_digest: archive.page_list}
+    store_chunks(session, archive.chunks)
+    store_chunks(session, {archive.page_list_digest: archive.page_list},
+                 PAGE_LIST_COMPRESSION_LEVEL)
+    run.pages_digest = archive.page_list_digest
+
+
+def store_chunks(session: Session, chunks: Mapping[str, bytes],
+                 level: int = COMPRESSION_LEVEL) -> None:
+    """Store, compressed, the raw chunks not stored yet."""
     missing = repo.missing_chunks(session, chunks)
     repo.insert_rows(session, RawChunk, [
         {"digest": digest, "size": len(chunks[digest]),
-         "data": zlib.compress(chunks[digest], COMPRESSION_LEVEL)} for digest in sorted(missing)])
-    run.pages_digest = archive.page_list_digest
+         "data": zlib.compress(chunks[digest], level)} for digest in sorted(missing)])
 
 
 def store_term_crawls(session: Session, run_id: int, verdicts: list[TermVerdict],
@@ -142,9 +152,9 @@ def _mark_seen(session: Session, run_id: int, plan: Plan, stored: Mapping[str, S
 def _write_versions(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int]) -> None:
     replaced = [ids[v.key] for v in plan.versions if v.number > 1]
     _close_open(session, PledgeVersion, replaced, run_id)
-    repo.insert_rows(session, PledgeVersion, [
+    repo.insert_rows(session, PledgeVersion, (
         {**asdict(v.content), "pledge_id": ids[v.key], "mojibake": v.mojibake,
-         "from_run": run_id, "first_page_url": v.first_page_url} for v in plan.versions])
+         "from_run": run_id, "first_page_url": v.first_page_url} for v in plan.versions))
     if plan.authors_completed:
         t = _table(PledgeVersion)
         session.connection().execute(
@@ -176,15 +186,20 @@ def _write_records(session: Session, run_id: int, plan: Plan, ids: Mapping[str, 
 
 def _write_memberships(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int],
                        term_ids: Mapping[str, int]) -> None:
-    repo.insert_rows(session, Membership, [
+    repo.insert_rows(session, Membership, (
         {"pledge_id": ids[key], "term_id": term_ids[term], "from_run": run_id}
-        for key, term in plan.joined])
-    if plan.left:
-        t = _table(Membership)
-        session.connection().execute(
-            update(t).where(t.c.pledge_id == bindparam("pid"), t.c.term_id == bindparam("tid"),
-                            t.c.to_run.is_(None)).values(to_run=run_id),
-            [{"pid": ids[key], "tid": term_ids[term]} for key, term in plan.left])
+        for key, term in plan.joined))
+    left = {(ids[key], term_ids[term]) for key, term in plan.left}
+    # Found by pledge, then closed by id: a statement naming pledge and term at once may be
+    # planned (SQLite) by the term's index, and read every member of the term for each row.
+    closing = []
+    for chunk in repo.batched(sorted({pledge_id for pledge_id, _ in left})):
+        closing += [row.id for row in session.execute(
+            select(Membership.id, Membership.pledge_id, Membership.term_id)
+            .where(Membership.pledge_id.in_(chunk), Membership.to_run.is_(None)))
+            if (row.pledge_id, row.term_id) in left]
+    for chunk in repo.batched(closing):
+        session.execute(update(Membership).where(Membership.id.in_(chunk)).values(to_run=run_id))
 
 
 def _write_absences(session: Session, run_id: int, plan: Plan, ids: Mapping[str, int]) -> None:

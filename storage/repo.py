@@ -6,6 +6,7 @@ transaction (``etl.ingest``).
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -44,12 +45,13 @@ def batched(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
 
 
 def load_stored_pledges(session: Session) -> dict[str, StoredPledge]:
-    """Every pledge with its open version, open record version and open memberships, by key."""
+    """Every pledge with its open version, open record version and open memberships, by key.
+    Read through Core rows: tens of thousands of plain tuples, no ORM entities."""
     versions = _open_versions(session)
     records = open_records(session)
     terms = _open_term_keys(session)
-    rows = session.execute(select(Pledge.id, Pledge.key, Pledge.title_key, Pledge.present,
-                                  Pledge.absent_runs, Pledge.twin_id))
+    rows = session.connection().execute(select(Pledge.id, Pledge.key, Pledge.title_key,
+                                               Pledge.present, Pledge.absent_runs, Pledge.twin_id))
     return {key: StoredPledge(id=pid, key=key, title_key=title_key, present=present,
                               absent_runs=absent_runs, is_linked=twin_id is not None,
                               version=versions.get(pid), term_keys=frozenset(terms.get(pid, ())),
@@ -80,18 +82,19 @@ def record_content(row: Sequence[Any]) -> RecordContent:
 
 def _open_versions(session: Session) -> dict[int, StoredVersion]:
     v = PledgeVersion
-    rows = session.execute(select(v.pledge_id, v.number, v.content_hash, v.title, v.author,
-                                  v.submitted, v.summary).where(v.to_run.is_(None)))
+    rows = session.connection().execute(select(v.pledge_id, v.number, v.content_hash, v.title,
+                                               v.author, v.submitted, v.summary)
+                                        .where(v.to_run.is_(None)))
     return {row[0]: StoredVersion(*row[1:]) for row in rows}
 
 
 def _open_term_keys(session: Session) -> dict[int, list[str]]:
+    keys = dict(session.connection().execute(select(Term.id, Term.key)).all())  # one per term
     found: dict[int, list[str]] = defaultdict(list)
-    rows = session.execute(select(Membership.pledge_id, Term.key)
-                           .join(Term, Term.id == Membership.term_id)
-                           .where(Membership.to_run.is_(None)))
-    for pledge_id, key in rows:
-        found[pledge_id].append(key)
+    rows = session.connection().execute(select(Membership.pledge_id, Membership.term_id)
+                                        .where(Membership.to_run.is_(None)))
+    for pledge_id, term_id in rows:
+        found[pledge_id].append(keys[term_id])
     return found
 
 
@@ -168,9 +171,14 @@ def load_fetch_state(session: Session) -> dict[str, StoredFetch]:
     return {row[0]: StoredFetch(*row) for row in rows}
 
 
-def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(insert(model.__table__), rows)
+
+def insert_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
+                batch: int = 10_000) -> None:
+    """Insert in batches: a first run writes a row per membership, hundreds of thousands, which
+    one statement's parameter list would hold all at once."""
+    remaining = iter(rows)
+    while chunk := list(itertools.islice(remaining, batch)):
+        session.connection().execute(insert(model.__table__), chunk)
 
 
 def term_histories(session: Session, before_run: int) -> dict[str, TermHistory]:

@@ -50,6 +50,13 @@ def test_the_stored_form_is_stable_once_made(text):
     assert nz.clean_text(once, limit=10_000) == once
 
 
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_a_summary_is_cleaned_by_the_stored_form_rules(text):
+    assert nz.clean_summary(text) == nz.clean_text(text, limit=nz.MAX_SUMMARY)
+    assert nz.clean_summary(text) == nz.clean_text(text, limit=nz.MAX_SUMMARY)  # from the cache
+
+
 @settings(max_examples=1000, deadline=None)
 @given(_TEXT)
 def test_whitespace_never_changes_the_comparison_form(text):
