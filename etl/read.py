@@ -25,6 +25,7 @@ MAX_LINE_BYTES = 4 * 1024 * 1024
 
 _OPTIONAL_STR = (str, type(None))
 _OPTIONAL_INT = (int, type(None))
+_OPTIONAL_LIST = (list, type(None))  # a record read whole has its lists; a failed one, null
 # Required fields and the types they may have; other fields are allowed and ignored.
 SCHEMAS: dict[str, dict[str, tuple[type, ...]]] = {
     "teaser": {
@@ -63,8 +64,9 @@ OPTIONAL: dict[str, dict[str, tuple[type, ...]]] = {
     "term": {"name": _OPTIONAL_STR, "vocabulary": _OPTIONAL_STR},
     "record": {"why": _OPTIONAL_STR, "status": _OPTIONAL_INT, "gone": (bool,),
                "not_modified": (bool,), "error": _OPTIONAL_STR, "title": _OPTIONAL_STR,
-               "date_shared": _OPTIONAL_STR, "body": _OPTIONAL_STR, "countries": (list,),
-               "terms": (list,), "gfmd_source": (list,), "thematic_recollection": (list,),
+               "date_shared": _OPTIONAL_STR, "body": _OPTIONAL_STR, "countries": _OPTIONAL_LIST,
+               "terms": _OPTIONAL_LIST, "gfmd_source": _OPTIONAL_LIST,
+               "thematic_recollection": _OPTIONAL_LIST,
                "etag": _OPTIONAL_STR, "last_modified": _OPTIONAL_STR, "digest": _OPTIONAL_STR,
                "fetched_at": _OPTIONAL_STR},
 }
@@ -106,9 +108,9 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
 def check_record_lists(record: dict[str, Any], where: str) -> None:
     """A record line's lists hold strings, and its terms ``[url, name]`` pairs of strings."""
     for name in RECORD_LISTS:
-        if not all(type(item) is str for item in record.get(name, ())):
+        if not all(type(item) is str for item in record.get(name) or ()):
             raise InputError(f"{where}: field {name!r} must be a list of strings")
-    for pair in record.get("terms", ()):
+    for pair in record.get("terms") or ():
         if type(pair) is not list or len(pair) != 2 or not all(type(x) is str for x in pair):
             raise InputError(f"{where}: field 'terms' must be a list of [url, name] pairs, "
                              f"got {json.dumps(pair)[:60]}")

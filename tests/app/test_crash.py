@@ -29,7 +29,7 @@ from tests.support.smtp_sink import SmtpSink
 pytestmark = pytest.mark.slow
 
 PLEDGEWATCH = str(Path(sys.executable).parent / "pledgewatch")
-AFTER_CHANGES = {"new": 1, "edited": 2, "removed": 1, "reclassified": 1, "restored": 0, "not_seen": 0,
+AFTER_CHANGES = {"new": 1, "edited": 3, "removed": 1, "reclassified": 1, "restored": 0, "not_seen": 0,
                   "unlisted": 0}
 NO_CHANGES = dict.fromkeys(AFTER_CHANGES, 0)
 # Log lines the pipeline writes as it enters each stage; the kill lands just after.

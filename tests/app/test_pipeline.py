@@ -23,7 +23,7 @@ from tests.support.smtp_sink import SmtpSink, free_port
 
 pytestmark = pytest.mark.slow
 
-AFTER_CHANGES = {"new": 1, "edited": 2, "removed": 1, "reclassified": 1, "restored": 0, "not_seen": 0,
+AFTER_CHANGES = {"new": 1, "edited": 3, "removed": 1, "reclassified": 1, "restored": 0, "not_seen": 0,
                   "unlisted": 0}
 NO_CHANGES = dict.fromkeys(AFTER_CHANGES, 0)
 
