@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core import text
 from pledgewatch.core.errors import InputError
-from pledgewatch.core.pledges import StoredPledge
+from pledgewatch.core.pledges import RecordOutcome, StoredPledge
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl import write
 from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
@@ -103,7 +103,10 @@ def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchi
     terms = derived.terms.values()
     term_ids = repo.ensure_terms(session, {t.key: (t.name, t.url, t.vocabulary) for t in terms})
     stored = repo.load_stored_pledges(session)
-    verdicts = judge_terms(terms, repo.term_histories(session, run.id), members_by_term(stored))
+    gone = frozenset(key for key, read in derived.records.items()
+                     if read.outcome is RecordOutcome.GONE)
+    verdicts = judge_terms(terms, repo.term_histories(session, run.id), members_by_term(stored),
+                           proven_gone=gone)
     write.store_term_crawls(session, run.id, verdicts, term_ids)
     whole_site = run_complete(crawl_complete=derived.is_complete, verdicts=verdicts,
                               plan_mode=derived.plan, stored=stored, pledges=derived.pledges)

@@ -99,15 +99,26 @@ class TermTally:
         return None
 
     def doubt(self, history: TermHistory | None = None, members: frozenset[str] = frozenset(),
-              page_size: int = 0) -> str | None:
+              page_size: int = 0, proven_gone: frozenset[str] = frozenset()) -> str | None:
         """Why a term read whole still looks smaller than the store believes, unless the run
-        before showed the same. ``members``: the pledges the store believes the term lists;
-        ``page_size``: the teasers of a full page, as a page of the run that linked a next one
-        showed (0: none did)."""
-        doubt = self.shrink(history or TermHistory()) or self.hidden_page(members, page_size)
-        if doubt and (history is None or history.held != (self.teasers, len(self.pages))):
-            return doubt
-        return None
+        before showed the same or the records prove the loss. ``members``: the pledges the
+        store believes the term lists; ``page_size``: the teasers of a full page, as a page of
+        the run that linked a next one showed (0: none did); ``proven_gone``: pledges whose
+        record page answered 404 or 410 in this run."""
+        history = history or TermHistory()
+        doubt = self.shrink(history) or self.hidden_page(members, page_size)
+        if doubt is None or history.held == (self.teasers, len(self.pages)):
+            return None
+        return None if self.loss_proven(history, members, proven_gone) else doubt
+
+    def loss_proven(self, history: TermHistory, members: frozenset[str],
+                    proven_gone: frozenset[str]) -> bool:
+        """True when every pledge the term no longer lists is gone by its own record page
+        (404/410) and they account for the whole drop: the site removed them, so the
+        listing shrank as it must, and nothing else is missing to hide a broken pager."""
+        lost = members - self.listed
+        before = max(history.teasers, history.members)
+        return bool(lost) and lost <= proven_gone and self.teasers >= before - len(lost)
 
     def hidden_page(self, members: frozenset[str], page_size: int) -> str | None:
         """Why the term may go on past its last page read, if it may.
@@ -165,14 +176,16 @@ class TermVerdict:
 
 
 def judge_terms(tallies: Iterable[TermTally], histories: Mapping[str, TermHistory],
-                members: Mapping[str, frozenset[str]] | None = None) -> list[TermVerdict]:
+                members: Mapping[str, frozenset[str]] | None = None,
+                proven_gone: frozenset[str] = frozenset()) -> list[TermVerdict]:
     """A verdict for every term whose pages the run fetched; a term met only through teasers
     (text snapshots) has no page evidence and gets none. ``members``: by term key, the
-    pledges the store believes it lists."""
+    pledges the store believes it lists; ``proven_gone``: pledges whose record page answered
+    404 or 410 in this run."""
     fetched = [t for t in tallies if t.pages]
     page_size = max((t.full_page for t in fetched), default=0)
-    return [judge_term(t, histories.get(t.key), (members or {}).get(t.key, frozenset()), page_size)
-            for t in fetched]
+    return [judge_term(t, histories.get(t.key), (members or {}).get(t.key, frozenset()), page_size,
+                       proven_gone) for t in fetched]
 
 
 def every_term_read(verdicts: Iterable[TermVerdict]) -> bool:
@@ -188,13 +201,14 @@ def every_term_read(verdicts: Iterable[TermVerdict]) -> bool:
 
 
 def judge_term(tally: TermTally, history: TermHistory | None,
-               members: frozenset[str] = frozenset(), page_size: int = 0) -> TermVerdict:
+               members: frozenset[str] = frozenset(), page_size: int = 0,
+               proven_gone: frozenset[str] = frozenset()) -> TermVerdict:
     if tally.probed:  # neither complete nor failed, unless its page 0 failed
         failure = "; ".join(tally.failures[:3]) or None
         return TermVerdict(tally.key, len(tally.pages), len(tally.failures), tally.teasers,
                            failure, is_probed=True)
     failure = tally.failure()
-    doubt = None if failure else tally.doubt(history, members, page_size)
+    doubt = None if failure else tally.doubt(history, members, page_size, proven_gone)
     reason = failure or (f"{doubt}: {HELD}" if doubt else None)
     return TermVerdict(tally.key, len(tally.pages), len(tally.failures), tally.teasers, reason,
                        is_held=doubt is not None)

@@ -22,6 +22,7 @@ from pledgewatch.etl.changes import changes_between
 from pledgewatch.etl.ingest import IngestResult, ingest_run_file
 from pledgewatch.storage.models import Pledge, RecordFetch, RecordVersion
 from tests.support.runs import P, crawl_end, listing
+from tests.support.runs import record_line as _record_line
 
 ALPHA = P(13001, "Automatic Electoral Registry for Migrants", "In 2022, the Directorate launched "
           "a guide.")
@@ -31,18 +32,8 @@ BODY = "In 2022, the Directorate launched a guide.\n\nIt is a step-by-step tool 
 SLOW_REMOVALS = ChangePolicy(confirm_removals_after=3)
 
 
-def record(pledge: P, body: str | None = BODY, *, status: int = 200, why: str = "due",
-           **fields: Any) -> dict[str, Any]:
-    ok, gone = status in (200, 304), status in (404, 410)
-    line = {"type": "record", "url": pledge.url, "why": why, "status": status, "ok": ok,
-            "gone": gone, "not_modified": status == 304, "error": None if ok or gone else
-            f"HTTP {status}", "title": pledge.title if status == 200 else None,
-            "date_shared": "6 Nov 2023" if status == 200 else None,
-            "body": body if status == 200 else None, "countries": ["Chile"] if status == 200
-            else [], "terms": [], "gfmd_source": [], "thematic_recollection": [],
-            "etag": None, "last_modified": None, "digest": None,
-            "fetched_at": "2026-03-01T06:00:00+00:00"}
-    return {**line, **fields}
+def record(pledge: P, body: str | None = BODY, **kwargs: Any) -> dict[str, Any]:
+    return _record_line(pledge, body, **kwargs)
 
 
 @pytest.fixture

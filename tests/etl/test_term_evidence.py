@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pledgewatch.core.values import ChangeSet
 from pledgewatch.etl.changes import changes_between
 from pledgewatch.etl.ingest import IngestResult, ingest_run_file
-from tests.support.runs import P, listing, write_run
+from tests.support.runs import P, listing, record_line, write_run
 
 PLEDGES = [P(14000 + i, f"Pledge {i:02d}", f"Summary {i}.") for i in range(25)]
 
@@ -114,3 +114,25 @@ def test_a_page_counts_the_teaser_lines_it_has_not_the_count_it_claims(ingest, f
     result = ingest(listing("mayors", PLEDGES[:3]))
     report = changes(factory)
     assert result.complete and not report.health.incomplete_terms and not report.not_seen
+
+
+def test_a_term_that_shrinks_by_pledges_whose_records_are_gone_is_trusted_at_once(ingest, factory):
+    # 11 pledges on two pages; one is deleted: the term now fits one page, which alone would be
+    # held (a vanished pager looks the same). Its record answering 410 proves the loss.
+    ingest(listing("mayors", PLEDGES[:11]), listing("subnational", PLEDGES[:3]))
+    result = ingest(listing("mayors", PLEDGES[1:11]), listing("subnational", PLEDGES[1:3]),
+                    [record_line(PLEDGES[0], status=410, why="missing")])
+    report = changes(factory)
+    assert result.removed == 1 and [p.key for p in report.removed] == ["/pfp/ppd/14000"]
+    assert not report.health.incomplete_terms and not report.not_seen
+
+
+def test_a_shrink_the_gone_records_do_not_explain_is_still_held(ingest, factory):
+    # Two pages read as one (10 of 15 listed) while one record is gone: four losses unproven.
+    ingest(listing("member-states", PLEDGES[:15]))
+    result = ingest(listing("member-states", PLEDGES[1:11]),
+                    [record_line(PLEDGES[0], status=404, why="missing")])
+    report = changes(factory)
+    assert result.removed == 0 and not report.removed
+    assert [t.key for t in report.health.incomplete_terms] == \
+        ["https://gfmd.org/contributors/member-states"]

@@ -109,3 +109,19 @@ def restamped(path: Path, day: int, folder: Path) -> Path:
                 line = json.dumps(record, ensure_ascii=False) + ("\n" if line.endswith("\n") else "")
             out.write(line)
     return copy
+
+
+def record_line(pledge: P, body: str | None = None, *, status: int = 200, why: str = "due",
+           **fields: Any) -> dict[str, Any]:
+    """A ``record`` line for a pledge's record page as the crawl writes it: 200 read whole
+    (``body`` defaults to the pledge's summary), 304, 404/410 gone, or another status failed."""
+    ok, gone = status in (200, 304), status in (404, 410)
+    line = {"type": "record", "url": pledge.url, "why": why, "status": status, "ok": ok,
+            "gone": gone, "not_modified": status == 304, "error": None if ok or gone else
+            f"HTTP {status}", "title": pledge.title if status == 200 else None,
+            "date_shared": "6 Nov 2023" if status == 200 else None,
+            "body": (body or pledge.summary) if status == 200 else None, "countries": ["Chile"] if status == 200
+            else [], "terms": [], "gfmd_source": [], "thematic_recollection": [],
+            "etag": None, "last_modified": None, "digest": None,
+            "fetched_at": "2026-03-01T06:00:00+00:00"}
+    return {**line, **fields}
