@@ -40,6 +40,8 @@ class Validators:
     next_url: str | None = None
     last_page: int | None = None
     teasers: int | None = None
+    # The record URLs the stored copy lists: a 304 shows them as surely as a 200 would.
+    records: tuple[str, ...] = ()
 
     def headers(self) -> dict[str, str]:
         out = {}
@@ -76,6 +78,8 @@ def _validators_json(v: Validators) -> dict[str, Any]:
     out: dict[str, Any] = {"etag": v.etag, "last_modified": v.last_modified}
     out.update({name: value for name, value in (("next_url", v.next_url),
                 ("last_page", v.last_page), ("teasers", v.teasers)) if value is not None})
+    if v.records:
+        out["records"] = list(v.records)
     return out
 
 
@@ -86,9 +90,12 @@ def _validators_of(v: dict[str, Any]) -> Validators:
             raise ValueError(f"{name} must be {kind.__name__} or null, got {value!r}")
         return value
 
+    records = v.get("records") or []
+    if type(records) is not list or not all(type(url) is str for url in records):
+        raise ValueError(f"records must be a list of URLs, got {records!r}")
     return Validators(optional("etag", str), optional("last_modified", str),
                       optional("next_url", str), optional("last_page", int),
-                      optional("teasers", int))
+                      optional("teasers", int), tuple(records))
 
 
 def plan_from_json(data: Any, source: str = "crawl plan") -> CrawlPlan:

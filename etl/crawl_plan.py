@@ -55,7 +55,8 @@ def plan_crawl(state: CrawlState, start_terms: Sequence[str], today: datetime,
         mode, tuple(TermFetch(url, depth) for url, depth in depths.items()),
         known={r.url: teaser_fingerprint(r.title, r.summary) for r in state.records},
         due=tuple(due),
-        validators={url: Validators(f.etag, f.last_modified, f.next_url, f.last_page, f.teasers)
+        validators={url: Validators(f.etag, f.last_modified, f.next_url, f.last_page, f.teasers,
+                                    f.records)
                     for url, f in state.fetches.items() if f.etag or f.last_modified})
 
 

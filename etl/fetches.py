@@ -11,10 +11,11 @@ request would get the same useless 304.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from pledgewatch.core.pledges import Teaser
 from pledgewatch.etl.read import PageLine, RecordLine, RunLine, parse_timestamp
 
 
@@ -33,6 +34,7 @@ class Fetch:
     next_url: str | None = None
     last_page: int | None = None
     teasers: int | None = None
+    records: tuple[str, ...] = ()  # record URLs of the page's teasers, in page order
 
     @property
     def stale_validators(self) -> bool:
@@ -63,10 +65,15 @@ class FetchLog:
 
     def __init__(self) -> None:
         self.fetches: dict[str, Fetch] = {}
+        self._listed: dict[str, list[str]] = {}  # listing URL -> record URLs of its teasers so far
 
     def watch(self, lines: Iterable[RunLine]) -> Iterator[RunLine]:
         for line in lines:
-            fetch = fetch_of(line)
-            if fetch is not None:
+            if isinstance(line, Teaser):
+                if line.url and line.listing_url:
+                    self._listed.setdefault(line.listing_url, []).append(line.url)
+            elif (fetch := fetch_of(line)) is not None:
+                if fetch.listing:
+                    fetch = replace(fetch, records=tuple(self._listed.pop(fetch.url, ())))
                 self.fetches[fetch.url] = fetch
             yield line

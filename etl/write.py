@@ -78,6 +78,7 @@ def store_fetches(session: Session, run_id: int, fetches: Mapping[str, Fetch],
         if url not in known:
             new.append({"url": url, "etag": None, "last_modified": None, "last_ok_at": None,
                         "run_id": None, "next_url": None, "last_page": None, "teasers": None,
+                        "records": None,
                         **row})
         elif row:
             changed.append((url, row))
@@ -100,7 +101,8 @@ def _fetch_row(run_id: int, fetch: Fetch, crawled_at: datetime) -> dict[str, Any
         row.update({k: v for k, v in (("etag", fetch.etag),
                                       ("last_modified", fetch.last_modified)) if v})
     if fetch.listing:
-        row.update(next_url=fetch.next_url, last_page=fetch.last_page, teasers=fetch.teasers)
+        row.update(next_url=fetch.next_url, last_page=fetch.last_page, teasers=fetch.teasers,
+                   records=list(fetch.records))
     return row
 
 

@@ -255,6 +255,7 @@ class FetchState(Base):
     next_url: Mapped[str | None] = mapped_column(String(2000))
     last_page: Mapped[int | None]
     teasers: Mapped[int | None]
+    records: Mapped[list[str] | None] = mapped_column(JSON)  # record URLs the page listed
 
 
 class RunLock(Base):

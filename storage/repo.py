@@ -161,14 +161,15 @@ class StoredFetch:
     next_url: str | None
     last_page: int | None
     teasers: int | None
+    records: tuple[str, ...] = ()  # record URLs the page listed when last read
 
 
 def load_fetch_state(session: Session) -> dict[str, StoredFetch]:
     """Every fetched URL's state, by URL."""
     f = FetchState
     rows = session.execute(select(f.url, f.etag, f.last_modified, f.status, f.last_ok_at,
-                                  f.run_id, f.next_url, f.last_page, f.teasers))
-    return {row[0]: StoredFetch(*row) for row in rows}
+                                  f.run_id, f.next_url, f.last_page, f.teasers, f.records))
+    return {row[0]: StoredFetch(*row[:-1], tuple(row[-1] or ())) for row in rows}
 
 
 

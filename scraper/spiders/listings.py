@@ -239,6 +239,7 @@ class ListingsSpider(RecordFetching, scrapy.Spider):
         depth = self.depth_of(listing_url)
         yield not_modified_page(listing_url, response, stored,
                                 self.term_names.get(term_url_of(listing_url)), depth)
+        self.records_seen.update(stored.records)  # listed there, as the stored copy shows
         yield from self._next_page(listing_url, stored.next_url)
 
     def _next_page(self, url: str, next_url: str | None) -> Iterator[scrapy.Request]:

@@ -45,6 +45,7 @@ def test_pages_and_records_store_their_validators_and_read_time(
     assert set(state) == {term, RECORD}
     page = state[term]
     assert (page.etag, page.status, page.next_url, page.teasers) == ('"p1"', 200, None, 1)
+    assert page.records == (RECORD,)  # a 304 of this page later shows the same pledges listed
     assert page.last_ok_at == datetime(2026, 3, 1, 5, 0, tzinfo=UTC)
     assert page.last_modified == "Mon, 07 Dec 2026 04:00:00 GMT"
     assert (state[RECORD].etag, state[RECORD].last_modified) == ('"r1"', None)
@@ -75,3 +76,20 @@ def test_a_later_fetch_updates_the_state_by_what_it_proves(
     etag, status, day = expected
     assert (state.etag, state.status) == (etag, status)
     assert state.last_ok_at == datetime(2026, 3, day, 5, 0, tzinfo=UTC)
+
+
+def test_a_page_keeps_the_records_it_listed_in_order_and_a_304_its_stored_copys(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    beta, gamma = P(13002, "Beta", "Beta commits."), P(13003, "Gamma", "Gamma commits.")
+    first = _validated(listing("cities", [gamma, ALPHA, beta]), '"p1"', "2026-03-01T05:00:00+00:00")
+    state = _ingest(factory, write_run(tmp_path / "a.jsonl", first))
+    expected = ("https://gfmd.org/pfp/ppd/13003", RECORD, "https://gfmd.org/pfp/ppd/13002")
+    assert state["https://gfmd.org/contributors/cities"].records == expected
+    not_modified = {"type": "page", "url": "https://gfmd.org/contributors/cities", "status": 304,
+                    "term": "Cities", "term_url": "https://gfmd.org/contributors/cities",
+                    "teasers": 3, "ok": True, "error": None, "page": 0, "last_page": 0,
+                    "next_url": None, "vocabulary": "contributors", "not_modified": True,
+                    "fetched_at": "2026-03-02T05:00:00+00:00"}
+    state = _ingest(factory, write_run(tmp_path / "b.jsonl", [not_modified],
+                                       stamp="2026-03-02T06:00:00+00:00"))
+    assert state["https://gfmd.org/contributors/cities"].records == expected

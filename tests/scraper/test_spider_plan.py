@@ -67,3 +67,22 @@ def test_a_304_stands_for_the_stored_page_and_its_stored_pager_is_followed(
     assert (last["status"], last["not_modified"], last["teasers"]) == (200, False, 3)
     assert {t["listing_url"] for t in lines if t["type"] == "teaser"} == {f"{MAYORS}?page=2"}
     assert len(server.not_modified) == 2
+
+
+def test_the_records_a_304_page_lists_count_as_seen_not_missing(tmp_path: Path) -> None:
+    # Page 0 of the mayors term answers 304: its stored copy listed these ten records, so the
+    # crawl must not take them for missing and read all ten record pages.
+    from pledgewatch.scraper.parsing import parse_listing
+
+    folder = "pages/contributors/mayors-local-and-regional-governments"
+    listed = tuple(t.url for t in parse_listing((BEFORE / folder / "page-0.html").read_text(),
+                                                url=MAYORS).teasers)
+    assert len(listed) == 10
+    plan = CrawlPlan("full", (TermFetch(MAYORS, "all"),), known=dict.fromkeys(listed, "stored"),
+                     validators={MAYORS: Validators(body_tag(f"{folder}/page-0.html"), None,
+                                                    f"{MAYORS}?page=1", 2, 10, listed)})
+    lines, _ = crawl(tmp_path, plan)
+    assert pages(lines)[MAYORS]["not_modified"] is True
+    asked = {r["url"]: r["why"] for r in lines if r["type"] == "record"}
+    assert not set(listed) & set(asked)  # the later pages' records are new, these were seen
+    assert set(asked.values()) == {"new"}

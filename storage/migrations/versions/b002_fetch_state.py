@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('next_url', sa.String(length=2000), nullable=True),
     sa.Column('last_page', sa.Integer(), nullable=True),
     sa.Column('teasers', sa.Integer(), nullable=True),
+    sa.Column('records', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_fetch_state_run_id_runs')),
     sa.PrimaryKeyConstraint('url', name=op.f('pk_fetch_state'))
     )
