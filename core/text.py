@@ -177,9 +177,25 @@ def teaser_fingerprint(title: str | None, summary: str | None) -> str:
 def record_hash(title: str | None, date_shared: str | None, body: str,
                 lists: tuple[tuple[str, ...], ...], terms: tuple[tuple[str, str], ...]) -> str:
     """SHA-256 over a record's comparison forms, lists item by item: a record printed with
-    other line breaks or spacing hashes alike, so it is no new record version."""
+    other line breaks or spacing hashes alike, so it is no new record version. Terms count by
+    their URL alone: a term renamed on the site changes the name every record prints, and
+    no record was edited (``lists[0]``, the countries, are terms too: see
+    :func:`named_terms`)."""
+    countries, *others = lists
     payload = [comparison_form(title), comparison_form(date_shared), comparison_form(body),
-               [[comparison_form(item) for item in items] for items in lists],
-               [[url, comparison_form(name)] for url, name in terms]]
+               [named_terms(countries, terms)] + [[comparison_form(i) for i in items]
+                                                  for items in others],
+               sorted({url for url, _ in terms})]
     encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def named_terms(names: tuple[str, ...], terms: tuple[tuple[str, str], ...]) -> list[str]:
+    """Names printed by a record (its countries) as the terms they are: the URL of the term
+    link of that name on the same page, else the name's comparison form.
+
+    >>> named_terms(("Chile", "Peru"), (("https://gfmd.org/pfp/ppd/chile", "Chile"),))
+    ['https://gfmd.org/pfp/ppd/chile', 'Peru']
+    """
+    urls = {comparison_form(name): url for url, name in terms}
+    return [urls.get(comparison_form(name), comparison_form(name)) for name in names]

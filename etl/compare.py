@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pledgewatch.core.text import comparison_form
+from pledgewatch.core.text import comparison_form, named_terms
 from pledgewatch.core.values import (
     RECORD_FIELDS,
     TEXT_FIELDS,
@@ -77,7 +77,9 @@ def field_changes(old: PledgeView, new: PledgeView, since: int = 0) -> tuple[Fie
             and _differs(before.title, after.title):
         teaser.insert(0, FieldChange("title", before.title, after.title))
     record = [FieldChange(f, before.text_of(f), after.text_of(f)) for f in RECORD_FIELDS
-              if _differs(getattr(before, f), getattr(after, f))]
+              if _differs(getattr(before, f), getattr(after, f))
+              and not (f == "countries" and named_terms(before.countries, before.terms)
+                       == named_terms(after.countries, after.terms))]  # a renamed term
     return (*teaser, *record)
 
 

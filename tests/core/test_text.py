@@ -86,3 +86,25 @@ def test_the_examples_in_the_rules_docstrings_hold():
 ])
 def test_a_teasers_fingerprint_ignores_noise_only(a, b, same):
     assert (nz.teaser_fingerprint(*a) == nz.teaser_fingerprint(*b)) is same
+
+
+TERM = "https://gfmd.org/pfp/ppd/cote-divoire"
+THEME = "https://gfmd.org/pfp/ppd/migration-and-health"
+
+
+@pytest.mark.parametrize("change, same", [
+    ({"countries": ("Côte d’Ivoire",), "terms": ((TERM, "Côte d’Ivoire"), (THEME, "Health"))},
+     True),  # a renamed country
+    ({"terms": ((TERM, "Cote d'Ivoire"), (THEME, "Migration and Health"))}, True),  # renamed theme
+    ({"countries": ("Ivory Coast",), "terms": ()}, False),  # a name with no link: the name counts
+    ({"terms": ((TERM, "Cote d'Ivoire"),)}, False),  # a term left
+    ({"body": "Edited."}, False),
+])
+def test_a_records_hash_counts_terms_by_url_and_countries_as_their_terms(change, same):
+    from pledgewatch.core.pledges import RecordContent
+
+    before = RecordContent("T", None, "Body.", countries=("Cote d'Ivoire",),
+                           terms=((TERM, "Cote d'Ivoire"), (THEME, "Health")))
+    after = RecordContent(**{"title": "T", "date_shared": None, "body": "Body.",
+                             "countries": before.countries, "terms": before.terms, **change})
+    assert (before.content_hash() == after.content_hash()) is same

@@ -31,6 +31,7 @@ def edits(before: PledgeView, after: PledgeView) -> list[tuple[str, str | None, 
 
 
 R1 = record()  # read in run 1
+CI, CL, PE = (f"https://gfmd.org/pfp/ppd/{c}" for c in ("cote-divoire", "chile", "peru"))
 BODY = "Cities commit to act now."
 cases = [
     # no record read in the interval: the summary is all there is, reported as before
@@ -57,6 +58,13 @@ cases = [
      [("date_shared", "6 Nov 2023", "7 Nov 2023"), ("thematic_recollection", "Labour", "Labour; Health")]),
     ("record terms never", view(rec=R1),
      view(rec=record(read_run=2, terms=(("https://gfmd.org/x", "X"),))), []),
+    # a country is a term: renamed on the site, every record prints its new name, no edit
+    ("country renamed", view(rec=record(countries=("Cote d'Ivoire",), terms=((CI, "Cote d'Ivoire"),))),
+     view(rec=record(BODY, read_run=2, countries=("Côte d’Ivoire",), terms=((CI, "Côte d’Ivoire"),))),
+     [("body", R1.body, BODY)]),
+    ("country replaced", view(rec=record(countries=("Chile",), terms=((CL, "Chile"),))),
+     view(rec=record(read_run=2, countries=("Peru",), terms=((PE, "Peru"),))),
+     [("countries", "Chile", "Peru")]),
     # the title once, whichever side printed the change
     ("title on both", view(rec=R1), view(title="Pledge 2", rec=record(read_run=2, title="Pledge 2")),
      [("title", "Pledge", "Pledge 2")]),
