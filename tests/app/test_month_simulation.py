@@ -42,11 +42,12 @@ def test_a_reported_change_is_true_only_inside_its_reports_window() -> None:
 
 def test_a_change_reported_late_has_its_delay_and_one_never_reported_is_missed() -> None:
     truth = [TrueChange(1, "record_only_edit", A), TrueChange(2, "reclassified", B)]
-    reports = [DayReport(1, 0, {}), DayReport(2, 1, {}), DayReport(5, 2, {"edited": [{"key": A}]})]
+    reports = [DayReport(1, 0, {}), DayReport(2, 1, {}), DayReport(5, 2, {"edited": [{"key": A}]}),
+               DayReport(6, 5, {"edited": [{"key": A}]})]
     result = score(truth, reports)
-    assert result.delays["record_only_edit"] == []  # day 1 lies outside (2, 5]
-    assert result.missed["record_only_edit"] == [truth[0]]
+    assert result.delays["record_only_edit"] == [4]  # read on day 5: late, not false
     assert result.missed["reclassified"] == [truth[1]]
+    assert result.false == [(6, "edited", A)]  # the same edit told twice
     assert result.share("reclassified") == 0.0
 
 

@@ -1,9 +1,11 @@
 """Score what the runs reported against what the site truly did.
 
-A run's report says what changed since an earlier run (``from_run``), so a reported change
-is explained only by a true change of a matching kind to the same pledge on a day after that
-run's day and up to the report's own day: anything else is a *false change*. A true change is
-*detected* on the first day a report lists it so; its delay is that day minus its own.
+A true change is *detected* on the first day, on or after its own, whose report lists it as
+what it is; its delay is that day minus its own (a record read only on rotation, or a term
+crawled whole only on its day of the rotation, shows a change late, not falsely). A reported
+change is explained by a true change of a matching kind to the same pledge that it detects, or
+that happened after the run the report compares with (a report against an older baseline
+repeats what a partial run in between told): anything else is a *false change*.
 """
 
 from __future__ import annotations
@@ -70,33 +72,38 @@ class Score:
 
 def score(truth: list[TrueChange], reports: list[DayReport]) -> Score:
     result = Score()
-    reports = [r for r in reports if r.from_day is not None]
+    reports = sorted((r for r in reports if r.from_day is not None), key=lambda r: r.day)
+    detections: set[tuple[int, str, str]] = set()  # (day, true kind, key) a report explains
     for change in truth:
         day = _detected(change, reports)
         if day is None:
             result.missed[change.kind].append(change)
         else:
             result.delays[change.kind].append(day - change.day)
+            detections.add((day, change.kind, change.key))
     for report in reports:
-        assert report.from_day is not None
         result.notes += sum(len(report.entries.get(k, [])) for k in NOTES)
         for kind, entries in report.entries.items():
             if kind in NOTES:
                 continue
             for entry in entries:
-                if not _explained(truth, kind, str(entry["key"]), report.from_day, report.day):
-                    result.false.append((report.day, kind, str(entry["key"])))
+                key = str(entry["key"])
+                if not _explained(truth, detections, report, kind, key):
+                    result.false.append((report.day, kind, key))
     return result
 
 
 def _detected(change: TrueChange, reports: list[DayReport]) -> int | None:
-    for report in sorted(reports, key=lambda r: r.day):
-        assert report.from_day is not None
-        if report.from_day < change.day <= report.day and report.shows(change):
+    for report in reports:
+        if change.day <= report.day and report.shows(change):
             return report.day
     return None
 
 
-def _explained(truth: list[TrueChange], kind: str, key: str, after: int, upto: int) -> bool:
+def _explained(truth: list[TrueChange], detections: set[tuple[int, str, str]],
+               report: DayReport, kind: str, key: str) -> bool:
     explains = EXPLAINS.get(kind, ())
-    return any(c.key == key and c.kind in explains and after < c.day <= upto for c in truth)
+    if any((report.day, true, key) in detections for true in explains):
+        return True
+    after = report.from_day if report.from_day is not None else report.day
+    return any(c.key == key and c.kind in explains and after < c.day <= report.day for c in truth)
