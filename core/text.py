@@ -199,3 +199,13 @@ def named_terms(names: tuple[str, ...], terms: tuple[tuple[str, str], ...]) -> l
     """
     urls = {comparison_form(name): url for url, name in terms}
     return [urls.get(comparison_form(name), comparison_form(name)) for name in names]
+
+
+def unlinked_names(names: tuple[str, ...], terms: tuple[tuple[str, str], ...]) -> list[str]:
+    """The names a record prints without a term link of that name, in comparison form.
+
+    >>> unlinked_names(("Chile", "Andes region"), (("https://gfmd.org/pfp/ppd/chile", "Chile"),))
+    ['Andes region']
+    """
+    linked = {comparison_form(name) for _, name in terms}
+    return [form for form in map(comparison_form, names) if form not in linked]

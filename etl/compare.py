@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pledgewatch.core.text import comparison_form, named_terms
+from pledgewatch.core.text import comparison_form, unlinked_names
 from pledgewatch.core.values import (
     RECORD_FIELDS,
     TEXT_FIELDS,
@@ -28,6 +28,7 @@ from pledgewatch.core.values import (
     FieldChange,
     PledgeView,
     Reclassified,
+    RecordView,
 )
 
 
@@ -78,9 +79,15 @@ def field_changes(old: PledgeView, new: PledgeView, since: int = 0) -> tuple[Fie
         teaser.insert(0, FieldChange("title", before.title, after.title))
     record = [FieldChange(f, before.text_of(f), after.text_of(f)) for f in RECORD_FIELDS
               if _differs(getattr(before, f), getattr(after, f))
-              and not (f == "countries" and named_terms(before.countries, before.terms)
-                       == named_terms(after.countries, after.terms))]  # a renamed term
+              and not (f == "countries" and _unlinked(before) == _unlinked(after))]
     return (*teaser, *record)
+
+
+def _unlinked(record: RecordView) -> list[str]:
+    """The countries a record names without linking their term. A linked country is a term:
+    joining or leaving it is a re-classification, told from the listings, and its new name
+    after a rename is the term's, not the record's; only free text is the record's field."""
+    return unlinked_names(record.countries, record.terms)
 
 
 def _differs(old: str | tuple[str, ...] | None, new: str | tuple[str, ...] | None) -> bool:

@@ -27,7 +27,7 @@ def test_a_reported_change_is_true_only_inside_its_reports_window() -> None:
     reports = [
         DayReport(0, None, {"new": [{"key": k} for k in (A, B, C)]}),  # the baseline: not scored
         DayReport(1, 0, {"new": [{"key": A}]}),
-        # Day 2 compares with day 1: A was new on day 1, outside (1, 2]; D never changed.
+        # Day 2 compares with day 1: A was new on day 1 and told then; D never changed.
         DayReport(2, 1, {"new": [{"key": A}], "edited": [{"key": B}], "removed": [{"key": C}],
                          "reclassified": [{"key": D}], "not_seen": [{"key": D}]}),
         # Day 3 compares with day 1 again (day 2 was, say, incomplete): B's edit is repeated.
@@ -36,7 +36,8 @@ def test_a_reported_change_is_true_only_inside_its_reports_window() -> None:
     result = score(truth, reports)
     assert (result.delays["new"], result.delays["teaser_edit"], result.delays["removed"]) == (
         [0], [0], [0])
-    assert result.false == [(2, "new", A), (2, "reclassified", D), (3, "unlisted", D)]
+    assert result.false == [(2, "reclassified", D), (3, "unlisted", D)]
+    assert result.told_again == [(2, "new", A)]  # told on day 1 already
     assert result.notes == 1
 
 
@@ -47,7 +48,7 @@ def test_a_change_reported_late_has_its_delay_and_one_never_reported_is_missed()
     result = score(truth, reports)
     assert result.delays["record_only_edit"] == [4]  # read on day 5: late, not false
     assert result.missed["reclassified"] == [truth[1]]
-    assert result.false == [(6, "edited", A)]  # the same edit told twice
+    assert result.false == [] and result.told_again == [(6, "edited", A)]  # told twice
     assert result.share("reclassified") == 0.0
 
 

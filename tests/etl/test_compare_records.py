@@ -62,9 +62,12 @@ cases = [
     ("country renamed", view(rec=record(countries=("Cote d'Ivoire",), terms=((CI, "Cote d'Ivoire"),))),
      view(rec=record(BODY, read_run=2, countries=("Côte d’Ivoire",), terms=((CI, "Côte d’Ivoire"),))),
      [("body", R1.body, BODY)]),
+    # ...and one joined or left is a re-classification, told from the listings, not an edit
     ("country replaced", view(rec=record(countries=("Chile",), terms=((CL, "Chile"),))),
-     view(rec=record(read_run=2, countries=("Peru",), terms=((PE, "Peru"),))),
-     [("countries", "Chile", "Peru")]),
+     view(rec=record(read_run=2, countries=("Peru",), terms=((PE, "Peru"),))), []),
+    ("free-text area replaced", view(rec=record(countries=("Chile", "Andes"), terms=((CL, "Chile"),))),
+     view(rec=record(read_run=2, countries=("Chile", "Pacific"), terms=((CL, "Chile"),))),
+     [("countries", "Chile; Andes", "Chile; Pacific")]),
     # the title once, whichever side printed the change
     ("title on both", view(rec=R1), view(title="Pledge 2", rec=record(read_run=2, title="Pledge 2")),
      [("title", "Pledge", "Pledge 2")]),

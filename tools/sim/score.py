@@ -4,8 +4,11 @@ A true change is *detected* on the first day, on or after its own, whose report 
 what it is; its delay is that day minus its own (a record read only on rotation, or a term
 crawled whole only on its day of the rotation, shows a change late, not falsely). A reported
 change is explained by a true change of a matching kind to the same pledge that it detects, or
-that happened after the run the report compares with (a report against an older baseline
-repeats what a partial run in between told): anything else is a *false change*.
+that happened after the run the report compares with. A report of a true change already told
+on an earlier day is *told again*: a report compared against an older baseline repeats what a
+partial run in between told, and a re-classification proven term by term (a term left on
+one day, the term joined when its rotation comes) is told in parts. Anything else, a change
+that never happened, is a *false change*.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ class Score:
     delays: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in KINDS})
     missed: dict[str, list[TrueChange]] = field(default_factory=lambda: {k: [] for k in KINDS})
     false: list[tuple[int, str, str]] = field(default_factory=list)  # (day, reported kind, key)
+    told_again: list[tuple[int, str, str]] = field(default_factory=list)  # of an earlier detection
     notes: int = 0
 
     def total(self, kind: str) -> int:
@@ -88,8 +92,11 @@ def score(truth: list[TrueChange], reports: list[DayReport]) -> Score:
                 continue
             for entry in entries:
                 key = str(entry["key"])
-                if not _explained(truth, detections, report, kind, key):
-                    result.false.append((report.day, kind, key))
+                if _explained(truth, detections, report, kind, key):
+                    continue
+                told = any(day < report.day and (day, true, key) in detections
+                           for day in range(report.day) for true in EXPLAINS.get(kind, ()))
+                (result.told_again if told else result.false).append((report.day, kind, key))
     return result
 
 

@@ -60,8 +60,10 @@ def _plan(result: PlanResult) -> list[str]:
         if len(s.missed[kind]) > 5 and kind in PLEDGE_KINDS:
             missed += f", … {len(s.missed[kind]) - 5} more"
         out.append(f"| {kind} | {total} | {shown} | {spread} | {missed or '-'} |")
-    out += ["", f"False changes: {len(s.false)}" +
+    out += ["", f"False changes (never happened): {len(s.false)}" +
             "".join(f"\n- day {day}: {kind} {key}" for day, kind, key in s.false[:20]),
+            "", f"Told again (a true change already told, repeated or in parts): {len(s.told_again)}" +
+            "".join(f"\n- day {day}: {kind} {key}" for day, kind, key in s.told_again[:10]), "",
             f"Absences noted (not seen): {s.notes}", ""]
     return out
 
