@@ -5,9 +5,12 @@ tables and over simulated sequences of days without a database.
 
 * **full**: every term read completely, every record page read. A store without a complete
   run always gets it, since nothing else can prove what the site lists.
-* **cover**: the fewest listing pages whose terms together list every known pledge (greedy:
-  most not-yet-covered pledges per page first) are read completely, so every pledge is seen
-  every day; a rotation of the other terms, oldest complete crawl first, is read completely
+* **cover**: the fewest listing pages whose terms together list every known pledge are read
+  completely, so every pledge is seen every day. The cheaper of two ways: greedy over all
+  terms (most not-yet-covered pledges per page first), or the terms of one vocabulary that
+  lists every pledge (a vocabulary whose terms each pledge has one of, as the site's
+  single-choice fields are, lists every pledge once: pages without overlap, which greedy over
+  overlapping terms misses); a rotation of the other terms, oldest complete crawl first, is read completely
   too, enough each day that each term is read whole at least every ``full_every_days``; the
   rest are read to page 0 only, where new pledges appear (the site lists newest first).
 * **due records**: those last read ``max_age_days`` ago or more, plus the oldest others so
@@ -25,6 +28,7 @@ from datetime import datetime
 
 from pledgewatch.core.crawl_plan import CrawlPlan, Depth, Mode, TermFetch, Validators
 from pledgewatch.core.text import teaser_fingerprint
+from pledgewatch.scraper.terms import vocabulary_of
 from pledgewatch.storage.crawl_state import CrawlState, RecordState, TermState
 
 
@@ -46,7 +50,7 @@ def plan_crawl(state: CrawlState, start_terms: Sequence[str], today: datetime,
         depths: dict[str, Depth] = {t.url: "all" for t in terms}
         due = [r.url for r in state.records]
     else:
-        whole = set(greedy_cover(terms))
+        whole = set(cheapest_cover(terms))
         whole.update(rotation([t for t in terms if t.url not in whole], today,
                               settings.full_every_days))
         depths = {t.url: "all" if t.url in whole else "first" for t in terms}
@@ -58,6 +62,20 @@ def plan_crawl(state: CrawlState, start_terms: Sequence[str], today: datetime,
         validators={url: Validators(f.etag, f.last_modified, f.next_url, f.last_page, f.teasers,
                                     f.records)
                     for url, f in state.fetches.items() if f.etag or f.last_modified})
+
+
+def cheapest_cover(terms: Sequence[TermState]) -> list[str]:
+    """Greedy over all terms, or over one vocabulary's terms where they list every pledge,
+    whichever reads fewer pages (ties: greedy over all)."""
+    everyone = set().union(*(t.members for t in terms)) if terms else set()
+    pages = {t.url: max(t.pages, 1) for t in terms}
+    by_vocabulary: dict[str | None, list[TermState]] = {}
+    for t in terms:
+        by_vocabulary.setdefault(vocabulary_of(t.url), []).append(t)
+    candidates = [greedy_cover(terms)] + [
+        greedy_cover(group) for group in by_vocabulary.values()
+        if set().union(*(t.members for t in group)) >= everyone]
+    return min(candidates, key=lambda cover: sum(pages[url] for url in cover))
 
 
 def greedy_cover(terms: Sequence[TermState]) -> list[str]:

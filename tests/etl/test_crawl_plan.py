@@ -8,7 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pledgewatch.core.text import teaser_fingerprint
-from pledgewatch.etl.crawl_plan import PlanSettings, greedy_cover, plan_crawl, rotation
+from pledgewatch.etl.crawl_plan import (
+    PlanSettings,
+    cheapest_cover,
+    greedy_cover,
+    plan_crawl,
+    rotation,
+)
 from pledgewatch.storage.crawl_state import CrawlState, RecordState, TermState
 from pledgewatch.storage.repo import StoredFetch
 
@@ -68,6 +74,20 @@ COVERS = [
                  id="pledges per page, not pledges"),
     pytest.param([("a", "", 1)], [], id="nothing to cover"),
 ]
+
+
+def test_a_vocabulary_listing_every_pledge_once_is_the_cover_when_it_reads_fewer_pages() -> None:
+    # Greedy takes 'sdg-1' (6 new pledges on its page), then one page for 4 and one for 8:
+    # 3 pages. The two scopes list each pledge once: 2 pages.
+    topics = [TermState(f"{SITE}/2030-agenda-migration-relevant-and-related-targets/{n}",
+                        frozenset(m.split()), 1, DAY0)
+              for n, m in (("sdg-1", "1 2 3 5 6 7"), ("sdg-2", "4"), ("sdg-3", "8"))]
+    scopes = [TermState(f"{SITE}/geographical-relevance/{n}", frozenset(m.split()), 1, DAY0)
+              for n, m in (("national", "1 2 3 4"), ("regional", "5 6 7 8"))]
+    assert greedy_cover([*topics, *scopes]) == [t.url for t in topics]
+    assert cheapest_cover([*topics, *scopes]) == [s.url for s in scopes]
+    # A vocabulary that misses a pledge is no cover: greedy over all stands.
+    assert cheapest_cover([*topics, scopes[0]]) == greedy_cover([*topics, scopes[0]])
 
 
 @pytest.mark.parametrize(("table", "cover"), COVERS)
