@@ -10,9 +10,10 @@ tables and over simulated sequences of days without a database.
   terms (most not-yet-covered pledges per page first), or the terms of one vocabulary that
   lists every pledge (a vocabulary whose terms each pledge has one of, as the site's
   single-choice fields are, lists every pledge once: pages without overlap, which greedy over
-  overlapping terms misses); a rotation of the other terms, oldest complete crawl first, is read completely
-  too, enough each day that each term is read whole at least every ``full_every_days``; the
-  rest are read to page 0 only, where new pledges appear (the site lists newest first).
+  overlapping terms misses). A rotation of the other terms, oldest complete crawl first, is
+  read completely too, a ``full_every_days``-th of their pages each day, so that each term
+  is read whole at least every ``full_every_days``; the rest are read to page 0 only, where
+  new pledges appear (the site lists newest first).
 * **due records**: those last read ``max_age_days`` ago or more, plus the oldest others so
   that a ``max_age_days``-th of all records is read each day. A record never read is first in
   line but not forced: a store that predates record reading catches up over the period
@@ -94,14 +95,20 @@ def greedy_cover(terms: Sequence[TermState]) -> list[str]:
 
 def rotation(terms: Sequence[TermState], today: datetime, every_days: int) -> list[str]:
     """The day's share of ``terms`` to read completely: the oldest complete crawls first
-    (never first of all), ``ceil(n / every_days)`` of them, and every one overdue (read
-    whole ``every_days`` or more days ago, or never)."""
+    (never first of all), until a ``every_days``-th of all their pages is taken, and every
+    one overdue (read whole ``every_days`` or more days ago, or never). A share by pages, not
+    by terms: terms range from one page to dozens, and a day of big ones would cost many
+    times a day of small ones."""
     oldest_first = sorted(terms, key=lambda t: (t.last_complete is not None,
                                                 t.last_complete or today))
-    overdue = [t for t in oldest_first if t.last_complete is None
-               or age_days(today, t.last_complete) >= every_days]
-    share = math.ceil(len(terms) / max(every_days, 1))
-    return [t.url for t in oldest_first[:max(share, len(overdue))]]
+    budget = math.ceil(sum(max(t.pages, 1) for t in terms) / max(every_days, 1))
+    chosen, spent = [], 0
+    for t in oldest_first:
+        overdue = t.last_complete is None or age_days(today, t.last_complete) >= every_days
+        if overdue or spent < budget:
+            chosen.append(t.url)
+            spent += max(t.pages, 1)
+    return chosen
 
 
 def due_records(records: Iterable[RecordState], today: datetime, max_age_days: int) -> list[str]:
