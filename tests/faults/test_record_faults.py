@@ -23,6 +23,7 @@ LISTED = {  # pledges every site here still lists, their record pages broken fou
 }
 # A listing page where a record should be: read whole, it has no record's fields.
 LAYOUT = f"{SITE}/pfp/ppd/13234"
+MAYORS_PAGE_0 = "pages/contributors/mayors-local-and-regional-governments/page-0.html"
 REMOVED = f"{SITE}/pfp/ppd/13122"  # gone from the after site's listings; its record says 410
 
 
@@ -32,7 +33,7 @@ def config(tmp_path: Path, plan: str = "full") -> Config:
 
 
 def listing_body() -> bytes:
-    return (SMALL / "before" / "pages" / "contributors" / "mayors-local-and-regional-governments" / "page-0.html").read_bytes()
+    return (SMALL / "before" / MAYORS_PAGE_0).read_bytes()
 
 
 def counts(outcome: RunOutcome) -> dict[str, int]:
@@ -54,7 +55,7 @@ def test_broken_record_pages_of_listed_pledges_change_nothing(tmp_path: Path) ->
     pytest.param({"status": 410}, 1, id="410: removed that day"),
     pytest.param({"status": 404}, 1, id="404: removed that day"),
     pytest.param({"status": 500}, 0, id="500: proves nothing"),
-    pytest.param({"status": 200, "body": "pages/contributors/mayors-local-and-regional-governments/page-0.html"}, 0,
+    pytest.param({"status": 200, "body": MAYORS_PAGE_0}, 0,
                  id="layout changed: proves nothing"),
 ])
 @pytest.mark.scenario("a pledge gone from the listings of a cover run is removed only by its "
