@@ -17,7 +17,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
@@ -25,42 +25,13 @@ from random import Random
 from pledgewatch.config import Config, CrawlConfig, DatabaseConfig, MailConfig, ReportConfig
 from pledgewatch.core.clock import ENV as CLOCK_ENV
 from pledgewatch.pipeline import run_once
-from tools.sim.fetches import Fetches, count_fetches
+from tools.sim.fetches import count_fetches
 from tools.sim.render import write_site
-from tools.sim.score import DayReport, Score, score
-from tools.sim.site import ChangeMix, Site, TrueChange
+from tools.sim.results import Day, PlanResult
+from tools.sim.score import DayReport
+from tools.sim.site import ChangeMix, Site
 
 START = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # day 0, the baseline run
-
-
-@dataclass(slots=True)
-class Day:
-    day: int
-    run_id: int
-    complete: bool
-    pages: int  # listing pages the site had that day
-    fetches: Fetches
-    changes: list[TrueChange]
-    report: DayReport
-    finished_at: str | None
-
-
-@dataclass(slots=True)
-class PlanResult:
-    plan: str
-    days: list[Day] = field(default_factory=list)
-    seconds: float = 0.0
-    note: str = ""  # why the plan ran as something else, if it did
-    max_age_days: int = 7  # records.max_age_days: a record-only edit is due within this
-    full_every_days: int = 7  # crawl.full_every_days: a re-classification is due within this
-
-    @property
-    def score(self) -> Score:
-        return score([c for d in self.days for c in d.changes], [d.report for d in self.days])
-
-    def mean_requests(self) -> float:
-        later = self.days[1:] or self.days
-        return sum(d.fetches.requests for d in later) / len(later)
 
 
 def has_plans() -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from tools.sim.site import KINDS, PLEDGE_KINDS
 
 if TYPE_CHECKING:
-    from tools.sim.month import PlanResult
+    from tools.sim.results import PlanResult
     from tools.sim.score import Score
 
 POLITE = 1.0  # seconds between requests by default (scraper/settings.py)
