@@ -97,10 +97,10 @@ def test_demo_writes_the_report_of_the_bundled_sites_and_names_it(tmp_path: Path
     out_dir = tmp_path / "demo"
     code, out, _ = invoke("demo", "--out", str(out_dir), env={"PLEDGEWATCH_DB": "sqlite:///ignored.db"})
     assert code == 0
-    assert "changes since run 1: 1 new, 2 edited, 1 removed, 1 reclassified" in out
+    assert "changes since run 1: 1 new, 3 edited, 1 removed, 1 reclassified" in out
     [folder] = (out_dir / "reports").glob("run-2-*")  # run-2-<database id>
     html, text = folder / "run-2.html", folder / "run-2.txt"
     assert str(html) in out and str(text) in out
-    assert "EDITED PLEDGES (2)" in text.read_text()
+    assert "EDITED PLEDGES (3)" in text.read_text()
     again, out_again, _ = invoke("demo", "--out", str(out_dir))
     assert again == 0 and "run 2:" in out_again  # a fresh database every time

@@ -50,7 +50,7 @@ def test_the_after_site_is_reported_and_mailed_against_the_baseline(
     assert second.exit_code == 0
     assert {p.suffix for p in second.report_dir.iterdir()} == {".html", ".txt", ".json"}
     [message] = smtp.to("editor@example.org")
-    assert "1 new, 2 edited, 1 removed" in message["Subject"]
+    assert "1 new, 3 edited, 1 removed" in message["Subject"]
     row = runs(db_url)[-1]
     assert (row.report_dir, row.counts, row.email_status) == (
         str(second.report_dir), AFTER_CHANGES, "1 sent")
@@ -161,7 +161,7 @@ def test_mail_that_could_not_be_sent_goes_out_with_the_next_run(
     quiet = run_once(up, replay=small_sites / "after")
     assert quiet.email_ok
     [message] = smtp.to("editor@example.org")
-    assert "1 new, 2 edited" in message["Subject"]
+    assert "1 new, 3 edited" in message["Subject"]
 
 
 def test_a_bad_replay_folder_is_refused_before_anything_is_written(tmp_path: Path) -> None:

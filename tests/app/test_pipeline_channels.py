@@ -33,7 +33,7 @@ def test_a_channel_gets_the_run_once_and_a_channel_that_was_down_gets_it_next_ru
         later = run_once(config, replay=small_sites / "after")
         assert later.exit_code == 0 and later.email_status == "1 sent"
     (post,) = receiver.posts
-    assert post.body["title"].startswith("gfmd.org: 1 new, 2 edited, 1 removed")
+    assert post.body["title"].startswith("gfmd.org: 1 new, 3 edited, 1 removed")
     assert "- new: " in post.body["message"]
 
 

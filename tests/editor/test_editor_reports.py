@@ -82,8 +82,8 @@ def test_the_json_contract_only_gains_keys(demo):
     assert {"format", "from_run", "to_run", "counts", "health"} <= set(data)
 
 
-def test_the_feed_has_the_five_changes_and_nothing_from_the_baseline(demo):
+def test_the_feed_has_the_six_changes_and_nothing_from_the_baseline(demo):
     feed = (demo.after.report_dir.parent / "feed.atom").read_text()
     titles = [line.strip() for line in feed.splitlines() if line.strip().startswith("<title>")]
-    assert len(titles) == 1 + 5  # the feed's own title, then 1 new, 2 edited, 1 re-classified, 1 removed
+    assert len(titles) == 1 + 6  # the feed's own title, then 1 new, 3 edited, 1 re-classified, 1 removed
     assert sum(t.startswith("<title>New:") for t in titles) == 1

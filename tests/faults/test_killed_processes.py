@@ -168,7 +168,7 @@ def test_a_run_killed_mid_crawl_is_recovered_by_the_next_run(tmp_path: Path) -> 
 
     assert locks_left == 1
     assert recovered.returncode == 0, recovered.stderr
-    assert "changes since run 1: 1 new, 2 edited, 1 removed, 1 reclassified, 0 restored" \
+    assert "changes since run 1: 1 new, 3 edited, 1 removed, 1 reclassified, 0 restored" \
         in recovered.stdout, recovered.stdout
     assert [status for status, _ in _statuses(db_url)] == ["ingested", "interrupted", "ingested"]
     assert _lock_rows(db_url) == 0

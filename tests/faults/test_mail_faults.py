@@ -56,5 +56,5 @@ def test_a_report_that_could_not_be_mailed_is_sent_later_exactly_once(
     assert (recovered.email_ok, recovered.exit_code) == (True, 0)
     (message,) = recovery.to(EDITOR)
     assert f".run-1-{failed.run_id}." in message["Message-ID"]
-    assert "1 new, 2 edited, 1 removed" in message["Subject"]
+    assert "1 new, 3 edited, 1 removed" in message["Subject"]
     assert (again.sent, pending_messages(tmp_path / "outbox")) == ((), [])

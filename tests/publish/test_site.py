@@ -23,14 +23,14 @@ def test_the_demo_prints_an_index_that_lists_both_runs(demo: DemoResult, demo_si
     assert demo.site_index == demo_site / "index.html"
     index = demo_site.joinpath("index.html").read_text()
     assert 'href="runs/run-1.html"' in index and 'href="runs/run-2.html"' in index
-    assert "1 new, 2 edited, 1 removed, 1 re-classified since run 1" in text_of(demo_site / "index.html")
+    assert "1 new, 3 edited, 1 removed, 1 re-classified since run 1" in text_of(demo_site / "index.html")
 
 
-def test_a_run_page_shows_the_five_changes_of_the_demo_with_links_to_pledges_and_terms(demo_site: Path):
+def test_a_run_page_shows_the_six_changes_of_the_demo_with_links_to_pledges_and_terms(demo_site: Path):
     page = demo_site.joinpath("runs/run-2.html").read_text()
-    for nid in (13301, 13171, 13185, 13122, 13150):  # fixtures/README.md: new, 2 edited, removed, moved
+    for nid in (13301, 13234, 13171, 13185, 13122, 13150):  # fixtures/README.md: new, 3 edited, removed, moved
         assert f'href="../pledges/{nid}.html"' in page
-    assert len(re.findall(r'<article class="entry', page)) == 5
+    assert len(re.findall(r'<article class="entry', page)) == 6
     assert 'rel="prev" href="run-1.html"' in page and 'rel="next"' not in page
     assert 'rel="next" href="run-2.html"' in demo_site.joinpath("runs/run-1.html").read_text()
     assert "Removed from: " in text_of(demo_site / "runs/run-2.html")
@@ -89,7 +89,7 @@ def test_an_update_after_a_run_rewrites_only_the_changed_pledges(tmp_path: Path)
         publish_site(session, full, full=True)
     assert first.full and first.pledges == 26 and first.runs_published == (1,)
     assert not update.full and update.runs_published == (2,)
-    assert update.pledges == 5  # new, two edited, removed, re-classified; not the whitespace-only ones
+    assert update.pledges == 6  # new, three edited, removed, re-classified; not the whitespace-only ones
     assert (again.pledges, again.terms, again.runs_published) == (0, 0, ())
     assert _files(site) == _files(full)  # an updated site is the site a full rebuild writes
 
