@@ -209,3 +209,11 @@ def unlinked_names(names: tuple[str, ...], terms: tuple[tuple[str, str], ...]) -
     """
     linked = {comparison_form(name) for _, name in terms}
     return [form for form in map(comparison_form, names) if form not in linked]
+
+
+def forget_cached_forms() -> None:
+    """Drop the cleaned texts and hashes kept for the life of the process. They are keyed on
+    the text alone, not on the rules that made them: whoever re-derives under other rules
+    (``etl.reprocess``) must start without them."""
+    for cached in (clean_title, clean_summary, clean_author, content_hash):
+        cached.cache_clear()

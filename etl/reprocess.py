@@ -56,6 +56,7 @@ class ReprocessSummary:
 
 
 def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = None) -> ReprocessSummary:
+    nz.forget_cached_forms()  # made under the rules of before, perhaps other rules than now
     with factory.begin() as session:
         before = _histories(session)
         _clear_derived(session)
