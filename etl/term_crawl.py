@@ -136,11 +136,15 @@ class TermTally:
                 "pledges are gone: a next page the pager no longer links?")
 
     def shrink(self, history: TermHistory) -> str | None:
-        """Why this term's listing looks smaller than the store believes, if it does."""
+        """Why this term's listing looks smaller than the store believes, if it does.
+
+        The store's belief is its open memberships, when it has any: the term's last complete
+        crawl may be days old (a cover reads most terms whole once a rotation), and the store
+        has learnt of removals and departures since, which that crawl's count still holds."""
         pages = len(self.pages)
-        if history.pages > 1 and pages == 1:
+        before = history.members or history.teasers
+        if history.pages > 1 and pages == 1 and self.teasers < before:
             return f"had {history.pages} pages, now 1"
-        before = max(history.teasers, history.members)
         if before and not self.teasers:
             return f"listed {before} pledges, now none"
         if before - self.teasers > normal_churn(before):

@@ -143,10 +143,29 @@ def test_four_days_of_full_crawls_find_each_days_changes_that_day(tmp_path: Path
     assert all(day.complete for day in result.days)
     assert all(day.fetches.listing == day.pages for day in result.days)  # every page, once
     s = result.score
-    for kind in ("new", "teaser_edit", "removed", "reclassified"):
+    # A full crawl reads every record page too: an edit only a record shows is seen that day.
+    for kind in ("new", "teaser_edit", "record_only_edit", "removed", "reclassified"):
         assert s.total(kind) >= 1, kind
         assert s.missed[kind] == [], kind
         assert set(s.delays[kind]) == {0}, kind
+    assert s.false == [] and s.told_again == []
+
+
+@pytest.mark.slow
+def test_a_cover_month_tells_every_change_in_its_time_for_a_fraction_of_the_requests(
+        tmp_path: Path) -> None:
+    mix = ChangeMix(new=25, teaser_edit=25, record_only_edit=17, removed=25, reclassified=17,
+                    term_renamed=0.5, failing_page=0)
+    full = run_plan("full", pledges=60, days=8, out=tmp_path / "f", mix=mix, per_group=2)
+    cover = run_plan("cover", pledges=60, days=8, out=tmp_path / "c", mix=mix, per_group=2)
+    assert [d.changes for d in cover.days] == [d.changes for d in full.days]  # the same month
+    assert cover.mean_requests() < full.mean_requests()
+    s = cover.score
+    for kind in ("new", "teaser_edit", "removed"):  # seen on the day, as a full crawl sees them
+        assert s.missed[kind] == [] and set(s.delays[kind]) <= {0}, kind
+    for kind, within in (("record_only_edit", cover.max_age_days),
+                         ("reclassified", cover.full_every_days)):
+        assert all(delay < within for delay in s.delays[kind]), kind
     assert s.false == []
 
 

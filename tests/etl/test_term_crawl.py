@@ -76,3 +76,28 @@ def test_a_full_last_page_after_others_is_trusted():
     tally.add_page(page(1, 1), keys(*range(10, 20)))
     members = frozenset(keys(*range(22)))
     assert judge_term(tally, TermHistory(pages=3, teasers=22, members=22), members, 10).is_complete
+
+
+def one_page_of(count: int) -> TermTally:
+    tally = TermTally(TERM)
+    tally.add_page(page(0, 0), keys(*range(count)))
+    return tally
+
+
+@pytest.mark.parametrize("listed, history, held", [
+    # read whole a week ago with 51; the store has since seen 5 of them removed: 46 believed
+    (45, TermHistory(pages=6, teasers=51, members=46), False),
+    (45, TermHistory(pages=6, teasers=51, members=0), True),  # no belief: its last crawl's count
+    (40, TermHistory(pages=6, teasers=51, members=46), True),  # 6 of 46 gone: beyond a tenth
+    # two pages a week ago, one now: fine when the store believes no more than it lists...
+    (10, TermHistory(pages=2, teasers=11, members=10), False),
+    (10, TermHistory(pages=2, teasers=11, members=11), True),  # ...held when one is unaccounted
+    (0, TermHistory(pages=1, teasers=3, members=3), True),  # some to none
+])
+def test_a_shrink_is_measured_against_what_the_store_believes_now(listed, history, held):
+    tally = one_page_of(listed) if listed <= 10 else TermTally(TERM)
+    if listed > 10:
+        for number in range((listed + 9) // 10):
+            tally.add_page(page(number, (listed - 1) // 10),
+                           keys(*range(number * 10, min(listed, number * 10 + 10))))
+    assert (tally.shrink(history) is not None) is held

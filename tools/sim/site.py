@@ -206,12 +206,15 @@ class Site:
 
     def _reclassified(self, day: int, rng: random.Random, p: SimPledge) -> TrueChange:
         movable = sorted(set(self.groups.reclassifiable) & p.terms)
-        left = rng.choice(movable) if len(p.terms) > 10 and movable else None
-        joined = rng.choice(sorted(set(self.groups.reclassifiable) - p.terms))
-        p.terms.add(joined)
+        joinable = sorted(set(self.groups.reclassifiable) - p.terms)
+        left = rng.choice(movable) if movable and (len(p.terms) > 10 or not joinable) else None
+        joined = rng.choice(joinable) if joinable else None  # none: a pledge in every such term
+        if joined is not None:
+            p.terms.add(joined)
         if left is not None:
             p.terms.discard(left)
-        return TrueChange(day, "reclassified", p.key, added=(self.terms[joined].url,),
+        return TrueChange(day, "reclassified", p.key,
+                          added=() if joined is None else (self.terms[joined].url,),
                           removed=() if left is None else (self.terms[left].url,))
 
     def _rename(self, day: int, rng: random.Random) -> TrueChange:
