@@ -16,8 +16,8 @@ lists are never reported: re-classification comes from the listings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from pledgewatch.core.text import comparison_form, unlinked_names
 from pledgewatch.core.values import (
@@ -109,3 +109,32 @@ def _title_order(view: PledgeView) -> tuple[str, str]:
 
 def _by_title(views: list[PledgeView]) -> tuple[PledgeView, ...]:
     return tuple(sorted(views, key=_title_order))
+
+
+def untold(changes: ChangeSet, told: Iterable[ChangeSet]) -> ChangeSet:
+    """``changes`` less what earlier reports (``told``) already said: the same pledge new,
+    removed, restored or unlisted; the same field edited to the same text; the same term joined
+    or left. A report compared with the last complete run repeats what the reports of partial
+    runs in between told; an editor hears each change once. Pure."""
+    told = list(told)
+    keys = {kind: {p.key for t in told for p in getattr(t, kind)}
+            for kind in ("new", "removed", "restored", "unlisted")}
+    fields = {(e.after.key, c.field, comparison_form(c.new)) for t in told for e in t.edited
+              for c in e.changes}
+    terms = {(r.pledge.key, sign, term.key) for t in told for r in t.reclassified
+             for sign, group in (("+", r.terms_added), ("-", r.terms_removed)) for term in group}
+    edited = []
+    for e in changes.edited:
+        kept = tuple(c for c in e.changes
+                     if (e.after.key, c.field, comparison_form(c.new)) not in fields)
+        if kept:
+            edited.append(replace(e, changes=kept))
+    reclassified = []
+    for r in changes.reclassified:
+        added = tuple(t for t in r.terms_added if (r.pledge.key, "+", t.key) not in terms)
+        removed = tuple(t for t in r.terms_removed if (r.pledge.key, "-", t.key) not in terms)
+        if added or removed:
+            reclassified.append(Reclassified(r.pledge, added, removed))
+    return replace(changes, edited=tuple(edited), reclassified=tuple(reclassified), **{
+        kind: tuple(p for p in getattr(changes, kind) if p.key not in keys[kind])
+        for kind in keys})

@@ -110,9 +110,11 @@ NO_RECORDS: Mapping[str, RecordRead] = {}
 def decide(stored: Mapping[str, StoredPledge], derived: Mapping[str, Pledge], *,
            complete_terms: frozenset[str], run_complete: bool, policy: ChangePolicy,
            records: Mapping[str, RecordRead] = NO_RECORDS,
-           probed_terms: frozenset[str] = frozenset(), plan_mode: str | None = None) -> Plan:
+           probed_terms: frozenset[str] = frozenset(), plan_mode: str | None = None,
+           crawl_finished: bool = False) -> Plan:
     """``run_complete``: complete for its plan (``etl.completeness``); ``records``: the record
-    pages the run read, by pledge key; ``plan_mode``: ``full``, ``cover`` or None (full)."""
+    pages the run read, by pledge key; ``plan_mode``: ``full``, ``cover`` or None (full);
+    ``crawl_finished``: the crawl ran to its end (some pages may have failed)."""
     plan = Plan()
     pledges, by_title = fold_twins(stored, derived)
     plan.linked = links_to_twins(stored, by_title)
@@ -135,7 +137,8 @@ def decide(stored: Mapping[str, StoredPledge], derived: Mapping[str, Pledge], *,
     absent = [s for s in present if s.key not in pledges]
     decide_records(plan, stored, pledges, records)
     plan.absences = decide_absences(absent, len(present), complete_terms, run_complete, policy,
-                                    records, full=plan_mode != "cover")
+                                    records, full=plan_mode != "cover",
+                                    crawl_finished=crawl_finished)
     plan.suspect = any(a.kind is AbsenceKind.HELD for a in plan.absences)
     for absence in plan.absences:
         if absence.kind is AbsenceKind.REMOVED:
@@ -222,17 +225,23 @@ UNLISTED_REASON = "left the listings; its record page is still online"
 
 def decide_absences(absent: list[StoredPledge], present_total: int, complete_terms: frozenset[str],
                     run_complete: bool, policy: ChangePolicy,
-                    records: Mapping[str, RecordRead] = NO_RECORDS, *, full: bool = True
-                    ) -> list[Absence]:
-    """Each listed pledge the run did not see: not seen, pending, held, removed or unlisted."""
-    absences, candidates = [], []
+                    records: Mapping[str, RecordRead] = NO_RECORDS, *, full: bool = True,
+                    crawl_finished: bool = False) -> list[Absence]:
+    """Each listed pledge the run did not see: not seen, pending, held, removed or unlisted.
+
+    A record page gone (404/410) of a pledge the run did not list removes it at once, in a
+    run complete for its plan, or in one that ran to its end with some page failed: the
+    record itself is the proof, and a failed listing page elsewhere is no reason to wait.
+    In such an incomplete run the record's word counts only while it is not suspect: many
+    records gone at once is held, as many absences are."""
+    absences, candidates, gone = [], [], []
     for state in absent:
         read = records.get(state.key)
         outcome = read.outcome if read else None
-        if run_complete and outcome is RecordOutcome.GONE:
-            absences.append(Absence(state.key, AbsenceKind.REMOVED, "removed: its record page "
-                                    f"answered HTTP {read.status if read else ''}".rstrip(),
-                                    state.absent_runs + 1))
+        if (run_complete or crawl_finished) and outcome is RecordOutcome.GONE:
+            gone.append(Absence(state.key, AbsenceKind.REMOVED, "removed: its record page "
+                                f"answered HTTP {read.status if read else ''}".rstrip(),
+                                state.absent_runs + 1))
             continue
         incomplete = state.term_keys - complete_terms
         if incomplete or not run_complete:
@@ -257,6 +266,11 @@ def decide_absences(absent: list[StoredPledge], present_total: int, complete_ter
         else:
             absences.append(Absence(state.key, AbsenceKind.PENDING, f"absent {runs} of "
                                     f"{policy.confirm_removals_after} runs needed", runs))
+    if not run_complete and is_suspect(len(gone), present_total, policy):
+        gone = [Absence(a.key, AbsenceKind.HELD, f"held: this incomplete run would remove "
+                        f"{len(gone)} of {present_total} pledges by their record pages",
+                        a.absent_runs) for a in gone]
+    absences += gone
     if is_suspect(len(candidates), present_total, policy):
         share = f"{len(candidates)} of {present_total} pledges"
         return absences + [Absence(s.key, AbsenceKind.HELD, f"held: this run would remove {share}",

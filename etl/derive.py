@@ -61,10 +61,14 @@ class DerivedRun:
         return parse_timestamp(self.crawl.finished) if self.crawl else self.last_fetched
 
     @property
+    def crawl_finished(self) -> bool:
+        """The crawl ran to its end (Scrapy's close reason), whatever pages failed."""
+        return self.crawl is not None and self.crawl.reason == "finished"
+
+    @property
     def is_complete(self) -> bool:
         """The crawl ran to its end and every page it fetched was read."""
-        finished = self.crawl is not None and self.crawl.reason == "finished"
-        return finished and self.pages_failed == 0 and self.pages_ok > 0
+        return self.crawl_finished and self.pages_failed == 0 and self.pages_ok > 0
 
 
 def derive_run(lines: Iterable[RunLine]) -> DerivedRun:

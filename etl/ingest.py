@@ -113,7 +113,8 @@ def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchi
     plan = decide(stored, derived.pledges, run_complete=whole_site, policy=policy,
                   complete_terms=frozenset(v.key for v in verdicts if v.is_complete),
                   records=derived.records, plan_mode=derived.plan,
-                  probed_terms=frozenset(v.key for v in verdicts if v.is_probed))
+                  probed_terms=frozenset(v.key for v in verdicts if v.is_probed),
+                  crawl_finished=derived.crawl_finished)
     write.write_plan(session, run.id, plan, stored, term_ids)
     finish_run(run, derived, plan, whole_site)
     return IngestResult(run.id, False, run.complete, plan.suspect, derived.pages_ok,

@@ -266,22 +266,27 @@ def _crawl(factory: Database, attempt: _Attempt) -> Path:
 
 
 def changes_since_last_report(session: Session, run_id: int) -> ChangeSet:
-    """Changes up to ``run_id`` since the last run editors were told about.
+    """Changes up to ``run_id`` since the last run editors were told about, each told once.
 
     Normally that is the previous complete run. If that one was never reported
     (the process died after its ingest), go back to the last reported complete
-    run so the changes it found are not lost.
+    run so the changes it found are not lost. The reports of partial runs in between
+    told some of these changes already: those are left out (:func:`etl.compare.untold`).
     """
     from pledgewatch.etl.changes import changes_between
+    from pledgewatch.etl.compare import untold
 
     changes = changes_between(session, None, run_id)
-    if changes.from_run is None or runlog.is_reported(session, changes.from_run):
+    if changes.from_run is not None and not runlog.is_reported(session, changes.from_run):
+        baseline = runlog.last_reported_run(session, before=changes.from_run)
+        if baseline is not None:
+            log.info("run %s was never reported; reporting changes since run %s",
+                     changes.from_run, baseline)
+            changes = changes_between(session, baseline, run_id)
+    if changes.from_run is None:
         return changes
-    baseline = runlog.last_reported_run(session, before=changes.from_run)
-    if baseline is None:
-        return changes
-    log.info("run %s was never reported; reporting changes since run %s", changes.from_run, baseline)
-    return changes_between(session, baseline, run_id)
+    between = runlog.reported_runs_between(session, changes.from_run, run_id)
+    return untold(changes, [changes_between(session, changes.from_run, run) for run in between])
 
 
 def _write_report(config: Config, changes: ChangeSet, database: str) -> Path:

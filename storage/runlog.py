@@ -133,6 +133,13 @@ def last_reported_run(session: Session, before: int) -> int | None:
     return session.scalar(statement)
 
 
+def reported_runs_between(session: Session, after: int, before: int) -> list[int]:
+    """Ingested runs strictly between two runs whose changes reached a report, oldest first."""
+    statement = select(Run.id).where(Run.id > after, Run.id < before, Run.status == INGESTED,
+                                     Run.report_dir.is_not(None)).order_by(Run.id)
+    return list(session.scalars(statement))
+
+
 def is_reported(session: Session, run_id: int) -> bool:
     run = session.get(Run, run_id)
     return run is not None and run.report_dir is not None

@@ -85,3 +85,21 @@ def test_every_pledge_in_either_snapshot_is_accounted_for_once(one, two):
     changes = diff_runs(as_snapshot(1, one), as_snapshot(2, two))
     assert set(keys(changes.new)) == {f"/pfp/ppd/{p}" for p in two.keys() - one.keys()}
     assert set(keys(changes.removed)) == {f"/pfp/ppd/{p}" for p in one.keys() - two.keys()}
+
+
+def test_what_an_earlier_report_told_is_not_told_again():
+    from pledgewatch.etl.compare import untold
+
+    before = Snapshot(1, {1: view(1), 2: view(2), 3: view(3)})
+    partial = Snapshot(2, {1: view(1, "Cities commit now."), 2: view(2, terms=(A, B)), 3: view(3),
+                           4: view(4)})
+    later = Snapshot(3, {1: view(1, "Cities commit now!"), 2: view(2, terms=(B,)), 3: view(3),
+                         4: view(4), 5: view(5)})
+    told = diff_runs(before, partial)  # 1 edited, 2 joined B, 4 new
+    rest = untold(diff_runs(before, later), [told])
+    assert [p.key for p in rest.new] == ["/pfp/ppd/5"]  # 4 was told
+    assert [(c.field, c.old, c.new) for e in rest.edited for c in e.changes] == [
+        ("summary", "Cities commit.", "Cities commit now!")]  # another text than the one told
+    assert [([t.key for t in r.terms_added], [t.key for t in r.terms_removed])
+            for r in rest.reclassified] == [([], [A.key])]  # B's join was told, A's leave not
+    assert untold(told, [told]).is_empty

@@ -188,11 +188,13 @@ def with_record(state: StoredPledge, body: str = "Body one.", number: int = 1,
 
 def record_plan(before: list[StoredPledge], now: list[Pledge], records: list[RecordRead], *,
                 complete: set[str] | None = None, run_complete: bool = True,
-                plan_mode: str | None = None, probed: frozenset[str] = frozenset()):
+                plan_mode: str | None = None, probed: frozenset[str] = frozenset(),
+                crawl_finished: bool = False):
     return decide({s.key: s for s in before}, {p.key: p for p in now},
                   complete_terms=frozenset({A, B, C} if complete is None else complete),
                   run_complete=run_complete, policy=ChangePolicy(),
-                  records={r.key: r for r in records}, plan_mode=plan_mode, probed_terms=probed)
+                  records={r.key: r for r in records}, plan_mode=plan_mode, probed_terms=probed,
+                  crawl_finished=crawl_finished)
 
 
 @pytest.mark.parametrize("stored_body, record, version", [
@@ -251,6 +253,20 @@ def test_what_a_record_page_proves_of_a_pledge_the_run_did_not_list(
         [("/pfp/ppd/1", kind, absent_runs)]
     assert plan.removed == (["/pfp/ppd/1"] if kind is AbsenceKind.REMOVED else [])
     assert plan.left == ([("/pfp/ppd/1", A)] if kind is AbsenceKind.REMOVED else [])
+
+
+@pytest.mark.parametrize("crawl_finished, gone, kind", [
+    (True, 1, AbsenceKind.REMOVED),  # a page failed elsewhere: the record's word still holds
+    (False, 1, AbsenceKind.NOT_SEEN),  # the crawl was cut short: nothing is proven
+    (True, 6, AbsenceKind.HELD),  # 6 of 30 records gone at once in an incomplete run: suspect
+])
+def test_a_gone_record_in_a_run_with_a_failed_page(crawl_finished, gone, kind):
+    everyone = [pledge(n) for n in range(1, 31)]
+    plan = record_plan(list(map(stored, everyone)), everyone[gone:],
+                       [read(n, RecordOutcome.GONE) for n in range(1, gone + 1)],
+                       run_complete=False, crawl_finished=crawl_finished, plan_mode="cover")
+    assert {a.kind for a in plan.absences} == {kind}
+    assert len(plan.removed) == (gone if kind is AbsenceKind.REMOVED else 0)
 
 
 def test_a_gone_record_does_not_wait_for_the_runs_the_policy_asks_for():

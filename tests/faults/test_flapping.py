@@ -38,3 +38,17 @@ def test_a_pledge_that_flaps_behind_a_failed_page_is_never_reported_removed_or_r
     assert [m["Subject"] for m in mails] == [
         "gfmd.org: no changes to pledges (partial crawl)", "gfmd.org: no changes to pledges"]
     assert not [t for t in texts if "Removed pledges" in t or "Restored pledges" in t]
+
+
+@pytest.mark.scenario("a partial run between two complete ones: each change is told once")
+def test_what_a_partial_run_told_is_not_told_again_by_the_next_complete_run(tmp_path: Path) -> None:
+    # The after site's changes arrive on a day its health page fails: that partial run tells
+    # them; the next, complete run is compared with the last complete one, before the changes.
+    partial = faulty_site(tmp_path / "partial", {HEALTH: {"status": 503}}, base="after")
+    config = load(write_config(tmp_path, f"sqlite:///{tmp_path / 'pw.db'}"))
+    runs = [run_once(config, replay=site) for site in (SMALL / "before", partial, SMALL / "after")]
+    assert [r.exit_code for r in runs] == [0, 3, 0]
+    told = {kind: n for kind, n in runs[1].counts.items() if n and kind != "not_seen"}
+    assert told == {"new": 1, "edited": 3, "removed": 1, "reclassified": 1}
+    assert runs[2].from_run == runs[0].run_id  # compared with the last complete run...
+    assert not any(runs[2].counts.values())  # ...and nothing told twice
