@@ -129,10 +129,14 @@ def test_a_term_that_shrinks_by_pledges_whose_records_are_gone_is_trusted_at_onc
 
 def test_a_shrink_the_gone_records_do_not_explain_is_still_held(ingest, factory):
     # Two pages read as one (10 of 15 listed) while one record is gone: four losses unproven.
+    # The term is held and its four missing pledges are not seen; the one whose record is
+    # gone is removed on its record's word.
     ingest(listing("member-states", PLEDGES[:15]))
     result = ingest(listing("member-states", PLEDGES[1:11]),
                     [record_line(PLEDGES[0], status=404, why="missing")])
     report = changes(factory)
-    assert result.removed == 0 and not report.removed
+    assert result.removed == 1 and [p.key for p in report.removed] == ["/pfp/ppd/14000"]
+    assert sorted(n.pledge.key for n in report.not_seen) == [f"/pfp/ppd/{14000 + i}"
+                                                             for i in range(11, 15)]
     assert [t.key for t in report.health.incomplete_terms] == \
         ["https://gfmd.org/contributors/member-states"]
