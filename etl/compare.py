@@ -117,8 +117,10 @@ def untold(changes: ChangeSet, told: Iterable[ChangeSet]) -> ChangeSet:
     or left. A report compared with the last complete run repeats what the reports of partial
     runs in between told; an editor hears each change once. Pure."""
     told = list(told)
-    keys = {kind: {p.key for t in told for p in getattr(t, kind)}
-            for kind in ("new", "removed", "restored", "unlisted")}
+    def untold_pledges(kind: str) -> tuple[PledgeView, ...]:
+        said = {p.key for t in told for p in getattr(t, kind)}
+        return tuple(p for p in getattr(changes, kind) if p.key not in said)
+
     fields = {(e.after.key, c.field, comparison_form(c.new)) for t in told for e in t.edited
               for c in e.changes}
     terms = {(r.pledge.key, sign, term.key) for t in told for r in t.reclassified
@@ -135,6 +137,6 @@ def untold(changes: ChangeSet, told: Iterable[ChangeSet]) -> ChangeSet:
         removed = tuple(t for t in r.terms_removed if (r.pledge.key, "-", t.key) not in terms)
         if added or removed:
             reclassified.append(Reclassified(r.pledge, added, removed))
-    return replace(changes, edited=tuple(edited), reclassified=tuple(reclassified), **{
-        kind: tuple(p for p in getattr(changes, kind) if p.key not in keys[kind])
-        for kind in keys})
+    return replace(changes, edited=tuple(edited), reclassified=tuple(reclassified),
+                   new=untold_pledges("new"), removed=untold_pledges("removed"),
+                   restored=untold_pledges("restored"), unlisted=untold_pledges("unlisted"))

@@ -169,7 +169,10 @@ def load_fetch_state(session: Session) -> dict[str, StoredFetch]:
     f = FetchState
     rows = session.execute(select(f.url, f.etag, f.last_modified, f.status, f.last_ok_at,
                                   f.run_id, f.next_url, f.last_page, f.teasers, f.records))
-    return {row[0]: StoredFetch(*row[:-1], tuple(row[-1] or ())) for row in rows}
+    return {url: StoredFetch(url, etag, modified, status, ok_at, run_id, next_url, last_page,
+                             teasers, tuple(records or ()))
+            for url, etag, modified, status, ok_at, run_id, next_url, last_page, teasers, records
+            in rows}
 
 
 
