@@ -115,8 +115,10 @@ def untold(changes: ChangeSet, told: Iterable[ChangeSet]) -> ChangeSet:
     """``changes`` less what earlier reports (``told``) already said: the same pledge new,
     removed, restored or unlisted; the same field edited to the same text; the same term joined
     or left. A report compared with the last complete run repeats what the reports of partial
-    runs in between told; an editor hears each change once. Pure."""
+    runs in between told; an editor hears each change once. A pledge told as new that changed
+    since is told as edited or re-classified from what was told. Pure."""
     told = list(told)
+
     def untold_pledges(kind: str) -> tuple[PledgeView, ...]:
         said = {p.key for t in told for p in getattr(t, kind)}
         return tuple(p for p in getattr(changes, kind) if p.key not in said)
@@ -137,6 +139,15 @@ def untold(changes: ChangeSet, told: Iterable[ChangeSet]) -> ChangeSet:
         removed = tuple(t for t in r.terms_removed if (r.pledge.key, "-", t.key) not in terms)
         if added or removed:
             reclassified.append(Reclassified(r.pledge, added, removed))
-    return replace(changes, edited=tuple(edited), reclassified=tuple(reclassified),
+    told_new = {p.key: (t.to_run, p) for t in told for p in t.new}  # the latest telling wins
+    for pledge in changes.new:
+        if pledge.key in told_new:
+            run, then = told_new[pledge.key]
+            if diffs := field_changes(then, pledge, run):
+                edited.append(Edited(then, pledge, diffs))
+            if then.terms != pledge.terms:
+                reclassified.append(term_change(then, pledge))
+    return replace(changes, edited=tuple(sorted(edited, key=lambda e: _title_order(e.after))),
+                   reclassified=tuple(sorted(reclassified, key=lambda r: _title_order(r.pledge))),
                    new=untold_pledges("new"), removed=untold_pledges("removed"),
                    restored=untold_pledges("restored"), unlisted=untold_pledges("unlisted"))

@@ -103,3 +103,11 @@ def test_what_an_earlier_report_told_is_not_told_again():
     assert [([t.key for t in r.terms_added], [t.key for t in r.terms_removed])
             for r in rest.reclassified] == [([], [A.key])]  # B's join was told, A's leave not
     assert untold(told, [told]).is_empty
+    # 4 was told new with its first summary; edited and re-classified since, it is told so
+    edited_since = Snapshot(3, {**later.pledges, 4: view(4, "Cities commit again.", terms=(B,))})
+    rest = untold(diff_runs(before, edited_since), [told])
+    assert [(e.after.key, [(c.old, c.new) for c in e.changes]) for e in rest.edited
+            if e.after.key == "/pfp/ppd/4"] == [("/pfp/ppd/4", [("Cities commit.", "Cities commit again.")])]
+    assert [(r.pledge.key, [t.key for t in r.terms_added]) for r in rest.reclassified
+            if r.pledge.key == "/pfp/ppd/4"] == [("/pfp/ppd/4", [B.key])]
+    assert "/pfp/ppd/4" not in [p.key for p in rest.new]
