@@ -83,8 +83,7 @@ def store_fetches(session: Session, run_id: int, fetches: Mapping[str, Fetch],
         elif row:
             changed.append((url, row))
     repo.insert_rows(session, FetchState, new)
-    for url, row in changed:
-        session.execute(update(FetchState).where(FetchState.url == url).values(**row))
+    repo.update_rows(session, FetchState, [{"url": url, **row} for url, row in changed])
 
 
 def _fetch_row(run_id: int, fetch: Fetch, crawled_at: datetime) -> dict[str, Any]:

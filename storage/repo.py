@@ -185,6 +185,16 @@ def insert_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
         session.connection().execute(insert(model.__table__), chunk)
 
 
+def update_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Update rows by primary key, one statement per set of columns: a run changes the same
+    few columns of thousands of rows, which one UPDATE each would make a round trip each."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for group in by_columns.values():
+        session.execute(update(model), group)
+
+
 def term_histories(session: Session, before_run: int) -> dict[str, TermHistory]:
     """What each term listed before ``before_run``: its last complete crawl, its open
     memberships, and whether its latest crawl was held for a shrink."""
