@@ -112,12 +112,7 @@ class ArchiveBuilder:
 
     def add(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
-            listing = line.listing_url or "(unknown listing)"
-            current = self._current
-            if current is None or current.url != listing or current.page is not None:
-                current = self._start(listing)
-            current.contents.append(self._part(self._contents, CONTENT_FIELDS, _content(line)))
-            current.contexts.append(self._part(self._contexts, CONTEXT_FIELDS, _context(line)))
+            self.add_teaser(line.listing_url, _content(line), _context(line))
         elif isinstance(line, PageLine):
             current = self._current
             if current is None or current.url != line.url or current.page is not None:
@@ -127,6 +122,16 @@ class ArchiveBuilder:
             kept = {k: v for k, v in line.fields.items() if k != "fetched_at"}
             self._records.append([line.url[:2000], self._keep(orjson.dumps(
                 kept, option=orjson.OPT_SORT_KEYS)), {}, line.ok, line.status, line.error, "", ""])
+
+    def add_teaser(self, listing_url: str | None, content: tuple[Any, ...],
+                   context: tuple[Any, ...]) -> None:
+        """A teaser by its values of :data:`CONTENT_FIELDS` and :data:`CONTEXT_FIELDS`."""
+        listing = listing_url or "(unknown listing)"
+        current = self._current
+        if current is None or current.url != listing or current.page is not None:
+            current = self._start(listing)
+        current.contents.append(self._part(self._contents, CONTENT_FIELDS, content))
+        current.contexts.append(self._part(self._contexts, CONTEXT_FIELDS, context))
 
     def result(self) -> RunArchive:
         self._close()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pledgewatch.core import text
-from pledgewatch.core.identity import pledge_key, record_key, term_key, title_key
+from pledgewatch.core.identity import is_title_key, pledge_key, record_key, term_key, title_key
 from pledgewatch.core.pledges import (
     Pledge,
     RecordContent,
@@ -127,23 +127,31 @@ class RunDeriver:
             self._records[read.key] = read
 
     def _add_teaser(self, teaser: Teaser) -> None:
+        term = self.term_of(teaser.term, teaser.term_url, teaser.vocabulary)
+        self.add_listed(teaser.listing_url, term, teaser_content(
+            teaser.url, teaser.title, teaser.author, teaser.submitted, teaser.summary))
+
+    def term_of(self, name: str | None, url: str | None, vocabulary: str | None) -> str | None:
+        """The key of the term a teaser was listed under, its tally opened when first met."""
+        key = term_key(url, name)
+        if key is None:
+            return None
+        tally = self._terms.get(key)
+        if tally is None:
+            tally = self._terms[key] = TermTally(key, name, url, vocabulary)
+        return tally.key  # one string per term, not one per teaser line
+
+    def add_listed(self, listing_url: str | None, term: str | None, content: TeaserContent) -> None:
+        """One teaser: its pledge's draft takes its content and term, its page its key."""
         self._teasers += 1
-        term = term_key(teaser.term_url, teaser.term)
-        if term is not None:
-            tally = self._terms.get(term)
-            if tally is None:
-                tally = self._terms[term] = TermTally(term, teaser.term, teaser.term_url,
-                                                      teaser.vocabulary)
-            term = tally.key  # one string per term, not one per teaser line
-        key = pledge_key(teaser.url, teaser.title)
+        key = content.key
         if key is not None:  # else neither link nor title: nothing to identify it by
             draft = self._drafts.get(key)
             if draft is None:
-                draft = self._drafts[key] = _Draft(key, teaser.url if not key.startswith("title:")
-                                                   else None, teaser.listing_url)
+                draft = self._drafts[key] = _Draft(key, content.url, listing_url)
             key = draft.key
-            draft.add(teaser, term)
-        self._on_page.setdefault(teaser.listing_url, []).append(key)
+            draft.add(content, term)
+        self._on_page.setdefault(listing_url, []).append(key)
 
     def _add_page(self, page: PageLine) -> None:
         key = page_term_key(page)
@@ -160,6 +168,29 @@ class RunDeriver:
             self._failed.append(page)
 
 
+@dataclass(frozen=True, slots=True)
+class TeaserContent:
+    """What a teaser says of its pledge, whatever page it is on: the part of a teaser a pledge's
+    other teasers repeat, normalized once (:func:`teaser_content`)."""
+
+    key: str | None  # the pledge: record path, title key, or None (nothing to identify it by)
+    url: str | None  # the record URL when the key is its path
+    title: str
+    submitted: str | None
+    author: str | None
+    author_truncated: bool
+    summary: str  # as published: the draft counts variants before it cleans them
+
+
+def teaser_content(url: str | None, title: str | None, author: str | None,
+                   submitted: str | None, summary: str | None) -> TeaserContent:
+    key = pledge_key(url, title)
+    clean_author, truncated = text.clean_author(author)
+    return TeaserContent(key, url if key is not None and not is_title_key(key) else None,
+                         text.clean_title(title), submitted[:40] if submitted else None,
+                         clean_author, truncated, summary or "")
+
+
 @dataclass(slots=True)
 class _Draft:
     key: str
@@ -172,19 +203,18 @@ class _Draft:
     summaries: Counter[str] = field(default_factory=Counter)  # raw, as published
     term_keys: set[str] = field(default_factory=set)
 
-    def add(self, teaser: Teaser, term: str | None) -> None:
+    def add(self, content: TeaserContent, term: str | None) -> None:
         if not self.title:
-            self.title = text.clean_title(teaser.title)
-        if teaser.submitted and not self.submitted:
-            self.submitted = teaser.submitted[:40]
+            self.title = content.title
+        if content.submitted and not self.submitted:
+            self.submitted = content.submitted
         if self.author is None or self.author_truncated:  # a full name is never replaced
-            self._add_author(teaser.author)
-        self.summaries[teaser.summary or ""] += 1
+            self._add_author(content.author, content.author_truncated)
+        self.summaries[content.summary] += 1
         if term is not None:
             self.term_keys.add(term)
 
-    def _add_author(self, raw: str | None) -> None:
-        author, truncated = text.clean_author(raw)
+    def _add_author(self, author: str | None, truncated: bool) -> None:
         if author is None:
             return
         if self.author is None or (self.author_truncated and text.author_matches(self.author, author)):

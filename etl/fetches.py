@@ -69,11 +69,18 @@ class FetchLog:
 
     def watch(self, lines: Iterable[RunLine]) -> Iterator[RunLine]:
         for line in lines:
-            if isinstance(line, Teaser):
-                if line.url and line.listing_url:
-                    self._listed.setdefault(line.listing_url, []).append(line.url)
-            elif (fetch := fetch_of(line)) is not None:
-                if fetch.listing:
-                    fetch = replace(fetch, records=tuple(self._listed.pop(fetch.url, ())))
-                self.fetches[fetch.url] = fetch
+            self.see(line)
             yield line
+
+    def see(self, line: RunLine) -> None:
+        if isinstance(line, Teaser):
+            self.listed(line.listing_url, line.url)
+        elif (fetch := fetch_of(line)) is not None:
+            if fetch.listing:
+                fetch = replace(fetch, records=tuple(self._listed.pop(fetch.url, ())))
+            self.fetches[fetch.url] = fetch
+
+    def listed(self, listing_url: str | None, record_url: str | None) -> None:
+        """A teaser linking ``record_url`` on the listing page ``listing_url``."""
+        if record_url and listing_url:
+            self._listed.setdefault(listing_url, []).append(record_url)

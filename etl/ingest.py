@@ -9,6 +9,9 @@ by its stored copy (etl.not_modified), then each line goes to the derive stage a
 archive of raw input (etl.archive), whose chunks are stored in batches as they come, and
 each fetch to the fetch state (etl.fetches). Then: the terms' verdicts, the store's
 belief, the plan, the writes.
+
+The pass over the file is :func:`read_file`'s; ingest takes it through the optional speed
+path :mod:`etl.fast_read`, which gives the same results.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pledgewatch.core import text
 from pledgewatch.core.errors import InputError
 from pledgewatch.core.pledges import RecordOutcome, StoredPledge
 from pledgewatch.core.policy import ChangePolicy
-from pledgewatch.etl import write
+from pledgewatch.etl import fast_read, write
 from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
 from pledgewatch.etl.completeness import run_complete
 from pledgewatch.etl.decide import Plan, decide
@@ -67,9 +70,8 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         if existing is not None:
             return _duplicate_result(existing)
         fetches = FetchLog()
-        lines = with_stored_pages(read_run(path), StoredPages(session))  # 304s: stored pages
-        derived, archive = read_and_derive(fetches.watch(lines),
-                                           functools.partial(write.store_chunks, session))
+        derived, archive = fast_read.read_file(path, StoredPages(session), fetches,
+                                               functools.partial(write.store_chunks, session))
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:
@@ -81,6 +83,15 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         result = store_run(session, run, derived, archive, policy or ChangePolicy())
         write.store_fetches(session, run.id, fetches.fetches, run.finished_at or utcnow())
         return result
+
+
+def read_file(path: Path, stored: StoredPages, fetches: FetchLog,
+              store_chunks: Callable[[dict[str, bytes]], None] | None = None
+              ) -> tuple[DerivedRun, RunArchive]:
+    """A run file read once: a page the site answered 304 replaced by its stored copy, each
+    fetch noted in ``fetches``, each line derived and archived. The plain path, which
+    :func:`pledgewatch.etl.fast_read.read_file` (the one ingest calls) matches."""
+    return read_and_derive(fetches.watch(with_stored_pages(read_run(path), stored)), store_chunks)
 
 
 def read_and_derive(lines: Iterable[RunLine],

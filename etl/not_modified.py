@@ -12,7 +12,7 @@ validators that asked for it (``etl.fetches``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -31,10 +31,7 @@ FETCH_FIELDS = ("status", "fetched_at", "etag", "last_modified", "depth", "not_m
 
 def with_stored_pages(lines: Iterable[RunLine], stored: StoredPages) -> Iterator[RunLine]:
     for line in lines:
-        if isinstance(line, PageLine) and line.ok and line.fields.get("not_modified"):
-            yield from stored.stand_in(line)
-        else:
-            yield line
+        yield from stored.expand(line)
 
 
 class StoredPages:
@@ -47,6 +44,12 @@ class StoredPages:
             select(Run.pages_digest).where(Run.status == "ingested", Run.pages_digest.is_not(None))
             .order_by(Run.id.desc())).all())
         self._found: dict[str, list[Any]] = {}  # URL -> its page-list entry, newest ok read
+
+    def expand(self, line: RunLine) -> Sequence[RunLine]:
+        """A line as the later stages are to see it: a 304's page line as the stored page."""
+        if isinstance(line, PageLine) and line.ok and line.fields.get("not_modified"):
+            return self.stand_in(line)
+        return (line,)
 
     def stand_in(self, line: PageLine) -> list[RunLine]:
         """The stored page's lines in place of a 304's page line, or that line failed."""

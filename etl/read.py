@@ -105,6 +105,19 @@ def check_record(record: Any, line_number: int) -> dict[str, Any]:
     return record
 
 
+def teaser_values_ok(names: tuple[str, ...], values: tuple[Any, ...]) -> bool:
+    """Whether a teaser line's values of these fields pass :func:`check_record` (``MISSING``:
+    the field is absent): for a reader that checks a line's fields apart."""
+    required, optional = SCHEMAS["teaser"], OPTIONAL["teaser"]
+    for name, value in zip(names, values, strict=True):
+        if name in required:
+            if type(value) not in required[name]:
+                return False
+        elif value is not MISSING and type(value) not in optional[name]:
+            return False
+    return True
+
+
 def check_record_lists(record: dict[str, Any], where: str) -> None:
     """A record line's lists hold strings, and its terms ``[url, name]`` pairs of strings."""
     for name in RECORD_LISTS:

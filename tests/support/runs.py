@@ -66,7 +66,7 @@ def crawl_end(reason: str = "finished", stamp: str = "2026-03-01T06:00:00+00:00"
 
 # How lines are written: "any-order" puts "type" first with spaced separators, which the
 # ingest must read the general way; "crawl-order" writes like the crawl (compact, fields in
-# the item's order), which the ingest reads by its fast path (etl/lines.py).
+# the item's order). The ingest must read both alike, on its plain and its fast path.
 LINE_STYLES = ("any-order", "crawl-order")
 _TEASER_ORDER = [f.name for f in fields(TeaserItem)]
 

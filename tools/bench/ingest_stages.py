@@ -1,14 +1,16 @@
 """CPU seconds per ingest stage, run by run, in one process as one ``ingest`` of several files.
 
     .venv/bin/python -m tools.bench.ingest_stages tools/bench/out/workload-5000-seed1 --runs 4
+    .venv/bin/python -m tools.bench.ingest_stages tools/bench/out/workload-5000-seed1 --plain
 
 Each run of the workload is ingested into a fresh SQLite database and its changes
 JSON written, as ``pledgewatch ingest --changes-json`` does. The stages are timed
-by wrapping the functions the ingest calls, so the figures are the plain path's
-own: ``read+derive`` is the pass over the file (the archive's chunk batches
-stored on the way, also shown apart as ``chunks``), then the store's belief
-(``load``), ``decide``, ``write`` (the plan's rows), the whole ``store`` step and
-the ``changes`` JSON. ``hwm MB`` is the process's resident high-water mark so far.
+by wrapping the functions the ingest calls: ``read+derive`` is the pass over the file
+(by ``etl.fast_read`` as ingest does, or with ``--plain`` by the plain path it matches;
+the archive's chunk batches stored on the way, also shown apart as ``chunks``), then the
+store's belief (``load``), ``decide``, ``write`` (the plan's rows), the whole ``store``
+step, the ``fetches`` stored, and the ``changes`` JSON. ``hwm MB`` is the process's
+resident high-water mark so far.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-STAGES = ("read+derive", "chunks", "load", "decide", "write", "store")
+STAGES = ("read+derive", "chunks", "load", "decide", "write", "store", "fetches")
 
 
 def _timed(module: Any, name: str, label: str, spent: dict[str, float]) -> None:
@@ -48,10 +50,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workload", type=Path, help="a folder written by tools.bench.workload")
     parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--plain", action="store_true",
+                        help="read each file by the plain path, not the optional fast_read")
     args = parser.parse_args(argv)
 
     start = time.process_time()
-    from pledgewatch.etl import ingest, write
+    from pledgewatch.etl import fast_read, ingest, write
     from pledgewatch.etl.changes import changes_between
     from pledgewatch.report.json_form import write_changes_json
     from pledgewatch.storage import repo
@@ -59,10 +63,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"imports: {time.process_time() - start:.2f} s CPU")
 
     spent: dict[str, float] = {}
-    for module, name, label in ((ingest, "read_and_derive", "read+derive"),
+    if args.plain:
+        fast_read.read_file = ingest.read_file  # type: ignore[assignment]
+    for module, name, label in ((fast_read, "read_file", "read+derive"),
                                 (write, "store_chunks", "chunks"),
                                 (repo, "load_stored_pledges", "load"), (ingest, "decide", "decide"),
-                                (write, "write_plan", "write"), (ingest, "store_run", "store")):
+                                (write, "write_plan", "write"), (ingest, "store_run", "store"),
+                                (write, "store_fetches", "fetches")):
         _timed(module, name, label, spent)
     print("| run | ingest s | " + " | ".join(STAGES) + " | changes s | hwm MB |")
     print("|---" * (len(STAGES) + 4) + "|")

@@ -1,0 +1,153 @@
+"""Optional speed path: a run file read as :func:`pledgewatch.etl.ingest.read_file` reads it,
+each distinct teaser content checked and normalized once.
+
+The plain path takes every line through parse, check, :class:`Teaser`, derive and archive.
+But a run repeats itself: a pledge's teaser says the same on each of its term pages, and
+yesterday's run said it too. Here a teaser line is still parsed whole, but its content (the
+archive's :data:`CONTENT_FIELDS`) and its context (:data:`CONTEXT_FIELDS`) are looked up in
+memos that hold them already checked and normalized; only its place (listing URL, position,
+page) is checked line by line. The derive stage, the archive and the fetch log receive the
+same values through the same methods the plain path calls (``RunDeriver.add_listed``,
+``ArchiveBuilder.add_teaser``, ``FetchLog.listed``).
+
+Every other line, and any teaser line the memos cannot vouch for (a field missing or of
+another type), goes the plain way, which gives the same values or the same error.
+
+Optional: call ``etl.ingest.read_file`` instead and every result is the same.
+``tests/etl/test_fast_read.py`` holds the two equal on generated runs, the fixtures and
+malformed lines.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pledgewatch.core.errors import InputError
+from pledgewatch.etl.archive import CONTENT_FIELDS, CONTEXT_FIELDS, ArchiveBuilder, RunArchive
+from pledgewatch.etl.derive import DerivedRun, RunDeriver, TeaserContent, teaser_content
+from pledgewatch.etl.fetches import FetchLog
+from pledgewatch.etl.not_modified import StoredPages
+from pledgewatch.etl.read import (
+    MAX_LINE_BYTES,
+    check_record,
+    parse_line,
+    teaser_values_ok,
+    typed_line,
+)
+
+_content_of = operator.itemgetter(*CONTENT_FIELDS)  # all required: KeyError when one is absent
+_context_of = operator.itemgetter(*CONTEXT_FIELDS[:2])  # term, term_url: required
+
+
+class _Memo:
+    """Values met in this run or the one before, by their fields' values: a run meets
+    yesterday's texts again, and what no run met lately is let go."""
+
+    def __init__(self, make: Callable[[tuple[Any, ...]], Any]) -> None:
+        self._make = make
+        self.current: dict[tuple[Any, ...], Any] = {}  # looked up first, line by line
+        self._previous: dict[tuple[Any, ...], Any] = {}
+
+    def next_run(self) -> None:
+        self._previous, self.current = self.current, {}
+
+    def missed(self, key: tuple[Any, ...]) -> Any:
+        """The value for a key not in :attr:`current`: kept from the run before, or made."""
+        found = self._previous.get(key)
+        if found is None:
+            found = self._make(key)
+        self.current[key] = found
+        return found
+
+    def clear(self) -> None:
+        self.current.clear()
+        self._previous.clear()
+
+
+def forget() -> None:
+    """Drop the memos: their normalized texts were made under the rules of the time."""
+    _contents.clear()
+    _contexts.clear()
+
+
+def read_file(path: Path, stored: StoredPages, fetches: FetchLog,
+              store_chunks: Callable[[dict[str, bytes]], None] | None = None
+              ) -> tuple[DerivedRun, RunArchive]:
+    """What ``etl.ingest.read_file`` returns for the same file, store and fetch log."""
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    deriver, archive = RunDeriver(), ArchiveBuilder(store_chunks)
+    _contents.next_run()
+    _contexts.next_run()
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            record = _parsed(raw, number)
+            if not _add_teaser(record, deriver, archive, fetches):
+                for line in stored.expand(typed_line(check_record(record, number))):
+                    fetches.see(line)
+                    deriver.add(line)
+                    archive.add(line)
+    archived = archive.result()
+    return deriver.result(), archived
+
+
+def _parsed(raw: bytes, number: int) -> Any:
+    if len(raw) <= MAX_LINE_BYTES:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return parse_line(raw, number)  # raises the plain reader's error
+
+
+def _add_teaser(record: Any, deriver: RunDeriver, archive: ArchiveBuilder,
+                fetches: FetchLog) -> bool:
+    """Take a teaser line the memos vouch for; False (nothing taken) for any other line."""
+    if type(record) is not dict or record.get("type") != "teaser":
+        return False
+    get = record.get
+    truncated, page = get("author_truncated", False), get("page")
+    try:
+        key = _content_of(record)
+        content = _contents.current.get(key) or _contents.missed(key)
+        key = (*_context_of(record), get("vocabulary"), get("author_position"), truncated)
+        context = _contexts.current.get(key) or _contexts.missed(key)
+        listing_url, position = record["listing_url"], record["position"]
+    except (KeyError, TypeError):  # a required field absent, or a list where a text belongs
+        return False
+    # The types etl.read.SCHEMAS gives these fields. A memo could not tell them, as its keys
+    # compare equal across types (0 == False == 0.0).
+    if not (content and context and type(truncated) is bool and type(position) is int
+            and (page is None or type(page) is int)
+            and (listing_url is None or type(listing_url) is str)):
+        return False
+    content_values, pledge = content
+    context_values, (term, term_url, vocabulary) = context
+    deriver.add_listed(listing_url, deriver.term_of(term, term_url, vocabulary), pledge)
+    archive.add_teaser(listing_url, content_values, context_values)
+    fetches.listed(listing_url, content_values[0])
+    return True
+
+
+def _checked_content(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], TeaserContent] | bool:
+    if not teaser_values_ok(CONTENT_FIELDS, values):
+        return False
+    return values, teaser_content(*values)
+
+
+def _checked_context(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]] | bool:
+    if not teaser_values_ok(CONTEXT_FIELDS, values):
+        return False
+    term, term_url, vocabulary, _position, _truncated = values
+    return values, (term, term_url, vocabulary)
+
+
+_contents = _Memo(_checked_content)  # content values -> (those values, TeaserContent) / False
+_contexts = _Memo(_checked_context)  # context values -> (those, (term, URL, vocabulary)) / False
