@@ -200,7 +200,7 @@ class _Draft:
     author: str | None = None
     author_truncated: bool = False
     submitted: str | None = None
-    summaries: Counter[str] = field(default_factory=Counter)  # raw, as published
+    summaries: dict[str, int] = field(default_factory=dict)  # raw, as published: how many
     term_keys: set[str] = field(default_factory=set)
 
     def add(self, content: TeaserContent, term: str | None) -> None:
@@ -210,7 +210,7 @@ class _Draft:
             self.submitted = content.submitted
         if self.author is None or self.author_truncated:  # a full name is never replaced
             self._add_author(content.author, content.author_truncated)
-        self.summaries[content.summary] += 1
+        self.summaries[content.summary] = self.summaries.get(content.summary, 0) + 1
         if term is not None:
             self.term_keys.add(term)
 
@@ -221,9 +221,10 @@ class _Draft:
             self.author, self.author_truncated = author, truncated
 
     def pledge(self) -> Pledge:
-        cleaned: Counter[str] = Counter()
+        cleaned: dict[str, int] = {}
         for raw, count in self.summaries.items():
-            cleaned[text.clean_summary(raw)] += count
+            form = text.clean_summary(raw)
+            cleaned[form] = cleaned.get(form, 0) + count
         return Pledge(key=self.key, url=self.url, title_key=title_key(self.title),
                       title=self.title, author=self.author, author_truncated=self.author_truncated,
                       submitted=self.submitted, summaries=tuple(cleaned.items()),

@@ -10,8 +10,9 @@ page) is checked line by line. The derive stage, the archive and the fetch log r
 same values through the same methods the plain path calls (``RunDeriver.add_listed``,
 ``ArchiveBuilder.add_teaser``, ``FetchLog.listed``).
 
-Every other line, and any teaser line the memos cannot vouch for (a field missing or of
-another type), goes the plain way, which gives the same values or the same error.
+Every other line, and any teaser line the memos cannot vouch for (a field the crawl writes
+missing, or one of another type), goes the plain way, which gives the same values or the
+same error.
 
 Optional: call ``etl.ingest.read_file`` instead and every result is the same.
 ``tests/etl/test_fast_read.py`` holds the two equal on generated runs, the fixtures and
@@ -40,8 +41,9 @@ from pledgewatch.etl.read import (
     typed_line,
 )
 
-_content_of = operator.itemgetter(*CONTENT_FIELDS)  # all required: KeyError when one is absent
-_context_of = operator.itemgetter(*CONTEXT_FIELDS[:2])  # term, term_url: required
+# Every field a teaser line of the crawl has, in one lookup (KeyError when one is absent).
+_fields_of = operator.itemgetter("type", *CONTENT_FIELDS, *CONTEXT_FIELDS, "listing_url",
+                                 "position", "page")
 
 
 class _Memo:
@@ -110,17 +112,21 @@ def _parsed(raw: bytes, number: int) -> Any:
 def _add_teaser(record: Any, deriver: RunDeriver, archive: ArchiveBuilder,
                 fetches: FetchLog) -> bool:
     """Take a teaser line the memos vouch for; False (nothing taken) for any other line."""
-    if type(record) is not dict or record.get("type") != "teaser":
+    if type(record) is not dict:
         return False
-    get = record.get
-    truncated, page = get("author_truncated", False), get("page")
     try:
-        key = _content_of(record)
+        (kind, url, title, author, submitted, summary, term, term_url, vocabulary, author_position,
+         truncated, listing_url, position, page) = _fields_of(record)
+    except KeyError:  # an optional field absent: the plain path gives its default
+        return False
+    if kind != "teaser":
+        return False
+    try:
+        key = (url, title, author, submitted, summary)
         content = _contents.current.get(key) or _contents.missed(key)
-        key = (*_context_of(record), get("vocabulary"), get("author_position"), truncated)
+        key = (term, term_url, vocabulary, author_position, truncated)
         context = _contexts.current.get(key) or _contexts.missed(key)
-        listing_url, position = record["listing_url"], record["position"]
-    except (KeyError, TypeError):  # a required field absent, or a list where a text belongs
+    except TypeError:  # a list where a text belongs
         return False
     # The types etl.read.SCHEMAS gives these fields. A memo could not tell them, as its keys
     # compare equal across types (0 == False == 0.0).
@@ -129,10 +135,9 @@ def _add_teaser(record: Any, deriver: RunDeriver, archive: ArchiveBuilder,
             and (listing_url is None or type(listing_url) is str)):
         return False
     content_values, pledge = content
-    context_values, (term, term_url, vocabulary) = context
     deriver.add_listed(listing_url, deriver.term_of(term, term_url, vocabulary), pledge)
-    archive.add_teaser(listing_url, content_values, context_values)
-    fetches.listed(listing_url, content_values[0])
+    archive.add_teaser(listing_url, content_values, context)
+    fetches.listed(listing_url, url)
     return True
 
 
@@ -142,12 +147,9 @@ def _checked_content(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], TeaserCo
     return values, teaser_content(*values)
 
 
-def _checked_context(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]] | bool:
-    if not teaser_values_ok(CONTEXT_FIELDS, values):
-        return False
-    term, term_url, vocabulary, _position, _truncated = values
-    return values, (term, term_url, vocabulary)
+def _checked_context(values: tuple[Any, ...]) -> tuple[Any, ...] | bool:
+    return values if teaser_values_ok(CONTEXT_FIELDS, values) else False
 
 
 _contents = _Memo(_checked_content)  # content values -> (those values, TeaserContent) / False
-_contexts = _Memo(_checked_context)  # context values -> (those, (term, URL, vocabulary)) / False
+_contexts = _Memo(_checked_context)  # context values -> those values / False
