@@ -11,14 +11,15 @@ each fetch to the fetch state (etl.fetches). Then: the terms' verdicts, the stor
 belief, the plan, the writes.
 
 The pass over the file is :func:`read_file`'s; ingest takes it through the optional speed
-path :mod:`etl.fast_read`, which gives the same results.
+path :mod:`etl.fast_read`, which gives the same results, and when one command ingests
+several files, reads the next in a second process (:mod:`etl.read_ahead`, also optional).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from pledgewatch.etl.derive import DerivedRun, RunDeriver
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.not_modified import StoredPages, with_stored_pages
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
+from pledgewatch.etl.read_ahead import PreRead, ReadAhead
 from pledgewatch.etl.run_order import crawl_time_problem
 from pledgewatch.etl.term_crawl import judge_terms
 from pledgewatch.storage import queries, repo
@@ -60,18 +62,32 @@ class IngestResult:
     restored: int
 
 
+def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
+                     policy: ChangePolicy | None = None) -> Generator[IngestResult, None, None]:
+    """Each file in turn, as :func:`ingest_run_file`, the next one read meanwhile by the
+    optional :mod:`etl.read_ahead`. A file that fails stops the batch there."""
+    with ReadAhead(paths) as ahead:
+        for index, path in enumerate(paths):
+            yield ingest_run_file(factory, path, policy=policy, pre_read=ahead.take(index))
+
+
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
-                    policy: ChangePolicy | None = None) -> IngestResult:
-    """Ingest in one transaction; any error leaves the database as it was."""
+                    policy: ChangePolicy | None = None,
+                    pre_read: PreRead | None = None) -> IngestResult:
+    """Ingest in one transaction; any error leaves the database as it was. ``pre_read``: the
+    file as :mod:`etl.read_ahead` read it."""
     digest = file_digest(path)
     with factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
                                                     Run.status == "ingested"))
         if existing is not None:
             return _duplicate_result(existing)
-        fetches = FetchLog()
-        derived, archive = fast_read.read_file(path, StoredPages(session), fetches,
-                                               functools.partial(write.store_chunks, session))
+        if pre_read is None:
+            fetches = FetchLog()
+            derived, archive = fast_read.read_file(path, StoredPages(session), fetches,
+                                                   functools.partial(write.store_chunks, session))
+        else:
+            derived, archive, fetches = pre_read
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:

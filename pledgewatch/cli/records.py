@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, config_path: P
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
     """
-    from pledgewatch.etl.ingest import check_crawl_order, ingest_run_file
+    from pledgewatch.etl.ingest import check_crawl_order, ingest_run_files
     from pledgewatch.storage.db import database
 
     for run_file in run_files:
@@ -40,10 +41,11 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, config_path: P
     check_crawl_order(list(run_files))
     if changes_dir is not None:
         changes_dir.mkdir(parents=True, exist_ok=True)
-    with database(database_url(config_path, db_url)) as factory:
+    with database(database_url(config_path, db_url)) as factory, \
+            contextlib.closing(ingest_run_files(factory, run_files)) as results:
         for run_file in run_files:
             try:
-                result = ingest_run_file(factory, run_file)
+                result = next(results)
             except InputError as error:
                 if len(run_files) == 1:
                     raise

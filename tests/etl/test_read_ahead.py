@@ -1,0 +1,97 @@
+"""Several run files ingested by one command, each read ahead in a second process, leave the
+store exactly as ingesting them one by one does: the same rows in every table (less the
+clock's), the same results, the same error on the same file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pledgewatch.core.errors import InputError
+from pledgewatch.etl import ingest
+from pledgewatch.storage.db import open_database
+from pledgewatch.storage.models import Base
+from tests.etl.test_not_modified import PAGE1, as_304
+from tests.support.runs import P, listing, record_line, write_run
+
+CITIES = [P(16000 + i, f"Pledge {i}", f"Summary of pledge {i}.") for i in range(14)]
+# Columns the ingest fills from the clock, not from the files: they differ between any two stores.
+CLOCK_COLUMNS = {("runs", "ingested_at")}
+
+
+def batch(folder: Path) -> list[Path]:
+    """Four days: a baseline, an edit and a failed page, a removal with a record read, and the
+    first day's file again (already ingested)."""
+    edited = [P(p.nid, p.title, p.summary + " Edited.") if p.nid == 16003 else p for p in CITIES]
+    days = [
+        listing("cities", CITIES) + listing("goal-1", CITIES[::2], vocabulary="sdg"),
+        listing("cities", edited, failed_pages=[1]) + listing("goal-1", edited[::3], vocabulary="sdg"),
+        listing("cities", edited[1:]) + listing("goal-1", edited[2::2], vocabulary="sdg")
+        + [record_line(CITIES[0], status=404)],
+    ]
+    paths = [write_run(folder / f"day-{n}.jsonl", records, stamp=f"2026-03-0{n + 1}T06:00:00+00:00")
+             for n, records in enumerate(days)]
+    return [*paths, paths[0]]
+
+
+def store_rows(factory: sessionmaker[Session]) -> dict[str, list[tuple[Any, ...]]]:
+    rows = {}
+    with factory() as session:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.columns if (table.name, c.name) not in CLOCK_COLUMNS]
+            rows[table.name] = sorted(session.execute(select(*columns)).all(), key=repr)
+    return rows
+
+
+def one_by_one(paths: list[Path], db_url: str) -> tuple[list[Any], dict[str, Any]]:
+    factory = open_database(db_url)
+    try:
+        results = [ingest.ingest_run_file(factory, path) for path in paths]
+    except BaseException:
+        factory.dispose()
+        raise
+    try:
+        return results, store_rows(factory)
+    finally:
+        factory.dispose()
+
+
+def test_a_batch_read_ahead_stores_what_one_file_at_a_time_stores(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    paths = batch(tmp_path)
+    results = list(ingest.ingest_run_files(factory, paths))
+    assert [r.duplicate for r in results] == [False, False, False, True]
+    assert results[2].removed == 1  # the record answered 404: the story's removal happened
+    expected_results, expected_rows = one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
+    assert results == expected_results
+    assert store_rows(factory) == expected_rows
+
+
+def test_a_bad_file_in_a_batch_stops_it_there_with_its_own_error(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    paths = batch(tmp_path)[:3]
+    paths[2].write_text(paths[2].read_text() + '{"type": "teaser"}\n')
+    with pytest.raises(InputError) as read_ahead:
+        for _ in ingest.ingest_run_files(factory, paths):
+            pass
+    with pytest.raises(InputError) as alone:
+        one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
+    assert str(read_ahead.value) == str(alone.value)
+    assert "line" in str(read_ahead.value)
+    assert len(store_rows(factory)["runs"]) == 2  # the two runs before it stay stored
+
+
+def test_a_file_with_a_304_page_is_read_after_the_run_before_is_stored(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    pledges = CITIES[:3]
+    first = write_run(tmp_path / "a.jsonl", listing("cities", pledges, per_page=2),
+                      stamp="2026-03-01T06:00:00+00:00")
+    second = write_run(tmp_path / "b.jsonl", as_304(listing("cities", pledges, per_page=2), PAGE1),
+                       stamp="2026-03-02T06:00:00+00:00")
+    results = list(ingest.ingest_run_files(factory, [first, second]))
+    assert (results[1].complete, results[1].pages_ok, results[1].teasers) == (True, 2, 3)
+    assert (results[1].new_versions, results[1].removed) == (0, 0)
