@@ -8,6 +8,8 @@ reads a file exactly as ingest would (:func:`pledgewatch.etl.fast_read.read_file
 back the derived run, the archive (all its chunks: it has no store to hand them to on the
 way) and the fetches, pickled to a file in a temporary folder.
 
+If the worker dies, ingest reads the files itself from then on.
+
 A file holding a page the site answered 304 needs the stored copy of that page, which the
 run being stored may be the one to hold: the worker gives such a file up and ingest reads
 it itself, after the run before is stored. A file the worker finds malformed raises the
@@ -24,6 +26,7 @@ import pickle
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -67,10 +70,16 @@ class ReadAhead:
         when ingest must read it itself; either way the file after it starts being read."""
         pending = self._pending.pop(index, None)
         following = index + 1
-        if self._pool is not None and following < len(self._paths):
-            self._pending[following] = self._pool.submit(
-                read_into, self._paths[following], self._out(following))
-        if pending is None or not pending.result():
+        try:
+            if self._pool is not None and following < len(self._paths):
+                self._pending[following] = self._pool.submit(
+                    read_into, self._paths[following], self._out(following))
+            if pending is None or not pending.result():
+                return None
+        except BrokenProcessPool:  # the worker died (killed, out of memory): read here
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+            self._pool, self._pending = None, {}
             return None
         with self._out(index).open("rb") as handle:
             pre_read: PreRead = pickle.load(handle)

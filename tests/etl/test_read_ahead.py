@@ -4,6 +4,7 @@ clock's), the same results, the same error on the same file."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.errors import InputError
-from pledgewatch.etl import ingest
+from pledgewatch.etl import ingest, read_ahead
 from pledgewatch.storage.db import open_database
 from pledgewatch.storage.models import Base
 from tests.etl.test_not_modified import PAGE1, as_304
@@ -95,3 +96,17 @@ def test_a_file_with_a_304_page_is_read_after_the_run_before_is_stored(
     results = list(ingest.ingest_run_files(factory, [first, second]))
     assert (results[1].complete, results[1].pages_ok, results[1].teasers) == (True, 2, 3)
     assert (results[1].new_versions, results[1].removed) == (0, 0)
+
+
+def test_a_worker_that_dies_leaves_the_reading_to_ingest(
+        factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = batch(tmp_path)[:3]
+    monkeypatch.setattr(read_ahead, "read_into", _die)
+    results = list(ingest.ingest_run_files(factory, paths))
+    expected_results, expected_rows = one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
+    assert results == expected_results
+    assert store_rows(factory) == expected_rows
+
+
+def _die(path: Path, out: Path) -> bool:
+    os._exit(9)
