@@ -7,8 +7,9 @@ JSON written, as ``pledgewatch ingest --changes-json`` does. The stages are time
 by wrapping the functions the ingest calls, so the figures are the plain path's
 own: ``read+derive`` is the pass over the file (the archive's chunk batches
 stored on the way, also shown apart as ``chunks``), then the store's belief
-(``load``), ``decide``, ``write`` (the plan's rows), the whole ``store`` step and
-the ``changes`` JSON. ``hwm MB`` is the process's resident high-water mark so far.
+(``load``), ``decide``, ``write`` (the plan's rows), the whole ``store`` step, the
+fetch state (``fetches``) and the ``changes`` JSON. ``hwm MB`` is the process's
+resident high-water mark so far.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-STAGES = ("read+derive", "chunks", "load", "decide", "write", "store")
+STAGES = ("read+derive", "chunks", "load", "decide", "write", "store", "fetches")
 
 
 def _timed(module: Any, name: str, label: str, spent: dict[str, float]) -> None:
@@ -62,7 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     for module, name, label in ((ingest, "read_and_derive", "read+derive"),
                                 (write, "store_chunks", "chunks"),
                                 (repo, "load_stored_pledges", "load"), (ingest, "decide", "decide"),
-                                (write, "write_plan", "write"), (ingest, "store_run", "store")):
+                                (write, "write_plan", "write"), (ingest, "store_run", "store"),
+                                (write, "store_fetches", "fetches")):
         _timed(module, name, label, spent)
     print("| run | ingest s | " + " | ".join(STAGES) + " | changes s | hwm MB |")
     print("|---" * (len(STAGES) + 4) + "|")
