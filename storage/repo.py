@@ -140,12 +140,17 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
     return found
 
 
-def fetch_state_urls(session: Session, urls: Iterable[str]) -> set[str]:
-    """The URLs among these that already have a fetch state row."""
-    found: set[str] = set()
-    for chunk in batched(sorted(set(urls))):
-        found.update(session.scalars(select(FetchState.url).where(FetchState.url.in_(chunk))))
-    return found
+def fetch_state_values(session: Session, urls: Iterable[str], columns: Sequence[str]
+                       ) -> dict[str, dict[str, Any]]:
+    """These columns of the fetch state rows of these URLs (the URLs that have one), by URL,
+    as stored: a NULL ``records`` stays None. Read in one pass over the table, not looked up
+    by URL in lists of :data:`BATCH`: a run fetches most listing pages and a share of the
+    record pages, so most of the table, whose record rows are short."""
+    wanted = set(urls)
+    table = FetchState.__table__
+    rows = session.connection().execute(select(table.c.url, *(table.c[c] for c in columns)))
+    return {url: dict(zip(columns, values, strict=True)) for url, *values in rows
+            if url in wanted}
 
 
 @dataclass(frozen=True, slots=True)
