@@ -40,6 +40,9 @@ COMPRESSION_LEVEL = 6  # zlib's default: each chunk is stored once
 # A page list is mostly hex digests, which level 1 packs nearly as tight in a fraction of the
 # time; a run whose pages changed stores a new one.
 PAGE_LIST_COMPRESSION_LEVEL = 1
+# The fetch state columns a page keeps from run to run while it does not change; an update
+# compares them with the stored values (:func:`store_fetches`).
+KEPT_COLUMNS = ("etag", "last_modified", "next_url", "last_page", "teasers", "records")
 
 
 def store_archive(session: Session, run: Run, archive: RunArchive) -> None:
@@ -71,19 +74,28 @@ def store_fetches(session: Session, run_id: int, fetches: Mapping[str, Fetch],
                   crawled_at: datetime) -> None:
     """Carry a run's fetches into ``fetch_state`` (the rules: ``etl.fetches``). ``crawled_at``
     stands in for a line's missing fetch time."""
-    known = repo.fetch_state_urls(session, fetches)
+    kept = repo.fetch_state_values(session, fetches, KEPT_COLUMNS)
     new, changed = [], []
     for url, fetch in fetches.items():
         row = _fetch_row(run_id, fetch, crawled_at)
-        if url not in known:
+        if url not in kept:
             new.append({"url": url, "etag": None, "last_modified": None, "last_ok_at": None,
                         "run_id": None, "next_url": None, "last_page": None, "teasers": None,
                         "records": None,
                         **row})
-        elif row:
-            changed.append((url, row))
+        else:
+            changed.append({"url": url, **_columns_to_write(row, kept[url])})
     repo.insert_rows(session, FetchState, new)
-    repo.update_rows(session, FetchState, [{"url": url, **row} for url, row in changed])
+    repo.update_rows(session, FetchState, changed)
+
+
+def _columns_to_write(row: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of ``row`` an update writes: every column not in ``kept`` (the status and
+    read time a fetch renews each time), and those of ``kept`` whose new value differs from the
+    stored one. A page read again unchanged keeps its validators, pager fields and record
+    list; writing them anyway would encode and store the same record list on every run."""
+    return {column: value for column, value in row.items()
+            if column not in kept or value != kept[column]}
 
 
 def _fetch_row(run_id: int, fetch: Fetch, crawled_at: datetime) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.pledges import (
@@ -140,12 +140,17 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
     return found
 
 
-def fetch_state_urls(session: Session, urls: Iterable[str]) -> set[str]:
-    """The URLs among these that already have a fetch state row."""
-    found: set[str] = set()
-    for chunk in batched(sorted(set(urls))):
-        found.update(session.scalars(select(FetchState.url).where(FetchState.url.in_(chunk))))
-    return found
+def fetch_state_values(session: Session, urls: Iterable[str], columns: Sequence[str]
+                       ) -> dict[str, dict[str, Any]]:
+    """These columns of the fetch state rows of these URLs (the URLs that have one), by URL,
+    as stored: a NULL ``records`` stays None. Read in one pass over the table, not looked up
+    by URL in lists of :data:`BATCH`: a run fetches most listing pages and a share of the
+    record pages, so most of the table, whose record rows are short."""
+    wanted = set(urls)
+    table = FetchState.__table__
+    rows = session.connection().execute(select(table.c.url, *(table.c[c] for c in columns)))
+    return {url: dict(zip(columns, values, strict=True)) for url, *values in rows
+            if url in wanted}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +190,23 @@ def insert_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
         session.connection().execute(insert(model.__table__), chunk)
 
 
+ROW_KEY = "row_key"  # the bound primary key of :func:`update_rows`, named apart from columns
+
+
 def update_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
-    """Update rows by primary key, one statement per set of columns: a run changes the same
-    few columns of thousands of rows, which one UPDATE each would make a round trip each."""
+    """Update rows by their one-column primary key, one executemany per set of columns: a run
+    changes the same few columns of thousands of rows, which one UPDATE each would make a
+    round trip each. Through Core, which sends the parameters as they are, not the ORM's bulk
+    update, which works out each row's columns and primary key on the way."""
+    table = model.__table__
+    (key,) = table.primary_key.columns
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+        values = {column: value for column, value in row.items() if column != key.name}
+        by_columns.setdefault(tuple(sorted(values)), []).append(
+            {ROW_KEY: row[key.name], **values})
     for group in by_columns.values():
-        session.execute(update(model), group)
+        session.connection().execute(update(table).where(key == bindparam(ROW_KEY)), group)
 
 
 def term_histories(session: Session, before_run: int) -> dict[str, TermHistory]:

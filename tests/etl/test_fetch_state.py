@@ -93,3 +93,28 @@ def test_a_page_keeps_the_records_it_listed_in_order_and_a_304_its_stored_copys(
     state = _ingest(factory, write_run(tmp_path / "b.jsonl", [not_modified],
                                        stamp="2026-03-02T06:00:00+00:00"))
     assert state["https://gfmd.org/contributors/cities"].records == expected
+
+
+def test_a_page_read_again_keeps_what_did_not_change_and_takes_what_did(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    term, beta = "https://gfmd.org/contributors/cities", P(13002, "Beta", "Beta commits.")
+    first = _validated(listing("cities", [ALPHA]), '"p1"', "2026-03-01T05:00:00+00:00")
+    ingest_run_file(factory, write_run(tmp_path / "a.jsonl", first))
+    same = _validated(listing("cities", [ALPHA]), '"p1"', "2026-03-02T05:00:00+00:00")
+    second = ingest_run_file(factory, write_run(tmp_path / "b.jsonl", same,
+                                                stamp="2026-03-02T06:00:00+00:00"))
+    with factory.begin() as session:
+        page = load_fetch_state(session)[term]
+    assert (page.etag, page.last_modified) == ('"p1"', "Mon, 07 Dec 2026 04:00:00 GMT")
+    assert (page.records, page.teasers, page.status) == ((RECORD,), 1, 200)
+    assert (page.last_ok_at, page.run_id) == (datetime(2026, 3, 2, 5, 0, tzinfo=UTC),
+                                              second.run_id)
+    grown = _validated(listing("cities", [beta, ALPHA]), '"p2"', "2026-03-03T05:00:00+00:00")
+    third = ingest_run_file(factory, write_run(tmp_path / "c.jsonl", grown,
+                                               stamp="2026-03-03T06:00:00+00:00"))
+    with factory.begin() as session:
+        page = load_fetch_state(session)[term]
+    assert (page.etag, page.last_modified) == ('"p2"', "Mon, 07 Dec 2026 04:00:00 GMT")
+    assert (page.records, page.teasers) == (("https://gfmd.org/pfp/ppd/13002", RECORD), 2)
+    assert (page.last_ok_at, page.run_id) == (datetime(2026, 3, 3, 5, 0, tzinfo=UTC),
+                                              third.run_id)
