@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from pledgewatch.core.pledges import Pledge as RunPledge
 from pledgewatch.core.pledges import (
     RecordContent,
     StoredPledge,
@@ -44,19 +45,39 @@ def batched(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def load_stored_pledges(session: Session) -> dict[str, StoredPledge]:
+def load_stored_pledges(session: Session, derived: Mapping[str, RunPledge] | None = None
+                        ) -> dict[str, StoredPledge]:
     """Every pledge with its open version, open record version and open memberships, by key.
-    Read through Core rows: tens of thousands of plain tuples, no ORM entities."""
-    versions = _open_versions(session)
-    records = open_records(session)
-    terms = _open_term_keys(session)
+    Read through Core rows: tens of thousands of plain tuples, no ORM entities.
+
+    ``derived``: the run's pledges, by key. Most stored pledges say what the run says of them,
+    so where a stored text or term set equals the run's, the run's object stands in for it:
+    the belief and the run then share one copy of every unchanged pledge instead of two."""
+    derived = derived or {}
     rows = session.connection().execute(select(Pledge.id, Pledge.key, Pledge.title_key,
                                                Pledge.present, Pledge.absent_runs, Pledge.twin_id))
-    return {key: StoredPledge(id=pid, key=key, title_key=title_key, present=present,
-                              absent_runs=absent_runs, is_linked=twin_id is not None,
-                              version=versions.get(pid), term_keys=frozenset(terms.get(pid, ())),
-                              record=records.get(pid))
-            for pid, key, title_key, present, absent_runs, twin_id in rows}
+    heads = [(pid, derived.get(key), key, title_key, present, absent_runs, twin_id)
+             for pid, key, title_key, present, absent_runs, twin_id in rows]
+    versions = _open_versions(session, {head[0]: head[1] for head in heads if head[1]})
+    records = open_records(session)
+    terms = _open_term_keys(session)
+    stored = (StoredPledge(id=pid, key=_same(key, run and run.key),
+                           title_key=_same(title_key, run and run.title_key), present=present,
+                           absent_runs=absent_runs, is_linked=twin_id is not None,
+                           version=versions.get(pid), term_keys=_term_keys(terms.pop(pid, ()), run),
+                           record=records.get(pid))
+              for pid, run, key, title_key, present, absent_runs, twin_id in heads)
+    return {state.key: state for state in stored}
+
+
+def _same(stored: Any, candidate: Any) -> Any:
+    """``candidate`` when it equals the stored value (one object for both), else the stored."""
+    return candidate if candidate is not None and candidate == stored else stored
+
+
+def _term_keys(keys: Sequence[str], run: RunPledge | None) -> frozenset[str]:
+    found = frozenset(keys)
+    return run.term_keys if run is not None and run.term_keys == found else found
 
 
 def open_records(session: Session) -> dict[int, StoredRecord]:
@@ -80,12 +101,24 @@ def record_content(row: Sequence[Any]) -> RecordContent:
                          tuple(themes or ()))
 
 
-def _open_versions(session: Session) -> dict[int, StoredVersion]:
+def _open_versions(session: Session, derived: Mapping[int, RunPledge | None]
+                   ) -> dict[int, StoredVersion]:
+    """Open versions by pledge id, their texts shared with the run's pledge of that id."""
     v = PledgeVersion
     rows = session.connection().execute(select(v.pledge_id, v.number, v.content_hash, v.title,
                                                v.author, v.submitted, v.summary)
                                         .where(v.to_run.is_(None)))
-    return {row[0]: StoredVersion(*row[1:]) for row in rows}
+    return {pid: _version(number, digest, title, author, submitted, summary, derived.get(pid))
+            for pid, number, digest, title, author, submitted, summary in rows}
+
+
+def _version(number: int, digest: str, title: str, author: str | None, submitted: str | None,
+             summary: str, run: RunPledge | None) -> StoredVersion:
+    if run is not None:
+        title, author = _same(title, run.title), _same(author, run.author)
+        submitted = _same(submitted, run.submitted)
+        summary = next((text for text, _ in run.summaries if text == summary), summary)
+    return StoredVersion(number, digest, title, author, submitted, summary)
 
 
 def _open_term_keys(session: Session) -> dict[int, list[str]]:
