@@ -81,9 +81,10 @@ def store_fetches(session: Session, run_id: int, fetches: Mapping[str, Fetch],
                         "records": None,
                         **row})
         elif row:
-            changed.append((url, row))
+            row["url"] = url
+            changed.append(row)
     repo.insert_rows(session, FetchState, new)
-    repo.update_rows(session, FetchState, [{"url": url, **row} for url, row in changed])
+    repo.update_rows(session, FetchState, changed)
 
 
 def _fetch_row(run_id: int, fetch: Fetch, crawled_at: datetime) -> dict[str, Any]:

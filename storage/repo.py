@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pledgewatch.core.pledges import Pledge as RunPledge
@@ -218,14 +218,35 @@ def insert_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
         session.connection().execute(insert(model.__table__), chunk)
 
 
-def update_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
+def update_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
+                batch: int = 2_000) -> None:
     """Update rows by primary key, one statement per set of columns: a run changes the same
-    few columns of thousands of rows, which one UPDATE each would make a round trip each."""
+    few columns of thousands of rows, which one UPDATE each would make a round trip each.
+    Each statement runs over batches of rows, through Core: handed all at once, the ORM's
+    bulk update held several copies of every row's parameters."""
+    table = model.__table__
+    (key,) = table.primary_key.columns
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_columns.setdefault(tuple(sorted(row)), []).append(row)
-    for group in by_columns.values():
-        session.execute(update(model), group)
+    for columns, group in by_columns.items():
+        statement = _update_by_key(table, key, [name for name in columns if name != key.name])
+        for chunk in batched(group, batch):
+            session.connection().execute(statement, [_by_key(row, key.name) for row in chunk])
+
+
+_KEY_PARAM = "key_"  # the primary key's parameter: a column's own name is taken by its SET
+
+
+def _update_by_key(table: Any, key: Any, columns: Sequence[str]) -> Any:
+    return update(table).where(key == bindparam(_KEY_PARAM)).values(
+        {name: bindparam(name, type_=table.c[name].type) for name in columns})
+
+
+def _by_key(row: dict[str, Any], key: str) -> dict[str, Any]:
+    params = {name: value for name, value in row.items() if name != key}
+    params[_KEY_PARAM] = row[key]
+    return params
 
 
 def term_histories(session: Session, before_run: int) -> dict[str, TermHistory]:
