@@ -10,6 +10,7 @@ request would get the same useless 304.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -70,8 +71,8 @@ class FetchLog:
     def watch(self, lines: Iterable[RunLine]) -> Iterator[RunLine]:
         for line in lines:
             if isinstance(line, Teaser):
-                if line.url and line.listing_url:
-                    self._listed.setdefault(line.listing_url, []).append(line.url)
+                if line.url and line.listing_url:  # one string per record URL, not per teaser
+                    self._listed.setdefault(line.listing_url, []).append(sys.intern(line.url))
             elif (fetch := fetch_of(line)) is not None:
                 if fetch.listing:
                     fetch = replace(fetch, records=tuple(self._listed.pop(fetch.url, ())))
