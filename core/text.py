@@ -68,8 +68,10 @@ def clean_text(text: str | None, *, limit: int) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def clean_title(title: str | None) -> str:
-    """Titles repeat on every term page a pledge is listed on: cleaned once each."""
-    return clean_text(title, limit=MAX_TITLE)
+    """Titles repeat on every term page a pledge is listed on: cleaned once each. A title
+    already clean is its own cleaned form, so the cache keeps one string for both."""
+    cleaned = clean_text(title, limit=MAX_TITLE)
+    return title if title is not None and cleaned == title else cleaned
 
 
 @functools.lru_cache(maxsize=65536)
