@@ -126,7 +126,7 @@ def _cleaned_once(memo: _Memo, raw: str, limit: int) -> str:
         cleaned = clean_text(raw, limit=limit)
         memo.put(key, None if cleaned == raw else cleaned)
         return raw if cleaned == raw else cleaned
-    return raw if found is None else found  # type: ignore[no-any-return]
+    return raw if found is None else found
 
 
 def clean_title(title: str | None) -> str:
@@ -221,7 +221,7 @@ def content_hash(title: str, author: str | None, submitted: str | None, summary:
     if found is _MISSING:
         found = _content_hash(title, author, submitted, summary)
         _hashes.put(key, found)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:

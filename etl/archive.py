@@ -50,7 +50,7 @@ DIGEST_CHARS = 32
 STORE_BATCH_BYTES = 8 << 20
 
 
-def digest_of(data: bytes) -> str:
+def digest_of(data: bytes | bytearray) -> str:
     """The store's one digest: 128 bits of SHA-256, ample against collisions at millions of
     records and half the size of the full hash."""
     return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
