@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
+from typing import Any
 
 from ftfy.badness import is_bad
 
@@ -66,19 +68,76 @@ def clean_text(text: str | None, *, limit: int) -> str:
     return "\n\n".join(paragraphs)[:limit]
 
 
-@functools.lru_cache(maxsize=65536)
+class _Memo:
+    """A function's results by a 128-bit digest of its text arguments, kept for the life of the
+    process: a run repeats most of the last run's texts, so one ``ingest`` of several files
+    does each once. Unlike ``functools.lru_cache`` it holds no argument, only the digest: a
+    cache holding its arguments kept every summary of the previous run alive while the next
+    run was read, scattered among the objects of the run that made them."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._results: dict[bytes, Any] = {}
+        self._maxsize = maxsize
+
+    def get(self, key: bytes) -> Any:
+        return self._results.get(key, _MISSING)
+
+    def put(self, key: bytes, result: Any) -> None:
+        if len(self._results) >= self._maxsize:
+            self._forget_oldest()
+        self._results[key] = result
+
+    def _forget_oldest(self) -> None:
+        """The oldest quarter goes (insertion order): bounded, without the bookkeeping of LRU."""
+        for key in list(itertools.islice(self._results, self._maxsize // 4)):
+            self._results.pop(key, None)
+
+    def clear(self) -> None:
+        self._results.clear()
+
+
+_MISSING = object()
+_MEMO_SIZE = 1 << 17  # above the distinct texts of a few runs of the largest site expected
+_titles = _Memo(_MEMO_SIZE)
+_summaries = _Memo(_MEMO_SIZE)
+_hashes = _Memo(_MEMO_SIZE)
+
+
+def _digest(*texts: str | None) -> bytes:
+    """128 bits of BLAKE2b over several texts, each length-prefixed and None told from empty
+    (one text alone is hashed as it is: :func:`_cleaned_once`)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in texts:
+        if part is None:
+            digest.update(b"n")
+            continue
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(b"s" + len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.digest()
+
+
+def _cleaned_once(memo: _Memo, raw: str, limit: int) -> str:
+    """``clean_text`` through ``memo``. A text already clean is its own cleaned form: only the
+    fact is kept, and the caller's string returned."""
+    key = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = memo.get(key)
+    if found is _MISSING:
+        cleaned = clean_text(raw, limit=limit)
+        memo.put(key, None if cleaned == raw else cleaned)
+        return raw if cleaned == raw else cleaned
+    return raw if found is None else found
+
+
 def clean_title(title: str | None) -> str:
     """Titles repeat on every term page a pledge is listed on: cleaned once each."""
-    return clean_text(title, limit=MAX_TITLE)
+    return _cleaned_once(_titles, title, MAX_TITLE) if title else ""
 
 
-@functools.lru_cache(maxsize=65536)
 def clean_summary(summary: str) -> str:
     """A summary reads the same from run to run: when several runs are ingested in one
-    process, each distinct text is cleaned once. Most are clean as published, and the cache
-    then keeps one string for both."""
-    cleaned = clean_text(summary, limit=MAX_SUMMARY)
-    return summary if cleaned == summary else cleaned
+    process, each distinct text is cleaned once."""
+    return _cleaned_once(_summaries, summary, MAX_SUMMARY) if summary else ""
 
 
 def comparison_form(text: str | None) -> str:
@@ -154,10 +213,18 @@ def has_mojibake(text: str) -> bool:
     return looks_mojibaked(text) or looks_misdecoded_quotes(text)
 
 
-@functools.lru_cache(maxsize=65536)
 def content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:
     """SHA-256 over the comparison forms, as canonical JSON: equal for cosmetic variants.
     Each run hashes every pledge it lists, most as the run before did: once per process."""
+    key = _digest(title, author, submitted, summary)
+    found = _hashes.get(key)
+    if found is _MISSING:
+        found = _content_hash(title, author, submitted, summary)
+        _hashes.put(key, found)
+    return found
+
+
+def _content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:
     payload = [comparison_form(title), comparison_form(author), submitted or "", comparison_form(summary)]
     encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
@@ -215,5 +282,6 @@ def forget_cached_forms() -> None:
     """Drop the cleaned texts and hashes kept for the life of the process. They are keyed on
     the text alone, not on the rules that made them: whoever re-derives under other rules
     (``etl.reprocess``) must start without them."""
-    for cached in (clean_title, clean_summary, clean_author, content_hash):
-        cached.cache_clear()
+    for memo in (_titles, _summaries, _hashes):
+        memo.clear()
+    clean_author.cache_clear()

@@ -50,7 +50,7 @@ DIGEST_CHARS = 32
 STORE_BATCH_BYTES = 8 << 20
 
 
-def digest_of(data: bytes) -> str:
+def digest_of(data: bytes | bytearray) -> str:
     """The store's one digest: 128 bits of SHA-256, ample against collisions at millions of
     records and half the size of the full hash."""
     return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
@@ -87,7 +87,7 @@ class _ListedPage:
 @dataclass(slots=True)
 class RunArchive:
     chunks: dict[str, bytes]  # digest -> uncompressed data: every content, context and page
-    page_list: bytes
+    page_list: bytes | bytearray
     page_list_digest: str
 
 
@@ -142,7 +142,8 @@ class ArchiveBuilder:
                 self._page_list += b",\n"
             self._page_list += orjson.dumps(entry)
         self._page_list += b"]"
-        page_list = bytes(self._page_list)
+        # Handed over as built: a bytes copy would hold the run's largest chunk twice at once.
+        page_list = self._page_list
         return RunArchive(self._chunks, page_list, digest_of(page_list))
 
     def _start(self, url: str) -> _ListedPage:

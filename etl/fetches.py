@@ -10,6 +10,7 @@ request would get the same useless 304.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -82,5 +83,5 @@ class FetchLog:
 
     def listed(self, listing_url: str | None, record_url: str | None) -> None:
         """A teaser linking ``record_url`` on the listing page ``listing_url``."""
-        if record_url and listing_url:
-            self._listed.setdefault(listing_url, []).append(record_url)
+        if record_url and listing_url:  # one string per record URL, not one per teaser
+            self._listed.setdefault(listing_url, []).append(sys.intern(record_url))

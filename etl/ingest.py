@@ -129,7 +129,7 @@ def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchi
     write.store_archive(session, run, archive)
     terms = derived.terms.values()
     term_ids = repo.ensure_terms(session, {t.key: (t.name, t.url, t.vocabulary) for t in terms})
-    stored = repo.load_stored_pledges(session)
+    stored = repo.load_stored_pledges(session, derived.pledges)
     gone = frozenset(key for key, read in derived.records.items()
                      if read.outcome is RecordOutcome.GONE)
     verdicts = judge_terms(terms, repo.term_histories(session, run.id), members_by_term(stored),
@@ -151,11 +151,13 @@ def store_run(session: Session, run: Run, derived: DerivedRun, archive: RunArchi
 
 
 def members_by_term(stored: Mapping[str, StoredPledge]) -> dict[str, frozenset[str]]:
-    """The pledges the store believes each term lists (listed pledges' open memberships)."""
-    members: dict[str, set[str]] = {}
+    """The pledges the store believes each term lists (listed pledges' open memberships).
+    Gathered in lists, not sets: a set per term, then its frozen copy, held every membership
+    twice over in hash tables."""
+    members: dict[str, list[str]] = {}
     for state in stored.values():
         for term in state.term_keys if state.present else ():
-            members.setdefault(term, set()).add(state.key)
+            members.setdefault(term, []).append(state.key)
     return {term: frozenset(keys) for term, keys in members.items()}
 
 

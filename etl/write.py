@@ -46,11 +46,25 @@ KEPT_COLUMNS = ("etag", "last_modified", "next_url", "last_page", "teasers", "re
 
 
 def store_archive(session: Session, run: Run, archive: RunArchive) -> None:
-    """Store the chunks not stored yet, compressed, and point the run at its page list."""
+    """Store the chunks not stored yet, compressed, and point the run at its page list.
+
+    The archive lets go of its data once stored: the page list is a run's largest value, and
+    the caller's reference would hold it through the decide and write stages for nothing."""
     store_chunks(session, archive.chunks)
-    store_chunks(session, {archive.page_list_digest: archive.page_list},
-                 PAGE_LIST_COMPRESSION_LEVEL)
+    archive.chunks = {}
+    _store_page_list(session, archive)
     run.pages_digest = archive.page_list_digest
+
+
+def _store_page_list(session: Session, archive: RunArchive) -> None:
+    """As :func:`store_chunks`, the page list let go once compressed: it is gone before the
+    database takes its copy of the compressed data."""
+    digest, size = archive.page_list_digest, len(archive.page_list)
+    if repo.missing_chunks(session, [digest]):
+        data = zlib.compress(archive.page_list, PAGE_LIST_COMPRESSION_LEVEL)
+        archive.page_list = b""
+        repo.insert_rows(session, RawChunk, [{"digest": digest, "size": size, "data": data}])
+    archive.page_list = b""
 
 
 def store_chunks(session: Session, chunks: Mapping[str, bytes],

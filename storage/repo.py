@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from pledgewatch.core.pledges import Pledge as RunPledge
 from pledgewatch.core.pledges import (
     RecordContent,
     StoredPledge,
@@ -44,19 +45,39 @@ def batched(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def load_stored_pledges(session: Session) -> dict[str, StoredPledge]:
+def load_stored_pledges(session: Session, derived: Mapping[str, RunPledge] | None = None
+                        ) -> dict[str, StoredPledge]:
     """Every pledge with its open version, open record version and open memberships, by key.
-    Read through Core rows: tens of thousands of plain tuples, no ORM entities."""
-    versions = _open_versions(session)
-    records = open_records(session)
-    terms = _open_term_keys(session)
+    Read through Core rows: tens of thousands of plain tuples, no ORM entities.
+
+    ``derived``: the run's pledges, by key. Most stored pledges say what the run says of them,
+    so where a stored text or term set equals the run's, the run's object stands in for it:
+    the belief and the run then share one copy of every unchanged pledge instead of two."""
+    derived = derived or {}
     rows = session.connection().execute(select(Pledge.id, Pledge.key, Pledge.title_key,
                                                Pledge.present, Pledge.absent_runs, Pledge.twin_id))
-    return {key: StoredPledge(id=pid, key=key, title_key=title_key, present=present,
-                              absent_runs=absent_runs, is_linked=twin_id is not None,
-                              version=versions.get(pid), term_keys=frozenset(terms.get(pid, ())),
-                              record=records.get(pid))
-            for pid, key, title_key, present, absent_runs, twin_id in rows}
+    heads = [(pid, derived.get(key), key, title_key, present, absent_runs, twin_id)
+             for pid, key, title_key, present, absent_runs, twin_id in rows]
+    versions = _open_versions(session, {head[0]: head[1] for head in heads if head[1]})
+    records = open_records(session)
+    terms = _open_term_keys(session)
+    stored = (StoredPledge(id=pid, key=_same(key, run and run.key),
+                           title_key=_same(title_key, run and run.title_key), present=present,
+                           absent_runs=absent_runs, is_linked=twin_id is not None,
+                           version=versions.get(pid), term_keys=_term_keys(terms.pop(pid, ()), run),
+                           record=records.get(pid))
+              for pid, run, key, title_key, present, absent_runs, twin_id in heads)
+    return {state.key: state for state in stored}
+
+
+def _same(stored: Any, candidate: Any) -> Any:
+    """``candidate`` when it equals the stored value (one object for both), else the stored."""
+    return candidate if candidate is not None and candidate == stored else stored
+
+
+def _term_keys(keys: Sequence[str], run: RunPledge | None) -> frozenset[str]:
+    found = frozenset(keys)
+    return run.term_keys if run is not None and run.term_keys == found else found
 
 
 def open_records(session: Session) -> dict[int, StoredRecord]:
@@ -80,12 +101,24 @@ def record_content(row: Sequence[Any]) -> RecordContent:
                          tuple(themes or ()))
 
 
-def _open_versions(session: Session) -> dict[int, StoredVersion]:
+def _open_versions(session: Session, derived: Mapping[int, RunPledge | None]
+                   ) -> dict[int, StoredVersion]:
+    """Open versions by pledge id, their texts shared with the run's pledge of that id."""
     v = PledgeVersion
     rows = session.connection().execute(select(v.pledge_id, v.number, v.content_hash, v.title,
                                                v.author, v.submitted, v.summary)
                                         .where(v.to_run.is_(None)))
-    return {row[0]: StoredVersion(*row[1:]) for row in rows}
+    return {pid: _version(number, digest, title, author, submitted, summary, derived.get(pid))
+            for pid, number, digest, title, author, submitted, summary in rows}
+
+
+def _version(number: int, digest: str, title: str, author: str | None, submitted: str | None,
+             summary: str, run: RunPledge | None) -> StoredVersion:
+    if run is not None:
+        title, author = _same(title, run.title), _same(author, run.author)
+        submitted = _same(submitted, run.submitted)
+        summary = next((text for text, _ in run.summaries if text == summary), summary)
+    return StoredVersion(number, digest, title, author, submitted, summary)
 
 
 def _open_term_keys(session: Session) -> dict[int, list[str]]:
@@ -190,23 +223,35 @@ def insert_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
         session.connection().execute(insert(model.__table__), chunk)
 
 
-ROW_KEY = "row_key"  # the bound primary key of :func:`update_rows`, named apart from columns
-
-
-def update_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
-    """Update rows by their one-column primary key, one executemany per set of columns: a run
-    changes the same few columns of thousands of rows, which one UPDATE each would make a
-    round trip each. Through Core, which sends the parameters as they are, not the ORM's bulk
-    update, which works out each row's columns and primary key on the way."""
+def update_rows(session: Session, model: Any, rows: Iterable[dict[str, Any]],
+                batch: int = 2_000) -> None:
+    """Update rows by primary key, one statement per set of columns: a run changes the same
+    few columns of thousands of rows, which one UPDATE each would make a round trip each.
+    Each statement runs over batches of rows, through Core: handed all at once, the ORM's
+    bulk update held several copies of every row's parameters."""
     table = model.__table__
     (key,) = table.primary_key.columns
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        values = {column: value for column, value in row.items() if column != key.name}
-        by_columns.setdefault(tuple(sorted(values)), []).append(
-            {ROW_KEY: row[key.name], **values})
-    for group in by_columns.values():
-        session.connection().execute(update(table).where(key == bindparam(ROW_KEY)), group)
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for columns, group in by_columns.items():
+        statement = _update_by_key(table, key, [name for name in columns if name != key.name])
+        for chunk in batched(group, batch):
+            session.connection().execute(statement, [_by_key(row, key.name) for row in chunk])
+
+
+_KEY_PARAM = "key_"  # the primary key's parameter: a column's own name is taken by its SET
+
+
+def _update_by_key(table: Any, key: Any, columns: Sequence[str]) -> Any:
+    return update(table).where(key == bindparam(_KEY_PARAM)).values(
+        {name: bindparam(name, type_=table.c[name].type) for name in columns})
+
+
+def _by_key(row: dict[str, Any], key: str) -> dict[str, Any]:
+    params = {name: value for name, value in row.items() if name != key}
+    params[_KEY_PARAM] = row[key]
+    return params
 
 
 def term_histories(session: Session, before_run: int) -> dict[str, TermHistory]:

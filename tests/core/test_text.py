@@ -73,6 +73,30 @@ def test_the_content_hash_ignores_whitespace_and_sees_everything_else(summary):
     assert nz.content_hash("Title", "Author", None, summary + "!") != base
 
 
+def test_remembered_hashes_tell_apart_texts_that_only_split_differently():
+    first = nz.content_hash("Title A", "B", "2024", "Summary")
+    assert nz.content_hash("Title", "A B", "2024", "Summary") != first
+    assert nz.content_hash("Title A", "B", "2024", "Summary") == first  # remembered
+    assert nz.content_hash("Title A", "B", None, "Summary") == nz._content_hash(
+        "Title A", "B", None, "Summary")
+
+
+def test_a_clean_title_is_returned_as_given_and_a_cleaned_one_is_remembered():
+    clean = "".join(["Cities ", "commit"])
+    assert nz.clean_title(clean) is clean
+    assert nz.clean_title("  Cities   commit ") == nz.clean_title(" Cities   commit  ") == clean
+    assert nz.clean_title(None) == nz.clean_title("") == ""
+
+
+def test_a_full_memo_forgets_its_oldest_results():
+    memo = nz._Memo(8)
+    for number in range(20):
+        memo.put(bytes([number]), number)
+    assert memo.get(bytes([19])) == 19
+    assert memo.get(bytes([0])) is nz._MISSING
+    assert len(memo._results) <= 8
+
+
 def test_the_examples_in_the_rules_docstrings_hold():
     assert doctest.testmod(nz).failed == 0
     assert doctest.testmod(identity).failed == 0
