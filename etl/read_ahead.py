@@ -10,6 +10,9 @@ way) and the fetches, pickled to a file in a temporary folder.
 
 If the worker dies, ingest reads the files itself from then on.
 
+Two runs in memory at once is the price: a file larger than :data:`MAX_FILE_BYTES` is read
+by ingest itself, so that a batch of large runs needs no more memory than one run does.
+
 A file holding a page the site answered 304 needs the stored copy of that page, which the
 run being stored may be the one to hold: the worker gives such a file up and ingest reads
 it itself, after the run before is stored. A file the worker finds malformed raises the
@@ -38,6 +41,9 @@ from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.read import PageLine, RunLine
 
 PreRead = tuple[DerivedRun, RunArchive, FetchLog]
+# Larger files are not read ahead. The site's daily run file is a few MB; a run of
+# 50,000 pledges, 70 MB, would hold two working sets of several hundred MB at once.
+MAX_FILE_BYTES = 32 << 20
 
 
 class ReadAhead:
@@ -48,7 +54,7 @@ class ReadAhead:
         self._pool: ProcessPoolExecutor | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._pending: dict[int, Future[bool]] = {}
-        if len(paths) > 1:
+        if any(path.stat().st_size <= MAX_FILE_BYTES for path in paths[1:]):
             # fork, not spawn: spawn runs the caller's main module again. The worker is forked
             # when the first file is taken, before any run is read, and never touches the
             # database connections it inherits.
@@ -71,7 +77,8 @@ class ReadAhead:
         pending = self._pending.pop(index, None)
         following = index + 1
         try:
-            if self._pool is not None and following < len(self._paths):
+            if (self._pool is not None and following < len(self._paths)
+                    and self._paths[following].stat().st_size <= MAX_FILE_BYTES):
                 self._pending[following] = self._pool.submit(
                     read_into, self._paths[following], self._out(following))
             if pending is None or not pending.result():

@@ -110,3 +110,17 @@ def test_a_worker_that_dies_leaves_the_reading_to_ingest(
 
 def _die(path: Path, out: Path) -> bool:
     os._exit(9)
+
+
+def test_a_file_too_large_to_read_ahead_is_read_by_ingest(
+        factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = batch(tmp_path)[:2]
+    monkeypatch.setattr(read_ahead, "MAX_FILE_BYTES", paths[1].stat().st_size - 1)
+    monkeypatch.setattr(read_ahead, "read_into", _refuse)
+    results = list(ingest.ingest_run_files(factory, paths))
+    assert [r.duplicate for r in results] == [False, False]
+    assert store_rows(factory) == one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")[1]
+
+
+def _refuse(path: Path, out: Path) -> bool:
+    raise RuntimeError(f"{path} was read ahead")
