@@ -2,11 +2,11 @@
 each distinct teaser content checked and normalized once.
 
 The plain path takes every line through parse, check, :class:`Teaser`, derive and archive.
-But a run repeats itself: a pledge's teaser says the same on each of its term pages, and
-yesterday's run said it too. Here a teaser line is still parsed whole, but its content (the
-archive's :data:`CONTENT_FIELDS`) and its context (:data:`CONTEXT_FIELDS`) are looked up in
-memos that hold them already checked and normalized; only its place (listing URL, position,
-page) is checked line by line. The derive stage, the archive and the fetch log receive the
+But a run repeats itself: a pledge's teaser says the same on each of its term pages. Here a
+teaser line is still parsed whole, but its content (the archive's :data:`CONTENT_FIELDS`)
+and its context (:data:`CONTEXT_FIELDS`) are looked up in the run's memos, which hold them
+already checked and normalized; only its place (listing URL, position, page) is checked line
+by line. The derive stage, the archive and the fetch log receive the
 same values through the same methods the plain path calls (``RunDeriver.add_listed``,
 ``ArchiveBuilder.add_teaser``, ``FetchLog.listed``).
 
@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -46,35 +47,15 @@ _fields_of = operator.itemgetter("type", *CONTENT_FIELDS, *CONTEXT_FIELDS, "list
                                  "position", "page")
 
 
-class _Memo:
-    """Values met in this run or the one before, by their fields' values: a run meets
-    yesterday's texts again, and what no run met lately is let go."""
+@dataclass(slots=True)
+class _Memos:
+    """One run's distinct contents and contexts, checked: a pledge's teasers repeat its content
+    on each of its term pages. (Texts met in earlier runs are remembered by ``core.text``.)"""
 
-    def __init__(self, make: Callable[[tuple[Any, ...]], Any]) -> None:
-        self._make = make
-        self.current: dict[tuple[Any, ...], Any] = {}  # looked up first, line by line
-        self._previous: dict[tuple[Any, ...], Any] = {}
-
-    def next_run(self) -> None:
-        self._previous, self.current = self.current, {}
-
-    def missed(self, key: tuple[Any, ...]) -> Any:
-        """The value for a key not in :attr:`current`: kept from the run before, or made."""
-        found = self._previous.get(key)
-        if found is None:
-            found = self._make(key)
-        self.current[key] = found
-        return found
-
-    def clear(self) -> None:
-        self.current.clear()
-        self._previous.clear()
-
-
-def forget() -> None:
-    """Drop the memos: their normalized texts were made under the rules of the time."""
-    _contents.clear()
-    _contexts.clear()
+    contents: dict[tuple[Any, ...], tuple[tuple[Any, ...], TeaserContent] | bool] = field(
+        default_factory=dict)  # content values -> (those values, TeaserContent), or False
+    contexts: dict[tuple[Any, ...], tuple[Any, ...] | bool] = field(
+        default_factory=dict)  # context values -> those values, or False: not valid
 
 
 def read_file(path: Path, stored: StoredPages, fetches: FetchLog,
@@ -84,14 +65,13 @@ def read_file(path: Path, stored: StoredPages, fetches: FetchLog,
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
     deriver, archive = RunDeriver(), ArchiveBuilder(store_chunks)
-    _contents.next_run()
-    _contexts.next_run()
+    memos = _Memos()
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
             record = _parsed(raw, number)
-            if not _add_teaser(record, deriver, archive, fetches):
+            if not _add_teaser(record, memos, deriver, archive, fetches):
                 for line in stored.expand(typed_line(check_record(record, number))):
                     fetches.see(line)
                     deriver.add(line)
@@ -109,7 +89,7 @@ def _parsed(raw: bytes, number: int) -> Any:
     return parse_line(raw, number)  # raises the plain reader's error
 
 
-def _add_teaser(record: Any, deriver: RunDeriver, archive: ArchiveBuilder,
+def _add_teaser(record: Any, memos: _Memos, deriver: RunDeriver, archive: ArchiveBuilder,
                 fetches: FetchLog) -> bool:
     """Take a teaser line the memos vouch for; False (nothing taken) for any other line."""
     if type(record) is not dict:
@@ -123,9 +103,13 @@ def _add_teaser(record: Any, deriver: RunDeriver, archive: ArchiveBuilder,
         return False
     try:
         key = (url, title, author, submitted, summary)
-        content = _contents.current.get(key) or _contents.missed(key)
+        content = memos.contents.get(key)
+        if content is None:
+            content = memos.contents[key] = _checked_content(key)
         key = (term, term_url, vocabulary, author_position, truncated)
-        context = _contexts.current.get(key) or _contexts.missed(key)
+        context = memos.contexts.get(key)
+        if context is None:
+            context = memos.contexts[key] = _checked_context(key)
     except TypeError:  # a list where a text belongs
         return False
     # The types etl.read.SCHEMAS gives these fields. A memo could not tell them, as its keys
@@ -134,9 +118,9 @@ def _add_teaser(record: Any, deriver: RunDeriver, archive: ArchiveBuilder,
             and (page is None or type(page) is int)
             and (listing_url is None or type(listing_url) is str)):
         return False
-    content_values, pledge = content
+    content_values, pledge = cast(tuple[tuple[Any, ...], TeaserContent], content)
     deriver.add_listed(listing_url, deriver.term_of(term, term_url, vocabulary), pledge)
-    archive.add_teaser(listing_url, content_values, context)
+    archive.add_teaser(listing_url, content_values, cast(tuple[Any, ...], context))
     fetches.listed(listing_url, url)
     return True
 
@@ -150,6 +134,3 @@ def _checked_content(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], TeaserCo
 def _checked_context(values: tuple[Any, ...]) -> tuple[Any, ...] | bool:
     return values if teaser_values_ok(CONTEXT_FIELDS, values) else False
 
-
-_contents = _Memo(_checked_content)  # content values -> (those values, TeaserContent) / False
-_contexts = _Memo(_checked_context)  # context values -> those values / False

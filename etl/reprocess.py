@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core import text as nz
 from pledgewatch.core.policy import ChangePolicy
-from pledgewatch.etl import fast_read
 from pledgewatch.etl.archive import page_list_digests, replay_archive
 from pledgewatch.etl.ingest import read_and_derive, store_run
 from pledgewatch.etl.read import RunLine, check_record, typed_line
@@ -58,7 +57,6 @@ class ReprocessSummary:
 
 def reprocess_all(factory: sessionmaker[Session], policy: ChangePolicy | None = None) -> ReprocessSummary:
     nz.forget_cached_forms()  # made under the rules of before, perhaps other rules than now
-    fast_read.forget()
     with factory.begin() as session:
         before = _histories(session)
         _clear_derived(session)

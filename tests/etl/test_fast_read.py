@@ -1,7 +1,7 @@
 """The optional speed path reads a run file exactly as the plain path does: the same derived
 run, the same archive, the same fetches, or the same error on the same line. Files are read
-in pairs, as one ``ingest`` of several files does, so the second meets the memos the first
-filled."""
+in pairs, as one ``ingest`` of several files does, so the second meets the texts the first
+left remembered (``core.text``)."""
 
 from __future__ import annotations
 
@@ -49,11 +49,6 @@ def write_lines(path: Path, records: list[Any], style: str = "any-order") -> Pat
             handle.write(record if isinstance(record, str) else json_line(record, style))
             handle.write("\n")
     return path
-
-
-@pytest.fixture(autouse=True)
-def fresh_memos() -> None:
-    fast_read.forget()
 
 
 @pytest.mark.parametrize("style", LINE_STYLES)
@@ -141,7 +136,6 @@ _lines = st.lists(st.one_of(_teasers, _teasers, _odd_teasers, _pages), min_size=
 @given(first=_lines, second=_lines, style=st.sampled_from(LINE_STYLES))
 def test_any_two_runs_read_the_same_both_ways(tmp_path: Path, first: list[dict[str, Any]],
                                              second: list[dict[str, Any]], style: str) -> None:
-    fast_read.forget()
     for name, records in (("first", first), ("second", second)):
         path = write_lines(tmp_path / f"{name}.jsonl", [*records, crawl_end()], style)
         plain, fast = read_both(path)
