@@ -41,9 +41,10 @@ from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.read import PageLine, RunLine
 
 PreRead = tuple[DerivedRun, RunArchive, FetchLog]
-# Larger files are not read ahead. The site's daily run file is a few MB; a run of
-# 50,000 pledges, 70 MB, would hold two working sets of several hundred MB at once.
-MAX_FILE_BYTES = 32 << 20
+# Larger files are not read ahead: two working sets grow with the file, and under this size
+# a batch stays within the memory budget (tools/bench/RESULTS.md). The site's daily run file
+# is well under it.
+MAX_FILE_BYTES = 100 << 20
 
 
 class ReadAhead:
