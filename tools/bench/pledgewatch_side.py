@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import tomllib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -108,8 +109,29 @@ def frozen(python: Path, repo: Path, rev: str, folder: Path) -> Pledgewatch:
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, capture_output=True, text=True).stdout.strip()
-    env = {**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{site}"}
+    env = {**os.environ, "PYTHONPATH": f"{import_root(folder)}{os.pathsep}{site}"}
     return Pledgewatch((str(python), "-S", "-P", "-c", FROZEN_ENTRY), env, commit)
+
+
+def import_root(folder: Path) -> Path:
+    """Where an exported tree's packages import from. A commit whose ``pyproject.toml`` maps
+    folders under one name (``package-dir``: ``etl/`` as ``pledgewatch.etl``) gets that layout
+    built as symlinks, as an install would have it (and as ``tools/typecheck`` does)."""
+    pyproject = folder / "pyproject.toml"
+    mapping = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get(
+        "setuptools", {}).get("package-dir", {}) if pyproject.is_file() else {}
+    if all(name == path for name, path in mapping.items()):
+        return folder
+    root = folder / ".import"
+    for name, path in sorted(mapping.items()):  # parents before their children
+        target = root.joinpath(*name.split("."))
+        if name == path:  # the top package: a folder of its own files, for children to join
+            target.mkdir(parents=True, exist_ok=True)
+            for entry in (folder / path).iterdir():
+                (target / entry.name).symlink_to(entry)
+        else:
+            target.symlink_to(folder / path)
+    return root
 
 
 def command_status(pw: Pledgewatch) -> dict[str, bool]:

@@ -36,7 +36,7 @@ from typing import Any
 from tools.bench import textgen
 from tools.bench.terms import SITE, Term, TermGroups, build_terms, pick_terms, term_groups
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 PAGE_SIZE = 10
 PARSER_VERSION = "bench-workload"
 _BASE_TIME = datetime(2025, 1, 6, 2, 0, tzinfo=UTC)
@@ -274,12 +274,13 @@ def crawl_lines(work: Workload, run: int) -> Iterator[str]:
                 "next_url": listing_url(term, page + 1) if page < last_page else None,
                 "empty_term": not chunk,
                 "digest": hashlib.sha256("".join(lines).encode("utf-8")).hexdigest(),
-                "fetched_at": _iso(clock), "type": "page",
+                "fetched_at": _iso(clock), "etag": None, "last_modified": None,
+                "not_modified": False, "depth": "all", "type": "page",
             }) + "\n"
     yield _dumps({
         "started": _iso(started), "finished": _iso(clock), "reason": "finished", "source": "live",
         "parser_version": PARSER_VERSION, "start_urls": [t.url for t in work.terms],
-        "pages_ok": pages_ok, "pages_failed": 0, "type": "crawl",
+        "pages_ok": pages_ok, "pages_failed": 0, "plan": None, "type": "crawl",
     }) + "\n"
 
 
