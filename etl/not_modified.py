@@ -13,7 +13,7 @@ validators that asked for it (``etl.fetches``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 from sqlalchemy import select
@@ -34,6 +34,11 @@ def with_stored_pages(lines: Iterable[RunLine], stored: StoredPages) -> Iterator
         yield from stored.expand(line)
 
 
+def stands_for_stored_page(line: RunLine) -> TypeGuard[PageLine]:
+    """A 304's page line: the page as stored is to be read in its place."""
+    return isinstance(line, PageLine) and line.ok and bool(line.fields.get("not_modified"))
+
+
 class StoredPages:
     """The store's newest ok copy of each listing page, looked up lazily: page lists are
     loaded newest run first, only until the page asked for is found."""
@@ -47,7 +52,7 @@ class StoredPages:
 
     def expand(self, line: RunLine) -> Sequence[RunLine]:
         """A line as the later stages are to see it: a 304's page line as the stored page."""
-        if isinstance(line, PageLine) and line.ok and line.fields.get("not_modified"):
+        if stands_for_stored_page(line):
             return self.stand_in(line)
         return (line,)
 

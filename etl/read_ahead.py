@@ -40,7 +40,8 @@ from pledgewatch.etl import fast_read
 from pledgewatch.etl.archive import RunArchive
 from pledgewatch.etl.derive import DerivedRun
 from pledgewatch.etl.fetches import FetchLog
-from pledgewatch.etl.read import PageLine, RunLine
+from pledgewatch.etl.not_modified import stands_for_stored_page
+from pledgewatch.etl.read import RunLine
 
 PreRead = tuple[DerivedRun, RunArchive, FetchLog]
 # Larger files are not read ahead: two working sets grow with the file, and under this size
@@ -121,7 +122,7 @@ class _NeedsStoredPages(Exception):
 
 class _NoStoredPages:
     def expand(self, line: RunLine) -> Sequence[RunLine]:
-        if isinstance(line, PageLine) and line.ok and line.fields.get("not_modified"):
+        if stands_for_stored_page(line):
             raise _NeedsStoredPages
         return (line,)
 
