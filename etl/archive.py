@@ -126,12 +126,27 @@ class ArchiveBuilder:
     def add_teaser(self, listing_url: str | None, content: tuple[Any, ...],
                    context: tuple[Any, ...]) -> None:
         """A teaser by its values of :data:`CONTENT_FIELDS` and :data:`CONTEXT_FIELDS`."""
+        self.add_teaser_parts(listing_url, self.content_digest(content),
+                              self.context_digest(context))
+
+    def add_teaser_parts(self, listing_url: str | None, content: str, context: str) -> None:
+        """A teaser by the digests of its content and context chunks (:meth:`content_digest`,
+        :meth:`context_digest`): for a reader that meets each distinct one once."""
         listing = listing_url or "(unknown listing)"
         current = self._current
         if current is None or current.url != listing or current.page is not None:
             current = self._start(listing)
-        current.contents.append(self._part(self._contents, CONTENT_FIELDS, content))
-        current.contexts.append(self._part(self._contexts, CONTEXT_FIELDS, context))
+        current.contents.append(content)
+        current.contexts.append(context)
+
+    def content_digest(self, values: tuple[Any, ...]) -> str:
+        """The digest of the content chunk of these :data:`CONTENT_FIELDS` values, the chunk
+        kept when first met."""
+        return self._part(self._contents, CONTENT_FIELDS, values)
+
+    def context_digest(self, values: tuple[Any, ...]) -> str:
+        """As :meth:`content_digest`, for :data:`CONTEXT_FIELDS` values."""
+        return self._part(self._contexts, CONTEXT_FIELDS, values)
 
     def result(self) -> RunArchive:
         self._close()

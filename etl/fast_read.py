@@ -21,8 +21,11 @@ malformed lines.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import operator
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -47,15 +50,32 @@ _fields_of = operator.itemgetter("type", *CONTENT_FIELDS, *CONTEXT_FIELDS, "list
                                  "position", "page")
 
 
+@dataclass(frozen=True, slots=True)
+class _Content:
+    """A distinct teaser content of the run, checked, with what each of its lines hands on."""
+
+    values: tuple[Any, ...]  # the line's values of CONTENT_FIELDS
+    pledge: TeaserContent  # as the derive stage normalizes them
+    digest: str  # its chunk in the archive
+    record_url: str | None  # interned: one string for every teaser of the record
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """A distinct teaser context of the run, checked."""
+
+    values: tuple[Any, ...]  # the line's values of CONTEXT_FIELDS
+    term: str | None  # the derive stage's key of the term
+    digest: str  # its chunk in the archive
+
+
 @dataclass(slots=True)
 class _Memos:
     """One run's distinct contents and contexts, checked: a pledge's teasers repeat its content
     on each of its term pages. (Texts met in earlier runs are remembered by ``core.text``.)"""
 
-    contents: dict[tuple[Any, ...], tuple[tuple[Any, ...], TeaserContent] | bool] = field(
-        default_factory=dict)  # content values -> (those values, TeaserContent), or False
-    contexts: dict[tuple[Any, ...], tuple[Any, ...] | bool] = field(
-        default_factory=dict)  # context values -> those values, or False: not valid
+    contents: dict[tuple[Any, ...], _Content | bool] = field(default_factory=dict)  # False: not valid
+    contexts: dict[tuple[Any, ...], _Context | bool] = field(default_factory=dict)
 
 
 def read_file(path: Path, stored: StoredPages, fetches: FetchLog,
@@ -66,7 +86,7 @@ def read_file(path: Path, stored: StoredPages, fetches: FetchLog,
         raise InputError(f"{path}: the file is empty")
     deriver, archive = RunDeriver(), ArchiveBuilder(store_chunks)
     memos = _Memos()
-    with path.open("rb") as handle:
+    with path.open("rb") as handle, collector_paused():
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
@@ -105,11 +125,11 @@ def _add_teaser(record: Any, memos: _Memos, deriver: RunDeriver, archive: Archiv
         key = (url, title, author, submitted, summary)
         content = memos.contents.get(key)
         if content is None:
-            content = memos.contents[key] = _checked_content(key)
+            content = memos.contents[key] = _checked_content(key, archive)
         key = (term, term_url, vocabulary, author_position, truncated)
         context = memos.contexts.get(key)
         if context is None:
-            context = memos.contexts[key] = _checked_context(key)
+            context = memos.contexts[key] = _checked_context(key, deriver, archive)
     except TypeError:  # a list where a text belongs
         return False
     # The types etl.read.SCHEMAS gives these fields. A memo could not tell them, as its keys
@@ -118,19 +138,39 @@ def _add_teaser(record: Any, memos: _Memos, deriver: RunDeriver, archive: Archiv
             and (page is None or type(page) is int)
             and (listing_url is None or type(listing_url) is str)):
         return False
-    content_values, pledge = cast(tuple[tuple[Any, ...], TeaserContent], content)
-    deriver.add_listed(listing_url, deriver.term_of(term, term_url, vocabulary), pledge)
-    archive.add_teaser(listing_url, content_values, cast(tuple[Any, ...], context))
-    fetches.listed(listing_url, url)
+    content, context = cast(_Content, content), cast(_Context, context)
+    deriver.add_listed(listing_url, context.term, content.pledge)
+    archive.add_teaser_parts(listing_url, content.digest, context.digest)
+    fetches.listed(listing_url, content.record_url)
     return True
 
 
-def _checked_content(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], TeaserContent] | bool:
+def _checked_content(values: tuple[Any, ...], archive: ArchiveBuilder) -> _Content | bool:
     if not teaser_values_ok(CONTENT_FIELDS, values):
         return False
-    return values, teaser_content(*values)
+    url = values[0]
+    return _Content(values, teaser_content(*values), archive.content_digest(values),
+                    sys.intern(url) if url else url)
 
 
-def _checked_context(values: tuple[Any, ...]) -> tuple[Any, ...] | bool:
-    return values if teaser_values_ok(CONTEXT_FIELDS, values) else False
+def _checked_context(values: tuple[Any, ...], deriver: RunDeriver,
+                     archive: ArchiveBuilder) -> _Context | bool:
+    if not teaser_values_ok(CONTEXT_FIELDS, values):
+        return False
+    term, term_url, vocabulary = values[:3]
+    return _Context(values, deriver.term_of(term, term_url, vocabulary),
+                    archive.context_digest(values))
 
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Reading a run makes a run's worth of objects and keeps most of them, and they hold no
+    cycles: the cyclic collector, left on, would walk them again and again for nothing.
+    Paused here only, in the optional paths: the plain path leaves it alone."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

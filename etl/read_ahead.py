@@ -24,12 +24,10 @@ same. ``tests/etl/test_read_ahead.py`` holds the two equal.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import multiprocessing
 import pickle
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -92,7 +90,7 @@ class ReadAhead:
                 self._pool.shutdown(wait=False)
             self._pool, self._pending = None, {}
             return None
-        with self._out(index).open("rb") as handle, _collector_paused():
+        with self._out(index).open("rb") as handle, fast_read.collector_paused():
             pre_read: PreRead = pickle.load(handle)
         self._out(index).unlink()
         return pre_read
@@ -100,20 +98,6 @@ class ReadAhead:
     def _out(self, index: int) -> Path:
         assert self._folder is not None
         return Path(self._folder.name) / f"{index}.pickle"
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading or loading a run makes a run's worth of objects and keeps them all, and they
-    hold no cycles: the cyclic collector, left on, would walk them again and again for
-    nothing. Paused here only, in the optional path: the plain path leaves it alone."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 class _NeedsStoredPages(Exception):
@@ -132,7 +116,7 @@ def read_into(path: Path, out: Path) -> bool:
     when the file needs the store's pages."""
     fetches = FetchLog()
     try:
-        with _collector_paused():
+        with fast_read.collector_paused():
             derived, archive = fast_read.read_file(path, _NoStoredPages(), fetches)  # type: ignore[arg-type]
             with out.open("wb") as handle:
                 pickle.dump((derived, archive, fetches), handle, protocol=pickle.HIGHEST_PROTOCOL)
