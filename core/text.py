@@ -101,6 +101,7 @@ _MEMO_SIZE = 1 << 17  # above the distinct texts of a few runs of the largest si
 _titles = _Memo(_MEMO_SIZE)
 _summaries = _Memo(_MEMO_SIZE)
 _hashes = _Memo(_MEMO_SIZE)
+_flags = _Memo(_MEMO_SIZE)  # has_mojibake
 
 
 def _digest(*texts: str | None) -> bytes:
@@ -209,8 +210,17 @@ def looks_misdecoded_quotes(text: str) -> bool:
 
 
 def has_mojibake(text: str) -> bool:
-    """The flag stored on a version and shown to editors: either kind of garbled text."""
-    return looks_mojibaked(text) or looks_misdecoded_quotes(text)
+    """The flag stored on a version and shown to editors: either kind of garbled text.
+    Each text is judged once per process: ftfy's check searches the whole text, and the
+    same texts are stored and then reported, run after run."""
+    if not text or text.isascii():  # neither check flags plain ASCII
+        return False
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _flags.get(key)
+    if found is _MISSING:
+        found = looks_mojibaked(text) or looks_misdecoded_quotes(text)
+        _flags.put(key, found)
+    return bool(found)
 
 
 def content_hash(title: str, author: str | None, submitted: str | None, summary: str) -> str:

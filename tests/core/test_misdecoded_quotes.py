@@ -26,3 +26,11 @@ def test_other_misread_quote_pairs_are_flagged(text):
 ], ids=["ile", "italian", "french-spanish", "lone-closing", "lone-opening"])
 def test_ordinary_accented_words_are_not_flagged(text):
     assert not has_mojibake(text)
+
+
+@pytest.mark.parametrize("text, flagged", [
+    (DEMO_SUMMARY, True), ("Caf\u00c3\u00a9 owners", True), ("Café owners", False),
+    ("plain ASCII", False), ("", False),
+])
+def test_a_text_judged_again_gets_the_same_flag(text, flagged):
+    assert [has_mojibake(text), has_mojibake(text), has_mojibake(str(text))] == [flagged] * 3
