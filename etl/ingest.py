@@ -35,10 +35,11 @@ from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
 from pledgewatch.etl.completeness import run_complete
 from pledgewatch.etl.decide import Plan, decide
 from pledgewatch.etl.derive import DerivedRun, RunDeriver
+from pledgewatch.etl.fast_read import LineBatch
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.not_modified import StoredPages, with_stored_pages
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
-from pledgewatch.etl.read_ahead import PreRead, ReadAhead
+from pledgewatch.etl.read_ahead import ReadAhead
 from pledgewatch.etl.run_order import crawl_time_problem
 from pledgewatch.etl.term_crawl import judge_terms
 from pledgewatch.storage import queries, repo
@@ -64,7 +65,7 @@ class IngestResult:
 
 def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
                      policy: ChangePolicy | None = None) -> Generator[IngestResult, None, None]:
-    """Each file in turn, as :func:`ingest_run_file`, the next one read meanwhile by the
+    """Each file in turn, as :func:`ingest_run_file`, the next one parsed meanwhile by the
     optional :mod:`etl.read_ahead`. A file that fails stops the batch there."""
     with ReadAhead(paths) as ahead:
         for index, path in enumerate(paths):
@@ -73,21 +74,19 @@ def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
                     policy: ChangePolicy | None = None,
-                    pre_read: PreRead | None = None) -> IngestResult:
+                    pre_read: Iterable[LineBatch] | None = None) -> IngestResult:
     """Ingest in one transaction; any error leaves the database as it was. ``pre_read``: the
-    file as :mod:`etl.read_ahead` read it."""
+    file's parse half as :mod:`etl.read_ahead` ran it."""
     digest = file_digest(path)
     with factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
                                                     Run.status == "ingested"))
         if existing is not None:
             return _duplicate_result(existing)
-        if pre_read is None:
-            fetches = FetchLog()
-            derived, archive = fast_read.read_file(path, StoredPages(session), fetches,
-                                                   functools.partial(write.store_chunks, session))
-        else:
-            derived, archive, fetches = pre_read
+        fetches = FetchLog()
+        derived, archive = fast_read.take_lines(
+            fast_read.parse_lines(path) if pre_read is None else pre_read, StoredPages(session),
+            fetches, functools.partial(write.store_chunks, session))
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:

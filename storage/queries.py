@@ -132,7 +132,8 @@ def terms_of(session: Session, run_id: int, pledge_ids: Iterable[int]) -> dict[i
     connection = session.connection()
     for chunk in _chunks(list(pledge_ids)):
         scoped = query if chunk is None else query.where(Membership.pledge_id.in_(chunk))
-        for pledge_id, term_id in connection.execute(scoped).all():
+        # Row by row: a first run's report lists every membership, hundreds of thousands.
+        for pledge_id, term_id in connection.execute(scoped):
             found[pledge_id].append(refs[term_id])
     return found
 

@@ -101,26 +101,26 @@ def test_a_file_with_a_304_page_is_read_after_the_run_before_is_stored(
 def test_a_worker_that_dies_leaves_the_reading_to_ingest(
         factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = batch(tmp_path)[:3]
-    monkeypatch.setattr(read_ahead, "read_into", _die)
+    monkeypatch.setattr(read_ahead, "parse_into", _die)
     results = list(ingest.ingest_run_files(factory, paths))
     expected_results, expected_rows = one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
     assert results == expected_results
     assert store_rows(factory) == expected_rows
 
 
-def _die(path: Path, out: Path) -> bool:
+def _die(path: Path, out: Path) -> None:
     os._exit(9)
 
 
-def test_a_file_too_large_to_read_ahead_is_read_by_ingest(
-        factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = batch(tmp_path)[:2]
-    monkeypatch.setattr(read_ahead, "MAX_FILE_BYTES", paths[1].stat().st_size - 1)
-    monkeypatch.setattr(read_ahead, "read_into", _refuse)
-    results = list(ingest.ingest_run_files(factory, paths))
-    assert [r.duplicate for r in results] == [False, False]
-    assert store_rows(factory) == one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")[1]
-
-
-def _refuse(path: Path, out: Path) -> bool:
-    raise RuntimeError(f"{path} was read ahead")
+def test_a_file_the_worker_cannot_parse_stops_the_batch_with_its_own_error(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    paths = batch(tmp_path)[:3]
+    paths[1].write_bytes(b"")
+    with pytest.raises(InputError) as read_ahead:
+        for _ in ingest.ingest_run_files(factory, paths):
+            pass
+    with pytest.raises(InputError) as alone:
+        one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
+    assert str(read_ahead.value) == str(alone.value)
+    assert "empty" in str(read_ahead.value)
+    assert len(store_rows(factory)["runs"]) == 1  # the run before it stays stored
