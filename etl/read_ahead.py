@@ -42,10 +42,12 @@ class ReadAhead:
         self._pending: dict[int, Future[None]] = {}
         if len(self._paths) > 1:
             # fork, not spawn: spawn runs the caller's main module again. The worker is forked
-            # when the first file is taken, before any run is read, and never touches the
-            # database connections it inherits.
+            # here, before any run is read, and never touches the database connections it
+            # inherits.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._folder = tempfile.TemporaryDirectory(prefix="pledgewatch-read-ahead-")
+            # The first file too: taking a file's batches costs ingest less than parsing it.
+            self._pending[0] = self._pool.submit(parse_into, self._paths[0], self._out(0))
 
     def __enter__(self) -> Self:
         return self
