@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ DIGEST_CHARS = 32
 # With somewhere to store them, chunks leave the builder in batches of about this many bytes
 # (uncompressed): a run never holds all of its distinct texts at once.
 STORE_BATCH_BYTES = 8 << 20
+# A page list is mostly hex digests, which level 1 packs nearly as tight in a fraction of the
+# time; a run whose pages changed stores a new one.
+PAGE_LIST_COMPRESSION_LEVEL = 1
 
 
 def digest_of(data: bytes | bytearray) -> str:
@@ -87,8 +91,37 @@ class _ListedPage:
 @dataclass(slots=True)
 class RunArchive:
     chunks: dict[str, bytes]  # digest -> uncompressed data: every content, context and page
-    page_list: bytes | bytearray
-    page_list_digest: str
+    page_list: bytes | bytearray  # compressed (zlib), as the store keeps it
+    page_list_size: int  # uncompressed
+    page_list_digest: str  # of the uncompressed page list
+
+    def page_list_text(self) -> bytes:
+        return zlib.decompress(self.page_list)
+
+
+class _PageList:
+    """The page list as it is written: hashed and compressed on the way. It is a run's largest
+    value, and the store keeps it compressed: a run never holds it whole."""
+
+    def __init__(self) -> None:
+        self._compressor = zlib.compressobj(PAGE_LIST_COMPRESSION_LEVEL)
+        self._hash = hashlib.sha256()
+        self._data = bytearray()
+        self._size = 0
+        self._write(b"[")
+
+    def add(self, entry: list[Any]) -> None:
+        self._write(b",\n" + orjson.dumps(entry) if self._size > 1 else orjson.dumps(entry))
+
+    def result(self, chunks: dict[str, bytes]) -> RunArchive:
+        self._write(b"]")
+        self._data += self._compressor.flush()
+        return RunArchive(chunks, self._data, self._size, self._hash.hexdigest()[:DIGEST_CHARS])
+
+    def _write(self, text: bytes) -> None:
+        self._size += len(text)
+        self._hash.update(text)
+        self._data += self._compressor.compress(text)
 
 
 class ArchiveBuilder:
@@ -102,7 +135,7 @@ class ArchiveBuilder:
         self._store = store
         self._pending = 0  # bytes in self._chunks
         self._chunks: dict[str, bytes] = {}
-        self._page_list = bytearray(b"[")  # each page's entry is written as the page closes
+        self._page_list = _PageList()  # each page's entry is written as the page closes
         self._current: _ListedPage | None = None
         self._records: list[list[Any]] = []  # record lines, listed after the pages
         # A pledge's teasers repeat its content on every term page, and contexts repeat across
@@ -153,13 +186,8 @@ class ArchiveBuilder:
         self._contents.clear()
         self._contexts.clear()
         for entry in self._records:
-            if len(self._page_list) > 1:
-                self._page_list += b",\n"
-            self._page_list += orjson.dumps(entry)
-        self._page_list += b"]"
-        # Handed over as built: a bytes copy would hold the run's largest chunk twice at once.
-        page_list = self._page_list
-        return RunArchive(self._chunks, page_list, digest_of(page_list))
+            self._page_list.add(entry)
+        return self._page_list.result(self._chunks)
 
     def _start(self, url: str) -> _ListedPage:
         self._close()
@@ -169,9 +197,7 @@ class ArchiveBuilder:
     def _close(self) -> None:
         if self._current is not None:
             page = self._current.page
-            if len(self._page_list) > 1:
-                self._page_list += b",\n"
-            self._page_list += orjson.dumps(self._current.entry(self._keep(_stored_page(page))))
+            self._page_list.add(self._current.entry(self._keep(_stored_page(page))))
             self._current = None
 
     def _part(self, known: dict[tuple[Any, ...], str], names: tuple[str, ...],

@@ -37,9 +37,6 @@ from pledgewatch.storage.models import (
 )
 
 COMPRESSION_LEVEL = 6  # zlib's default: each chunk is stored once
-# A page list is mostly hex digests, which level 1 packs nearly as tight in a fraction of the
-# time; a run whose pages changed stores a new one.
-PAGE_LIST_COMPRESSION_LEVEL = 1
 # The fetch state columns a page keeps from run to run while it does not change; an update
 # compares them with the stored values (:func:`store_fetches`).
 KEPT_COLUMNS = ("etag", "last_modified", "next_url", "last_page", "teasers", "records")
@@ -57,14 +54,13 @@ def store_archive(session: Session, run: Run, archive: RunArchive) -> None:
 
 
 def _store_page_list(session: Session, archive: RunArchive) -> None:
-    """As :func:`store_chunks`, the page list let go once compressed: it is gone before the
-    database takes its copy of the compressed data."""
-    digest, size = archive.page_list_digest, len(archive.page_list)
-    if repo.missing_chunks(session, [digest]):
-        data = zlib.compress(archive.page_list, PAGE_LIST_COMPRESSION_LEVEL)
-        archive.page_list = b""
-        repo.insert_rows(session, RawChunk, [{"digest": digest, "size": size, "data": data}])
+    """The page list, compressed as it was built, unless stored already; let go once handed
+    to the database."""
+    digest, data = archive.page_list_digest, bytes(archive.page_list)
     archive.page_list = b""
+    if repo.missing_chunks(session, [digest]):
+        repo.insert_rows(session, RawChunk, [{"digest": digest, "size": archive.page_list_size,
+                                              "data": data}])
 
 
 def store_chunks(session: Session, chunks: Mapping[str, bytes],

@@ -97,7 +97,7 @@ def test_record_lines_survive_raw_storage_wherever_the_crawl_wrote_them():
     lines.append(record(url="https://gfmd.org/pfp/ppd/2", status=404, ok=False, gone=True, body=None))
     typed = list(read_lines([json.dumps(r).encode() for r in lines]))
     archive = archive_run(typed)
-    replayed = list(replay_archive(archive.page_list, archive.chunks))
+    replayed = list(replay_archive(archive.page_list_text(), archive.chunks))
     original, again = derive_run(typed), derive_run(replayed)
     assert again.records == original.records and len(again.records) == 2
     assert again.pledges == original.pledges
