@@ -201,7 +201,9 @@ class _Draft:
     author_truncated: bool = False
     submitted: str | None = None
     summaries: dict[str, int] = field(default_factory=dict)  # raw, as published: how many
-    term_keys: set[str] = field(default_factory=set)
+    # A list, not a set: a pledge is listed under a handful of terms, and a set per draft
+    # costs several times the memory for a run's worth of drafts.
+    term_keys: list[str] = field(default_factory=list)
 
     def add(self, content: TeaserContent, term: str | None) -> None:
         if not self.title:
@@ -211,8 +213,8 @@ class _Draft:
         if self.author is None or self.author_truncated:  # a full name is never replaced
             self._add_author(content.author, content.author_truncated)
         self.summaries[content.summary] = self.summaries.get(content.summary, 0) + 1
-        if term is not None:
-            self.term_keys.add(term)
+        if term is not None and term not in self.term_keys:
+            self.term_keys.append(term)
 
     def _add_author(self, author: str | None, truncated: bool) -> None:
         if author is None:

@@ -190,6 +190,7 @@ class _Taker:
         self._listings: list[str | None] = []
         self._new_contents: deque[tuple[Any, ...]] = deque()
         self._new_contexts: deque[tuple[Any, ...]] = deque()
+        self._summaries: dict[str, str] = {}
 
     def take(self, batch: LineBatch) -> None:
         self._new_contents.extend(batch.contents)
@@ -216,10 +217,12 @@ class _Taker:
                     archive.add(line)
 
     def _next_content(self) -> _Content:
-        values = self._new_contents.popleft()
-        url = values[0]
-        content = _Content(teaser_content(*values), self.archive.content_digest(values),
-                           sys.intern(url) if url else url)
+        url, title, author, submitted, summary = self._new_contents.popleft()
+        # A pledge's contents differ in a byline or a title more often than in its summary:
+        # one string for each summary, and for each record URL.
+        url = sys.intern(url) if url else url
+        values = (url, title, author, submitted, self._summaries.setdefault(summary, summary))
+        content = _Content(teaser_content(*values), self.archive.content_digest(values), url)
         self._contents.append(content)
         return content
 
