@@ -19,6 +19,7 @@ same. ``tests/etl/test_read_ahead.py`` holds the two equal.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import tempfile
@@ -47,7 +48,14 @@ class ReadAhead:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._folder = tempfile.TemporaryDirectory(prefix="pledgewatch-read-ahead-")
             # The first file too: taking a file's batches costs ingest less than parsing it.
-            self._pending[0] = self._pool.submit(parse_into, self._paths[0], self._out(0))
+            # This first submit forks the worker, with ingest's objects out of the collector's
+            # sight: a collection in the worker would touch every object it inherits, and so
+            # copy the pages they are on.
+            gc.freeze()
+            try:
+                self._pending[0] = self._pool.submit(parse_into, self._paths[0], self._out(0))
+            finally:
+                gc.unfreeze()
 
     def __enter__(self) -> Self:
         return self
