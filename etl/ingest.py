@@ -83,10 +83,12 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                                                     Run.status == "ingested"))
         if existing is not None:
             return _duplicate_result(existing)
-        fetches = FetchLog()
-        derived, archive = fast_read.take_lines(
-            fast_read.parse_lines(path) if pre_read is None else pre_read, StoredPages(session),
-            fetches, functools.partial(write.store_chunks, session))
+        fetches, stored = FetchLog(), StoredPages(session)
+        store_chunks = functools.partial(write.store_chunks, session)
+        if pre_read is None:
+            derived, archive = fast_read.read_file(path, stored, fetches, store_chunks)
+        else:
+            derived, archive = fast_read.take_lines(pre_read, stored, fetches, store_chunks)
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:
