@@ -66,10 +66,17 @@ class IngestResult:
 def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
                      policy: ChangePolicy | None = None) -> Generator[IngestResult, None, None]:
     """Each file in turn, as :func:`ingest_run_file`, the next one parsed meanwhile by the
-    optional :mod:`etl.read_ahead`. A file that fails stops the batch there."""
+    optional :mod:`etl.read_ahead`. A file that fails stops the batch there.
+
+    The cyclic collector is paused while a run is stored (optional too: ``ingest_run_file``
+    alone leaves it alone). A run makes millions of objects and keeps most of them to its
+    end, and they hold no cycles: the collector, left on, walks them again and again."""
     with ReadAhead(paths) as ahead:
         for index, path in enumerate(paths):
-            yield ingest_run_file(factory, path, policy=policy, pre_read=ahead.take(index))
+            pre_read = ahead.take(index)
+            with fast_read.collector_paused():
+                result = ingest_run_file(factory, path, policy=policy, pre_read=pre_read)
+            yield result
 
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
