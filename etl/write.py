@@ -84,17 +84,16 @@ def store_fetches(session: Session, run_id: int, fetches: Mapping[str, Fetch],
                   crawled_at: datetime) -> None:
     """Carry a run's fetches into ``fetch_state`` (the rules: ``etl.fetches``). ``crawled_at``
     stands in for a line's missing fetch time."""
-    kept = repo.fetch_state_values(session, fetches, KEPT_COLUMNS)
-    new, changed = [], []
-    for url, fetch in fetches.items():
-        row = _fetch_row(run_id, fetch, crawled_at)
-        if url not in kept:
-            new.append({"url": url, "etag": None, "last_modified": None, "last_ok_at": None,
-                        "run_id": None, "next_url": None, "last_page": None, "teasers": None,
-                        "records": None,
-                        **row})
-        else:
-            changed.append({"url": url, **_columns_to_write(row, kept[url])})
+    changed: list[dict[str, Any]] = []
+    stored: set[str] = set()
+    for url, kept in repo.fetch_state_values(session, fetches, KEPT_COLUMNS):
+        stored.add(url)
+        changed.append({"url": url, **_columns_to_write(_fetch_row(run_id, fetches[url],
+                                                                   crawled_at), kept)})
+    new = [{"url": url, "etag": None, "last_modified": None, "last_ok_at": None, "run_id": None,
+            "next_url": None, "last_page": None, "teasers": None, "records": None,
+            **_fetch_row(run_id, fetch, crawled_at)}
+           for url, fetch in fetches.items() if url not in stored]
     repo.insert_rows(session, FetchState, new)
     repo.update_rows(session, FetchState, changed)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -173,17 +173,18 @@ def load_raw(session: Session, digests: Iterable[str]) -> dict[str, bytes]:
     return found
 
 
-def fetch_state_values(session: Session, urls: Iterable[str], columns: Sequence[str]
-                       ) -> dict[str, dict[str, Any]]:
-    """These columns of the fetch state rows of these URLs (the URLs that have one), by URL,
+def fetch_state_values(session: Session, urls: Container[str], columns: Sequence[str]
+                       ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """These columns of the fetch state rows of these URLs (the URLs that have one), URL by URL
     as stored: a NULL ``records`` stays None. Read in one pass over the table, not looked up
     by URL in lists of :data:`BATCH`: a run fetches most listing pages and a share of the
-    record pages, so most of the table, whose record rows are short."""
-    wanted = set(urls)
+    record pages, so most of the table, whose record rows are short. A row at a time: each
+    listing page's record list decoded, tens of thousands of them, is not held all at once."""
     table = FetchState.__table__
     rows = session.connection().execute(select(table.c.url, *(table.c[c] for c in columns)))
-    return {url: dict(zip(columns, values, strict=True)) for url, *values in rows
-            if url in wanted}
+    for url, *values in rows:
+        if url in urls:
+            yield url, dict(zip(columns, values, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
