@@ -200,7 +200,7 @@ class _Taker:
         deriver, archive, fetches = self.deriver, self.archive, self.fetches
         for item in batch.lines:
             if len(item) == 3:
-                content_index, context_index, listing_index = item  # type: ignore[misc]
+                content_index, context_index, listing_index = item
                 content = contents[content_index] if content_index < len(contents) \
                     else self._next_content()
                 context = contexts[context_index] if context_index < len(contexts) \
@@ -210,7 +210,7 @@ class _Taker:
                 archive.add_teaser_parts(listing, content.digest, context.digest)
                 fetches.listed(listing, content.record_url)
             else:
-                number, raw = item  # type: ignore[misc]
+                number, raw = item
                 for line in self.stored.expand(typed_line(parse_line(raw, number))):
                     fetches.see(line)
                     deriver.add(line)
