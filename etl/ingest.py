@@ -39,7 +39,7 @@ from pledgewatch.etl.fast_read import LineBatch
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.not_modified import StoredPages, with_stored_pages
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
-from pledgewatch.etl.read_ahead import ReadAhead
+from pledgewatch.etl.read_ahead import PreRead, ReadAhead
 from pledgewatch.etl.run_order import crawl_time_problem
 from pledgewatch.etl.term_crawl import judge_terms
 from pledgewatch.storage import queries, repo
@@ -81,9 +81,9 @@ def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
                     policy: ChangePolicy | None = None,
-                    pre_read: Iterable[LineBatch] | None = None) -> IngestResult:
+                    pre_read: PreRead | Iterable[LineBatch] | None = None) -> IngestResult:
     """Ingest in one transaction; any error leaves the database as it was. ``pre_read``: the
-    file's parse half as :mod:`etl.read_ahead` ran it."""
+    file as :mod:`etl.read_ahead` read it, whole or its parse half."""
     digest = file_digest(path)
     with factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
@@ -94,6 +94,8 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         store_chunks = functools.partial(write.store_chunks, session)
         if pre_read is None:
             derived, archive = fast_read.read_file(path, stored, fetches, store_chunks)
+        elif isinstance(pre_read, tuple):  # read whole ahead
+            derived, archive, fetches = pre_read
         else:
             derived, archive = fast_read.take_lines(pre_read, stored, fetches, store_chunks)
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),

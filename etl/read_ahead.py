@@ -1,17 +1,22 @@
-"""Optional speed path: when one ``ingest`` is given several run files, the parse half of
-reading the next file runs in a second process while this one is stored.
+"""Optional speed path: when one ``ingest`` is given several run files, the next file is read
+in a second process while this one is stored.
 
 Reading a run file is two halves (:mod:`etl.fast_read`): the parse half, which needs
 nothing but the file, and the take half, which derives, archives and notes fetches. With
-two cores the parse half of file N+1 can run while run N is taken and stored. The worker
-writes its batches (:class:`~pledgewatch.etl.fast_read.LineBatch`) to a file in a temporary
-folder, and ingest takes them from there as it would from the file. The parse half keeps
-its distinct values by digest, not by text, so the worker holds no run in memory: its
-share stays about the same whatever the file's size. A 304 page needs the stored copy,
-which only the take half looks up, after the run before is stored.
+two cores, one of them runs ahead in a worker process, which writes what it made to a file in
+a temporary folder for ingest to pick up:
+
+* a file of up to :data:`MAX_WHOLE_BYTES` is read whole: ingest gets the derived run, the
+  archive and the fetches, and only stores them. Two runs are then in memory at once, which
+  at this size is little;
+* a larger file, or one holding a page the site answered 304 (its stored copy may be the run
+  being stored), gets only the parse half: ingest takes its batches
+  (:class:`~pledgewatch.etl.fast_read.LineBatch`) as it would take them from the file. The
+  parse half keeps its distinct values by digest, not by text, so the worker holds no run:
+  a batch of large runs costs about one run's memory.
 
 If the worker dies, ingest reads the files itself from then on. A file the worker cannot
-read raises the same error, when ingest comes to it.
+read is read by ingest, which raises the same error.
 
 Optional: ingest each file with ``etl.ingest.ingest_run_file`` alone and the store is the
 same. ``tests/etl/test_read_ahead.py`` holds the two equal.
@@ -30,7 +35,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from pledgewatch.etl.fast_read import LineBatch, parse_lines
+from pledgewatch.etl import fast_read
+from pledgewatch.etl.archive import RunArchive
+from pledgewatch.etl.derive import DerivedRun
+from pledgewatch.etl.fast_read import LineBatch, collector_paused, parse_lines
+from pledgewatch.etl.fetches import FetchLog
+from pledgewatch.etl.not_modified import stands_for_stored_page
+from pledgewatch.etl.read import RunLine
+
+PreRead = tuple[DerivedRun, RunArchive, FetchLog]  # a file read whole
+# Files up to this size are read whole ahead; above it two working sets would grow with the
+# file (tools/bench/RESULTS.md). The site's daily run file is well under it.
+MAX_WHOLE_BYTES = 100 << 20
 
 
 class ReadAhead:
@@ -40,7 +56,7 @@ class ReadAhead:
         self._paths = list(paths)
         self._pool: ProcessPoolExecutor | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._pending: dict[int, Future[None]] = {}
+        self._pending: dict[int, Future[bool]] = {}
         if len(self._paths) > 1:
             # fork, not spawn: spawn runs the caller's main module again. The worker is forked
             # here, before any run is read, and never touches the database connections it
@@ -53,7 +69,7 @@ class ReadAhead:
             # copy the pages they are on.
             gc.freeze()
             try:
-                self._pending[0] = self._pool.submit(parse_into, self._paths[0], self._out(0))
+                self._pending[0] = self._pool.submit(read_into, self._paths[0], self._out(0))
             finally:
                 gc.unfreeze()
 
@@ -67,29 +83,65 @@ class ReadAhead:
         if self._folder is not None:
             self._folder.cleanup()
 
-    def take(self, index: int) -> Iterator[LineBatch] | None:
-        """The ``index``-th file's batches as parsed ahead (raising the error parsing it
-        raised), or None when ingest must parse it itself; either way the file after it
-        starts being parsed."""
+    def take(self, index: int) -> PreRead | Iterator[LineBatch] | None:
+        """The ``index``-th file as read ahead, whole or parsed, or None when ingest must read
+        it itself; either way the file after it starts being read."""
         pending = self._pending.pop(index, None)
         following = index + 1
         try:
             if self._pool is not None and following < len(self._paths):
                 self._pending[following] = self._pool.submit(
-                    parse_into, self._paths[following], self._out(following))
+                    read_into, self._paths[following], self._out(following))
             if pending is None:
                 return None
-            pending.result()
+            whole = pending.result()
         except BrokenProcessPool:  # the worker died (killed, out of memory): read here
             if self._pool is not None:
                 self._pool.shutdown(wait=False)
             self._pool, self._pending = None, {}
             return None
-        return _spooled(self._out(index))
+        except Exception:  # ingest reads the file itself and raises its own error
+            return None
+        if not whole:
+            return _spooled(self._out(index))
+        with self._out(index).open("rb") as handle, collector_paused():
+            pre_read: PreRead = pickle.load(handle)
+        self._out(index).unlink()
+        return pre_read
 
     def _out(self, index: int) -> Path:
         assert self._folder is not None
         return Path(self._folder.name) / f"{index}.pickle"
+
+
+class _NeedsStoredPages(Exception):
+    """A 304 page: the stored copy may be the run being stored as this file is read."""
+
+
+class _NoStoredPages:
+    def expand(self, line: RunLine) -> Sequence[RunLine]:
+        if stands_for_stored_page(line):
+            raise _NeedsStoredPages
+        return (line,)
+
+
+def read_into(path: Path, out: Path) -> bool:
+    """In the worker: read ``path`` ahead into ``out``, whole (True) or its parse half
+    (False)."""
+    if path.stat().st_size <= MAX_WHOLE_BYTES:
+        fetches = FetchLog()
+        try:
+            with collector_paused():
+                derived, archive = fast_read.read_file(
+                    path, _NoStoredPages(), fetches)  # type: ignore[arg-type]
+                with out.open("wb") as handle:
+                    pickle.dump((derived, archive, fetches), handle,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            return True
+        except _NeedsStoredPages:
+            pass
+    parse_into(path, out)
+    return False
 
 
 def parse_into(path: Path, out: Path) -> None:

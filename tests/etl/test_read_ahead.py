@@ -1,6 +1,7 @@
-"""Several run files ingested by one command, each read ahead in a second process, leave the
-store exactly as ingesting them one by one does: the same rows in every table (less the
-clock's), the same results, the same error on the same file."""
+"""Several run files ingested by one command, each read ahead in a second process (whole, or
+its parse half for a large file), leave the store exactly as ingesting them one by one does:
+the same rows in every table (less the clock's), the same results, the same error on the same
+file."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ from tests.support.runs import P, listing, record_line, write_run
 CITIES = [P(16000 + i, f"Pledge {i}", f"Summary of pledge {i}.") for i in range(14)]
 # Columns the ingest fills from the clock, not from the files: they differ between any two stores.
 CLOCK_COLUMNS = {("runs", "ingested_at")}
+
+
+@pytest.fixture(autouse=True, params=["whole", "parsed"])
+def ahead(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test with the files read ahead whole, and again as if each were too large to."""
+    if request.param == "parsed":
+        monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", 0)
+    return str(request.param)
 
 
 def batch(folder: Path) -> list[Path]:
@@ -101,14 +110,14 @@ def test_a_file_with_a_304_page_is_read_after_the_run_before_is_stored(
 def test_a_worker_that_dies_leaves_the_reading_to_ingest(
         factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = batch(tmp_path)[:3]
-    monkeypatch.setattr(read_ahead, "parse_into", _die)
+    monkeypatch.setattr(read_ahead, "read_into", _die)
     results = list(ingest.ingest_run_files(factory, paths))
     expected_results, expected_rows = one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
     assert results == expected_results
     assert store_rows(factory) == expected_rows
 
 
-def _die(path: Path, out: Path) -> None:
+def _die(path: Path, out: Path) -> bool:
     os._exit(9)
 
 
@@ -124,3 +133,14 @@ def test_a_file_the_worker_cannot_parse_stops_the_batch_with_its_own_error(
     assert str(read_ahead.value) == str(alone.value)
     assert "empty" in str(read_ahead.value)
     assert len(store_rows(factory)["runs"]) == 1  # the run before it stays stored
+
+
+def test_a_file_up_to_the_limit_comes_whole_a_larger_one_as_batches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small, large = sorted(batch(tmp_path)[:2], key=lambda path: path.stat().st_size)
+    assert small.stat().st_size < large.stat().st_size
+    monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", small.stat().st_size)
+    with read_ahead.ReadAhead([small, large]) as ahead:
+        first, second = ahead.take(0), ahead.take(1)
+    assert isinstance(first, tuple)  # derived run, archive, fetches: ingest only stores them
+    assert second is not None and not isinstance(second, tuple)  # the parse half's batches
