@@ -73,18 +73,22 @@ def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
     end, and they hold no cycles: the collector, left on, walks them again and again."""
     with ReadAhead(paths) as ahead:
         for index, path in enumerate(paths):
-            pre_read = ahead.take(index)
+            read = ahead.take(index)
             with fast_read.collector_paused():
-                result = ingest_run_file(factory, path, policy=policy, pre_read=pre_read)
+                result = ingest_run_file(factory, path, policy=policy,
+                                         pre_read=read.read if read else None,
+                                         digest=read.digest if read else None)
             yield result
 
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
                     policy: ChangePolicy | None = None,
-                    pre_read: PreRead | Iterable[LineBatch] | None = None) -> IngestResult:
+                    pre_read: PreRead | Iterable[LineBatch] | None = None,
+                    digest: str | None = None) -> IngestResult:
     """Ingest in one transaction; any error leaves the database as it was. ``pre_read``: the
-    file as :mod:`etl.read_ahead` read it, whole or its parse half."""
-    digest = file_digest(path)
+    file as :mod:`etl.read_ahead` read it, whole or its parse half; ``digest``: its
+    :func:`file_digest`, as taken there."""
+    digest = digest or file_digest(path)
     with factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
                                                     Run.status == "ingested"))

@@ -31,12 +31,13 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from pledgewatch.etl import fast_read
-from pledgewatch.etl.archive import RunArchive
+from pledgewatch.etl.archive import RunArchive, file_digest
 from pledgewatch.etl.derive import DerivedRun
 from pledgewatch.etl.fast_read import LineBatch, collector_paused, parse_lines
 from pledgewatch.etl.fetches import FetchLog
@@ -44,6 +45,15 @@ from pledgewatch.etl.not_modified import stands_for_stored_page
 from pledgewatch.etl.read import RunLine
 
 PreRead = tuple[DerivedRun, RunArchive, FetchLog]  # a file read whole
+
+
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """A file as the worker read it: its digest (``etl.archive.file_digest``), and the file
+    read whole or its parse half's batches."""
+
+    digest: str
+    read: PreRead | Iterator[LineBatch]
 # Files up to this size are read whole ahead; above it two working sets would grow with the
 # file (tools/bench/RESULTS.md). The site's daily run file is well under it.
 MAX_WHOLE_BYTES = 100 << 20
@@ -56,7 +66,7 @@ class ReadAhead:
         self._paths = list(paths)
         self._pool: ProcessPoolExecutor | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._pending: dict[int, Future[bool]] = {}
+        self._pending: dict[int, Future[tuple[bool, str]]] = {}
         if len(self._paths) > 1:
             # fork, not spawn: spawn runs the caller's main module again. The worker is forked
             # here, before any run is read, and never touches the database connections it
@@ -83,7 +93,7 @@ class ReadAhead:
         if self._folder is not None:
             self._folder.cleanup()
 
-    def take(self, index: int) -> PreRead | Iterator[LineBatch] | None:
+    def take(self, index: int) -> Ahead | None:
         """The ``index``-th file as read ahead, whole or parsed, or None when ingest must read
         it itself; either way the file after it starts being read."""
         pending = self._pending.pop(index, None)
@@ -94,7 +104,7 @@ class ReadAhead:
                     read_into, self._paths[following], self._out(following))
             if pending is None:
                 return None
-            whole = pending.result()
+            whole, digest = pending.result()
         except BrokenProcessPool:  # the worker died (killed, out of memory): read here
             if self._pool is not None:
                 self._pool.shutdown(wait=False)
@@ -103,11 +113,11 @@ class ReadAhead:
         except Exception:  # ingest reads the file itself and raises its own error
             return None
         if not whole:
-            return _spooled(self._out(index))
+            return Ahead(digest, _spooled(self._out(index)))
         with self._out(index).open("rb") as handle, collector_paused():
             pre_read: PreRead = pickle.load(handle)
         self._out(index).unlink()
-        return pre_read
+        return Ahead(digest, pre_read)
 
     def _out(self, index: int) -> Path:
         assert self._folder is not None
@@ -125,9 +135,13 @@ class _NoStoredPages:
         return (line,)
 
 
-def read_into(path: Path, out: Path) -> bool:
+def read_into(path: Path, out: Path) -> tuple[bool, str]:
     """In the worker: read ``path`` ahead into ``out``, whole (True) or its parse half
-    (False)."""
+    (False), and take its digest."""
+    return _read_into(path, out), file_digest(path)
+
+
+def _read_into(path: Path, out: Path) -> bool:
     if path.stat().st_size <= MAX_WHOLE_BYTES:
         fetches = FetchLog()
         try:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.errors import InputError
 from pledgewatch.etl import ingest, read_ahead
+from pledgewatch.etl.archive import file_digest
 from pledgewatch.storage.db import open_database
 from pledgewatch.storage.models import Base
 from tests.etl.test_not_modified import PAGE1, as_304
@@ -142,5 +143,7 @@ def test_a_file_up_to_the_limit_comes_whole_a_larger_one_as_batches(
     monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", small.stat().st_size)
     with read_ahead.ReadAhead([small, large]) as ahead:
         first, second = ahead.take(0), ahead.take(1)
-    assert isinstance(first, tuple)  # derived run, archive, fetches: ingest only stores them
-    assert second is not None and not isinstance(second, tuple)  # the parse half's batches
+    assert first is not None and second is not None
+    assert isinstance(first.read, tuple)  # derived run, archive, fetches: ingest only stores them
+    assert not isinstance(second.read, tuple)  # the parse half's batches
+    assert (first.digest, second.digest) == (file_digest(small), file_digest(large))
