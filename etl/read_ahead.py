@@ -24,7 +24,6 @@ same. ``tests/etl/test_read_ahead.py`` holds the two equal.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import pickle
 import tempfile
@@ -69,19 +68,10 @@ class ReadAhead:
         self._pending: dict[int, Future[tuple[bool, str]]] = {}
         if len(self._paths) > 1:
             # fork, not spawn: spawn runs the caller's main module again. The worker is forked
-            # here, before any run is read, and never touches the database connections it
-            # inherits.
+            # when the first file is taken, before any run is read, and never touches the
+            # database connections it inherits. Ingest reads the first file itself meanwhile.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._folder = tempfile.TemporaryDirectory(prefix="pledgewatch-read-ahead-")
-            # The first file too: taking a file's batches costs ingest less than parsing it.
-            # This first submit forks the worker, with ingest's objects out of the collector's
-            # sight: a collection in the worker would touch every object it inherits, and so
-            # copy the pages they are on.
-            gc.freeze()
-            try:
-                self._pending[0] = self._pool.submit(read_into, self._paths[0], self._out(0))
-            finally:
-                gc.unfreeze()
 
     def __enter__(self) -> Self:
         return self
