@@ -59,7 +59,7 @@ MAX_WHOLE_BYTES = 100 << 20
 
 
 class ReadAhead:
-    """Parses, one file ahead, the files of one ``ingest`` in the order they are ingested."""
+    """Reads, one file ahead, the files of one ``ingest`` in the order they are ingested."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
         self._paths = list(paths)
