@@ -9,7 +9,7 @@ But a run repeats itself: a pledge's teaser says the same on each of its term pa
   and checks a teaser line's fields; a teaser line it can vouch for becomes three numbers,
   the indexes of its content (the archive's :data:`CONTENT_FIELDS`), its context
   (:data:`CONTEXT_FIELDS`) and its listing URL, each distinct one's values handed on once,
-  at first sight. It knows them by digest, so it holds no texts.
+  at first sight. Run apart in a worker, it knows them by digest and so holds no texts.
 * the **take half** (:func:`take_lines`) normalizes each distinct content and context once
   and hands each teaser to the derive stage, the archive and the fetch log through the
   methods the plain path calls (``RunDeriver.add_listed``, ``ArchiveBuilder``'s chunk
@@ -79,22 +79,26 @@ def read_file(path: Path, stored: StoredPages, fetches: FetchLog,
 
 @dataclass(slots=True)
 class _Distinct:
-    """The distinct values of some fields met so far in a file, by a 128-bit digest of their
-    JSON, which tells every JSON type apart (a tuple as a key would take ``0`` for ``False``)
-    and holds no text."""
+    """The distinct values of some fields met so far in a file: known by the values themselves,
+    or (``by_digest``) by a 128-bit digest of their JSON, which holds no text, for a parse half
+    that runs apart from the take half. A tuple as a key takes ``0`` for ``False``, but only
+    among values :func:`teaser_values_ok` refuses alike: a teaser's fields are texts or null,
+    and its byline flag is checked to be a bool before it gets here."""
 
     names: tuple[str, ...]
-    known: dict[bytes, int] = field(default_factory=dict)  # digest -> index; -1: not valid
+    by_digest: bool
+    known: dict[Any, int] = field(default_factory=dict)  # key -> index; -1: not valid
     count: int = 0  # valid ones
 
     def index(self, values: tuple[Any, ...], new: list[tuple[Any, ...]]) -> int:
         """The index of ``values`` among the valid ones, appended to ``new`` when first met;
         -1 when :func:`teaser_values_ok` refuses them."""
         try:
-            key = hashlib.blake2b(orjson.dumps(values), digest_size=16).digest()
-        except orjson.JSONEncodeError:  # e.g. a lone surrogate: the plain path judges it
-            return -1
-        index = self.known.get(key)
+            key = hashlib.blake2b(orjson.dumps(values), digest_size=16).digest() \
+                if self.by_digest else values
+            index = self.known.get(key)
+        except (orjson.JSONEncodeError, TypeError):  # a lone surrogate, a list: the plain path
+            return -1                                 # judges it
         if index is None:
             index = -1
             if teaser_values_ok(self.names, values):
@@ -106,17 +110,19 @@ class _Distinct:
 
 @dataclass(slots=True)
 class _Indexes:
-    contents: _Distinct = field(default_factory=lambda: _Distinct(CONTENT_FIELDS))
-    contexts: _Distinct = field(default_factory=lambda: _Distinct(CONTEXT_FIELDS))
+    contents: _Distinct
+    contexts: _Distinct
     listings: dict[str | None, int] = field(default_factory=dict)
 
 
-def parse_lines(path: Path) -> Iterator[LineBatch]:
+def parse_lines(path: Path, *, by_digest: bool = False) -> Iterator[LineBatch]:
     """The file's lines in batches, each teaser line the parse half can vouch for as a
-    :data:`TeaserItem`, every other line as a :data:`RawItem`."""
+    :data:`TeaserItem`, every other line as a :data:`RawItem`. ``by_digest``: hold no text
+    (:class:`_Distinct`)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
-    indexes, batch = _Indexes(), LineBatch()
+    indexes = _Indexes(_Distinct(CONTENT_FIELDS, by_digest), _Distinct(CONTEXT_FIELDS, by_digest))
+    batch = LineBatch()
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():

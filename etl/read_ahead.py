@@ -152,7 +152,7 @@ def parse_into(path: Path, out: Path) -> None:
     """In the worker: the parse half of ``path``, its batches pickled one after another to
     ``out``."""
     with out.open("wb") as handle:
-        for batch in parse_lines(path):
+        for batch in parse_lines(path, by_digest=True):
             pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
