@@ -68,10 +68,14 @@ class ReadAhead:
         self._pending: dict[int, Future[tuple[bool, str]]] = {}
         if len(self._paths) > 1:
             # fork, not spawn: spawn runs the caller's main module again. The worker is forked
-            # when the first file is taken, before any run is read, and never touches the
-            # database connections it inherits. Ingest reads the first file itself meanwhile.
+            # before any run is read, and never touches the database connections it inherits.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._folder = tempfile.TemporaryDirectory(prefix="pledgewatch-read-ahead-")
+            if self._paths[0].stat().st_size > MAX_WHOLE_BYTES:
+                # A large first file is parsed by the worker too: read here, its texts would
+                # be held by the parse half's keys while the worker parses the next one.
+                # A small one ingest reads itself while the worker reads the second.
+                self._pending[0] = self._pool.submit(read_into, self._paths[0], self._out(0))
 
     def __enter__(self) -> Self:
         return self

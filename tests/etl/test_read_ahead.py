@@ -138,14 +138,23 @@ def test_a_file_the_worker_cannot_parse_stops_the_batch_with_its_own_error(
 
 def test_a_file_up_to_the_limit_comes_whole_a_larger_one_as_batches(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = batch(tmp_path)
-    small, large = sorted(paths[1:3], key=lambda path: path.stat().st_size)
+    small, large = sorted(batch(tmp_path)[1:3], key=lambda path: path.stat().st_size)
     assert small.stat().st_size < large.stat().st_size
     monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", small.stat().st_size)
-    with read_ahead.ReadAhead([paths[0], small, large]) as ahead:
-        assert ahead.take(0) is None  # ingest reads the first file while the worker starts
+    with read_ahead.ReadAhead([small, small, large]) as ahead:
+        assert ahead.take(0) is None  # a small first file: ingest reads it as the worker starts
         first, second = ahead.take(1), ahead.take(2)
     assert first is not None and second is not None
     assert isinstance(first.read, tuple)  # derived run, archive, fetches: ingest only stores them
     assert not isinstance(second.read, tuple)  # the parse half's batches
     assert (first.digest, second.digest) == (file_digest(small), file_digest(large))
+
+
+def test_a_large_first_file_is_parsed_by_the_worker_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = batch(tmp_path)[:2]
+    monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", 0)
+    with read_ahead.ReadAhead(paths) as ahead:
+        first = ahead.take(0)
+    assert first is not None and not isinstance(first.read, tuple)
+    assert first.digest == file_digest(paths[0])
