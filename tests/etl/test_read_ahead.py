@@ -71,6 +71,17 @@ def one_by_one(paths: list[Path], db_url: str) -> tuple[list[Any], dict[str, Any
         factory.dispose()
 
 
+def error_both_ways(factory: sessionmaker[Session], paths: list[Path], tmp_path: Path) -> str:
+    """The error a batch stops with, the same as ingesting its files one by one gives."""
+    with pytest.raises(InputError) as read_ahead:
+        for _ in ingest.ingest_run_files(factory, paths):
+            pass
+    with pytest.raises(InputError) as alone:
+        one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
+    assert str(read_ahead.value) == str(alone.value)
+    return str(read_ahead.value)
+
+
 def test_a_batch_read_ahead_stores_what_one_file_at_a_time_stores(
         factory: sessionmaker[Session], tmp_path: Path) -> None:
     paths = batch(tmp_path)
@@ -86,13 +97,7 @@ def test_a_bad_file_in_a_batch_stops_it_there_with_its_own_error(
         factory: sessionmaker[Session], tmp_path: Path) -> None:
     paths = batch(tmp_path)[:3]
     paths[2].write_text(paths[2].read_text() + '{"type": "teaser"}\n')
-    with pytest.raises(InputError) as read_ahead:
-        for _ in ingest.ingest_run_files(factory, paths):
-            pass
-    with pytest.raises(InputError) as alone:
-        one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
-    assert str(read_ahead.value) == str(alone.value)
-    assert "line" in str(read_ahead.value)
+    assert "line" in error_both_ways(factory, paths, tmp_path)
     assert len(store_rows(factory)["runs"]) == 2  # the two runs before it stay stored
 
 
@@ -126,13 +131,7 @@ def test_a_file_the_worker_cannot_parse_stops_the_batch_with_its_own_error(
         factory: sessionmaker[Session], tmp_path: Path) -> None:
     paths = batch(tmp_path)[:3]
     paths[1].write_bytes(b"")
-    with pytest.raises(InputError) as read_ahead:
-        for _ in ingest.ingest_run_files(factory, paths):
-            pass
-    with pytest.raises(InputError) as alone:
-        one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
-    assert str(read_ahead.value) == str(alone.value)
-    assert "empty" in str(read_ahead.value)
+    assert "empty" in error_both_ways(factory, paths, tmp_path)
     assert len(store_rows(factory)["runs"]) == 1  # the run before it stays stored
 
 
