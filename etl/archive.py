@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,17 +164,26 @@ class ArchiveBuilder:
 
     def add_teaser_parts(self, listing_url: str | None, content: str, context: str) -> None:
         """A teaser by the digests of its content and context chunks (:meth:`content_digest`,
-        :meth:`context_digest`): for a reader that meets each distinct one once."""
+        :meth:`context_digest`)."""
+        self.add_page_parts(listing_url, (content,), (context,))
+
+    def add_page_parts(self, listing_url: str | None, contents: Sequence[str],
+                       contexts: Sequence[str]) -> None:
+        """Consecutive teasers of one listing page, each as :meth:`add_teaser_parts` takes it:
+        for a reader that meets each distinct content and context once."""
         listing = listing_url or "(unknown listing)"
         current = self._current
         if current is None or current.url != listing or current.page is not None:
             current = self._start(listing)
-        current.contents.append(content)
-        current.contexts.append(context)
+        current.contents.extend(contents)
+        current.contexts.extend(contexts)
 
-    def content_digest(self, values: tuple[Any, ...]) -> str:
+    def content_digest(self, values: tuple[Any, ...], *, remember: bool = True) -> str:
         """The digest of the content chunk of these :data:`CONTENT_FIELDS` values, the chunk
-        kept when first met."""
+        kept when first met. ``remember``: keep the values to know them next time without
+        serializing them again; a reader that meets each distinct content once need not."""
+        if not remember:
+            return self._keep(_chunk_of(CONTENT_FIELDS, values))
         return self._part(self._contents, CONTENT_FIELDS, values)
 
     def context_digest(self, values: tuple[Any, ...]) -> str:
@@ -204,7 +213,7 @@ class ArchiveBuilder:
               values: tuple[Any, ...]) -> str:
         digest = known.get(values)
         if digest is None:
-            digest = known[values] = self._keep(orjson.dumps(dict(zip(names, values, strict=True))))
+            digest = known[values] = self._keep(_chunk_of(names, values))
         return digest
 
     def _keep(self, data: bytes) -> str:
@@ -218,6 +227,10 @@ class ArchiveBuilder:
                 self._store(self._chunks)
                 self._chunks, self._pending = {}, 0
         return digest
+
+
+def _chunk_of(names: tuple[str, ...], values: tuple[Any, ...]) -> bytes:
+    return orjson.dumps(dict(zip(names, values, strict=True)))
 
 
 def archive_run(lines: Iterable[RunLine]) -> RunArchive:

@@ -18,7 +18,7 @@ All normalization of teaser text happens here, through :mod:`pledgewatch.core.te
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -143,15 +143,22 @@ class RunDeriver:
 
     def add_listed(self, listing_url: str | None, term: str | None, content: TeaserContent) -> None:
         """One teaser: its pledge's draft takes its content and term, its page its key."""
-        self._teasers += 1
-        key = content.key
-        if key is not None:  # else neither link nor title: nothing to identify it by
-            draft = self._drafts.get(key)
-            if draft is None:
-                draft = self._drafts[key] = _Draft(key, content.url, listing_url)
-            key = draft.key
-            draft.add(content, term)
-        self._on_page.setdefault(listing_url, []).append(key)
+        self.add_listed_page(listing_url, (term,), (content,))
+
+    def add_listed_page(self, listing_url: str | None, terms: Sequence[str | None],
+                        contents: Sequence[TeaserContent]) -> None:
+        """Consecutive teasers of one listing page, each as :meth:`add_listed` takes it."""
+        keys, drafts = self._on_page.setdefault(listing_url, []), self._drafts
+        for term, content in zip(terms, contents, strict=True):
+            key = content.key
+            if key is not None:  # else neither link nor title: nothing to identify it by
+                draft = drafts.get(key)
+                if draft is None:
+                    draft = drafts[key] = _Draft(key, content.url, listing_url)
+                key = draft.key
+                draft.add(content, term)
+            keys.append(key)
+        self._teasers += len(contents)
 
     def _add_page(self, page: PageLine) -> None:
         key = page_term_key(page)

@@ -1,5 +1,5 @@
 """Optional speed path: a run file read as :func:`pledgewatch.etl.ingest.read_file` reads it,
-each distinct teaser content checked and normalized once, in two halves that may run in two
+each distinct teaser content checked and normalized once, in parts that may run in two
 processes.
 
 The plain path takes every line through parse, check, :class:`Teaser`, derive and archive.
@@ -9,20 +9,27 @@ But a run repeats itself: a pledge's teaser says the same on each of its term pa
   and checks a teaser line's fields; a teaser line it can vouch for becomes three numbers,
   the indexes of its content (the archive's :data:`CONTENT_FIELDS`), its context
   (:data:`CONTEXT_FIELDS`) and its listing URL, each distinct one's values handed on once,
-  at first sight. Run apart in a worker, it knows them by digest and so holds no texts.
-* the **take half** (:func:`take_lines`) normalizes each distinct content and context once
-  and hands each teaser to the derive stage, the archive and the fetch log through the
-  methods the plain path calls (``RunDeriver.add_listed``, ``ArchiveBuilder``'s chunk
-  digests, ``FetchLog.listed``). Every other line, and any teaser line the parse half could
-  not vouch for (a field the crawl writes missing, or one of another type), reaches it as
-  read and goes the plain way, which gives the same values or the same error.
+  at first sight; consecutive teasers of one listing page go as one :data:`TeaserGroup`.
+  Run apart in a worker, it knows contents by digest and so holds none of their texts.
+* the **take half** (:func:`take_lines`) hands each teaser to the archive, the fetch log
+  and the derive stage through the methods the plain path calls, a listing page's
+  consecutive teasers at a time. It has two parts:
 
-:func:`read_file` runs both halves in turn; :mod:`etl.read_ahead` runs the parse half of
-the next file in a second process.
+  - the **file part** (:class:`FileTaker`) normalizes each distinct content once and feeds
+    the archive and the fetch log (``ArchiveBuilder.add_page_parts``,
+    ``FetchLog.listed_page``). Every other line, and any teaser line the parse half could
+    not vouch for (a field the crawl writes missing, or one of another type), it reads as
+    the plain path does, which gives the same values or the same error. It hands on a
+    :class:`DeriveBatch`;
+  - the **derive part** (:class:`DeriveTaker`) feeds the derive stage
+    (``RunDeriver.add_listed_page``, ``RunDeriver.add``).
+
+:func:`read_file` runs them all in turn; :mod:`etl.read_ahead` runs the parse half and the
+file part of the next files in a second process.
 
 Optional: call ``etl.ingest.read_file`` instead and every result is the same.
 ``tests/etl/test_fast_read.py`` holds the two equal on generated runs, the fixtures and
-malformed lines.
+malformed lines, with the parts in one process and apart.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import operator
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +52,23 @@ from pledgewatch.etl.archive import CONTENT_FIELDS, CONTEXT_FIELDS, ArchiveBuild
 from pledgewatch.etl.derive import DerivedRun, RunDeriver, TeaserContent, teaser_content
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.not_modified import StoredPages
-from pledgewatch.etl.read import MAX_LINE_BYTES, parse_line, teaser_values_ok, typed_line
+from pledgewatch.etl.read import (
+    MAX_LINE_BYTES,
+    RunLine,
+    parse_line,
+    teaser_values_ok,
+    typed_line,
+)
 
 # Every field a teaser line of the crawl has, in one lookup (KeyError when one is absent).
 _fields_of = operator.itemgetter("type", *CONTENT_FIELDS, *CONTEXT_FIELDS, "listing_url",
                                  "position", "page")
 BATCH_LINES = 4096  # lines per batch the parse half hands on
 
-TeaserItem = tuple[int, int, int]  # indexes of a teaser's content, context and listing URL
+_TeaserIndexes = tuple[int, int, int]  # indexes of a teaser's content, context and listing URL
+# Consecutive teasers of one listing page: its listing URL's index, and each teaser's content
+# and context indexes, in order.
+TeaserGroup = tuple[int, list[int], list[int]]
 RawItem = tuple[int, bytes]  # any other line: its number and its bytes
 
 
@@ -62,7 +78,7 @@ class LineBatch:
     ``contexts`` and ``listings`` hold the values first met in this batch, in the order of
     their indexes."""
 
-    lines: list[TeaserItem | RawItem] = field(default_factory=list)
+    lines: list[TeaserGroup | RawItem] = field(default_factory=list)
     contents: list[tuple[Any, ...]] = field(default_factory=list)
     contexts: list[tuple[Any, ...]] = field(default_factory=list)
     listings: list[str | None] = field(default_factory=list)
@@ -116,26 +132,42 @@ class _Indexes:
 
 
 def parse_lines(path: Path, *, by_digest: bool = False) -> Iterator[LineBatch]:
-    """The file's lines in batches, each teaser line the parse half can vouch for as a
-    :data:`TeaserItem`, every other line as a :data:`RawItem`. ``by_digest``: hold no text
-    (:class:`_Distinct`)."""
+    """The file's lines in batches of about :data:`BATCH_LINES`: the teaser lines the parse
+    half can vouch for in :data:`TeaserGroup` items, every other line as a :data:`RawItem`.
+    ``by_digest``: hold no text of a content (:class:`_Distinct`)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
-    indexes = _Indexes(_Distinct(CONTENT_FIELDS, by_digest), _Distinct(CONTEXT_FIELDS, by_digest))
-    batch = LineBatch()
+    # Contexts, a few hundred in a run and short, are known by their values either way.
+    indexes = _Indexes(_Distinct(CONTENT_FIELDS, by_digest), _Distinct(CONTEXT_FIELDS, False))
+    batch, count = LineBatch(), 0
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            batch.lines.append(_teaser_item(raw, indexes, batch) or (number, raw))
-            if len(batch.lines) >= BATCH_LINES:
+            item = _teaser_item(raw, indexes, batch)
+            if item is None:
+                batch.lines.append((number, raw))
+            else:
+                _group(batch.lines, *item)
+            count += 1
+            if count >= BATCH_LINES:
                 yield batch
-                batch = LineBatch()
+                batch, count = LineBatch(), 0
     if batch.lines:
         yield batch
 
 
-def _teaser_item(raw: bytes, indexes: _Indexes, batch: LineBatch) -> TeaserItem | None:
+def _group(lines: list[TeaserGroup | RawItem], content: int, context: int, listing: int) -> None:
+    """A teaser joins the group before it when that one is of the same listing page."""
+    last = lines[-1] if lines else None
+    if last is not None and len(last) == 3 and last[0] == listing:
+        last[1].append(content)
+        last[2].append(context)
+    else:
+        lines.append((listing, [content], [context]))
+
+
+def _teaser_item(raw: bytes, indexes: _Indexes, batch: LineBatch) -> _TeaserIndexes | None:
     if len(raw) > MAX_LINE_BYTES:
         return None
     try:
@@ -166,79 +198,130 @@ def _teaser_item(raw: bytes, indexes: _Indexes, batch: LineBatch) -> TeaserItem 
     return content, context, listing
 
 
-# -- the take half -----------------------------------------------------------------------
+# -- the take half: its file part and its derive part -------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class _Content:
-    """A distinct teaser content of the run, normalized, with what each of its lines hands on."""
+@dataclass(slots=True)
+class DeriveBatch:
+    """A batch as the file part hands it to the derive part: each content first met in it
+    normalized (:func:`teaser_content`), each context first met in it as its term's name, URL
+    and vocabulary, and every line not in a :data:`TeaserGroup` typed (a page answered 304
+    already replaced by its stored copy)."""
 
-    pledge: TeaserContent  # as the derive stage normalizes it
-    digest: str  # its chunk in the archive
-    record_url: str | None  # interned: one string for every teaser of the record
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    term: str | None  # the derive stage's key of the term
-    digest: str  # its chunk in the archive
+    lines: list[TeaserGroup | RunLine]
+    contents: list[TeaserContent]
+    terms: list[tuple[Any, Any, Any]]
+    listings: list[str | None]
 
 
-class _Taker:
-    """The take half over one run: distinct values made into :class:`_Content` and
-    :class:`_Context` when their first teaser comes, as the plain path meets them."""
+class FileTaker:
+    """The file part of the take half over one run: the archive and the fetch log, each
+    distinct content normalized once. It holds a digest and a record URL per distinct content,
+    no text, so a worker can run it ahead of the derive part (:mod:`etl.read_ahead`)."""
 
     def __init__(self, stored: StoredPages, fetches: FetchLog,
-                 store_chunks: Callable[[dict[str, bytes]], None] | None) -> None:
+                 store_chunks: Callable[[dict[str, bytes]], None] | None = None) -> None:
         self.stored, self.fetches = stored, fetches
-        self.deriver, self.archive = RunDeriver(), ArchiveBuilder(store_chunks)
-        self._contents: list[_Content] = []
-        self._contexts: list[_Context] = []
+        self.archive = ArchiveBuilder(store_chunks)
+        self._contents: list[tuple[str, str | None]] = []  # by index: chunk digest, record URL
+        self._contexts: list[str] = []  # by index: chunk digest
         self._listings: list[str | None] = []
         self._new_contents: deque[tuple[Any, ...]] = deque()
         self._new_contexts: deque[tuple[Any, ...]] = deque()
-        self._summaries: dict[str, str] = {}
 
-    def take(self, batch: LineBatch) -> None:
+    def take(self, batch: LineBatch) -> DeriveBatch:
         self._new_contents.extend(batch.contents)
         self._new_contexts.extend(batch.contexts)
         self._listings.extend(batch.listings)
-        contents, contexts, listings = self._contents, self._contexts, self._listings
-        deriver, archive, fetches = self.deriver, self.archive, self.fetches
+        out = DeriveBatch([], [], [values[:3] for values in batch.contexts], batch.listings)
         for item in batch.lines:
             if len(item) == 3:
-                content_index, context_index, listing_index = item
-                content = contents[content_index] if content_index < len(contents) \
-                    else self._next_content()
-                context = contexts[context_index] if context_index < len(contexts) \
-                    else self._next_context()
-                listing = listings[listing_index]
-                deriver.add_listed(listing, context.term, content.pledge)
-                archive.add_teaser_parts(listing, content.digest, context.digest)
-                fetches.listed(listing, content.record_url)
+                self._take_group(*item, out.contents)
+                out.lines.append(item)
             else:
                 number, raw = item
                 for line in self.stored.expand(typed_line(parse_line(raw, number))):
-                    fetches.see(line)
-                    deriver.add(line)
-                    archive.add(line)
+                    self.fetches.see(line)
+                    self.archive.add(line)
+                    out.lines.append(line)
+        return out
 
-    def _next_content(self) -> _Content:
-        url, title, author, submitted, summary = self._new_contents.popleft()
+    def result(self) -> RunArchive:
+        return self.archive.result()
+
+    def _take_group(self, listing_index: int, content_indexes: list[int],
+                    context_indexes: list[int], new: list[TeaserContent]) -> None:
+        known_contents, known_contexts = self._contents, self._contexts
+        digests, context_digests, record_urls = [], [], []
+        for content, context in zip(content_indexes, context_indexes, strict=True):
+            # A new one is the next one: indexes are given in the order first met, and met
+            # here in the same order, a content before its context as the plain path does.
+            digest, record_url = known_contents[content] if content < len(known_contents) \
+                else self._next_content(new)
+            digests.append(digest)
+            record_urls.append(record_url)
+            context_digests.append(known_contexts[context] if context < len(known_contexts)
+                                   else self._next_context())
+        listing = self._listings[listing_index]
+        self.archive.add_page_parts(listing, digests, context_digests)
+        self.fetches.listed_page(listing, record_urls)
+
+    def _next_content(self, new: list[TeaserContent]) -> tuple[str, str | None]:
+        values = self._new_contents.popleft()
+        url = sys.intern(values[0]) if values[0] else values[0]  # one string per record URL
+        new.append(teaser_content(*values))
+        known = self.archive.content_digest(values, remember=False), url
+        self._contents.append(known)
+        return known
+
+    def _next_context(self) -> str:
+        digest = self.archive.context_digest(self._new_contexts.popleft())
+        self._contexts.append(digest)
+        return digest
+
+
+class DeriveTaker:
+    """The derive part of the take half over one run: the batches :class:`FileTaker` hands
+    on, to the derive stage through the methods the plain path calls."""
+
+    def __init__(self) -> None:
+        self.deriver = RunDeriver()
+        self._contents: list[TeaserContent] = []
+        self._terms: list[str | None] = []
+        self._listings: list[str | None] = []
+        self._new_terms: deque[tuple[Any, Any, Any]] = deque()
+        self._summaries: dict[str, str] = {}
+
+    def take(self, batch: DeriveBatch) -> None:
         # A pledge's contents differ in a byline or a title more often than in its summary:
-        # one string for each summary, and for each record URL.
-        url = sys.intern(url) if url else url
-        values = (url, title, author, submitted, self._summaries.setdefault(summary, summary))
-        content = _Content(teaser_content(*values), self.archive.content_digest(values), url)
-        self._contents.append(content)
-        return content
+        # one string for each summary, however the batches came.
+        for content in batch.contents:
+            summary = self._summaries.setdefault(content.summary, content.summary)
+            self._contents.append(content if summary is content.summary
+                                  else replace(content, summary=summary))
+        self._new_terms.extend(batch.terms)
+        self._listings.extend(batch.listings)
+        for item in batch.lines:
+            if isinstance(item, tuple):
+                self._take_group(*item)
+            else:
+                self.deriver.add(item)
 
-    def _next_context(self) -> _Context:
-        values = self._new_contexts.popleft()
-        term, term_url, vocabulary = values[:3]
-        context = _Context(self.deriver.term_of(term, term_url, vocabulary),
-                           self.archive.context_digest(values))
-        self._contexts.append(context)
-        return context
+    def result(self) -> DerivedRun:
+        return self.deriver.result()
+
+    def _take_group(self, listing_index: int, content_indexes: list[int],
+                    context_indexes: list[int]) -> None:
+        contents, known_terms, terms = self._contents, self._terms, []
+        for context in context_indexes:  # a new term is opened when met, as the plain path does
+            terms.append(known_terms[context] if context < len(known_terms)
+                         else self._next_term())
+        self.deriver.add_listed_page(self._listings[listing_index], terms,
+                                     [contents[content] for content in content_indexes])
+
+    def _next_term(self) -> str | None:
+        term = self.deriver.term_of(*self._new_terms.popleft())
+        self._terms.append(term)
+        return term
 
 
 def take_lines(batches: Iterable[LineBatch], stored: StoredPages, fetches: FetchLog,
@@ -246,12 +329,12 @@ def take_lines(batches: Iterable[LineBatch], stored: StoredPages, fetches: Fetch
                ) -> tuple[DerivedRun, RunArchive]:
     """A run's derived values and archive from the parse half's batches, each fetch noted in
     ``fetches``: what :func:`read_file` returns."""
-    taker = _Taker(stored, fetches, store_chunks)
+    files, deriving = FileTaker(stored, fetches, store_chunks), DeriveTaker()
     with collector_paused():
         for batch in batches:
-            taker.take(batch)
-        archived = taker.archive.result()
-        return taker.deriver.result(), archived
+            deriving.take(files.take(batch))
+        archived = files.result()
+        return deriving.result(), archived
 
 
 @contextlib.contextmanager

@@ -83,5 +83,12 @@ class FetchLog:
 
     def listed(self, listing_url: str | None, record_url: str | None) -> None:
         """A teaser linking ``record_url`` on the listing page ``listing_url``."""
-        if record_url and listing_url:  # one string per record URL, not one per teaser
-            self._listed.setdefault(listing_url, []).append(sys.intern(record_url))
+        self.listed_page(listing_url, (record_url,))
+
+    def listed_page(self, listing_url: str | None, record_urls: Iterable[str | None]) -> None:
+        """Consecutive teasers of the listing page ``listing_url``, by the record URLs they link."""
+        if not listing_url:
+            return
+        urls = [sys.intern(url) for url in record_urls if url]  # one string per record URL
+        if urls:
+            self._listed.setdefault(listing_url, []).extend(urls)

@@ -12,7 +12,7 @@ belief, the plan, the writes.
 
 The pass over the file is :func:`read_file`'s; ingest takes it through the optional speed
 path :mod:`etl.fast_read`, which gives the same results, and when one command ingests
-several files, reads the next in a second process (:mod:`etl.read_ahead`, also optional).
+several files, reads the next ones in a second process (:mod:`etl.read_ahead`, also optional).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from pledgewatch.etl.fast_read import LineBatch
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.not_modified import StoredPages, with_stored_pages
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
-from pledgewatch.etl.read_ahead import PreRead, ReadAhead
+from pledgewatch.etl.read_ahead import ReadAhead, Taken
 from pledgewatch.etl.run_order import crawl_time_problem
 from pledgewatch.etl.term_crawl import judge_terms
 from pledgewatch.storage import queries, repo
@@ -65,7 +65,7 @@ class IngestResult:
 
 def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
                      policy: ChangePolicy | None = None) -> Generator[IngestResult, None, None]:
-    """Each file in turn, as :func:`ingest_run_file`, the next one parsed meanwhile by the
+    """Each file in turn, as :func:`ingest_run_file`, the next ones read meanwhile by the
     optional :mod:`etl.read_ahead`. A file that fails stops the batch there.
 
     The cyclic collector is paused while a run is stored (optional too: ``ingest_run_file``
@@ -83,11 +83,11 @@ def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
                     policy: ChangePolicy | None = None,
-                    pre_read: PreRead | Iterable[LineBatch] | None = None,
+                    pre_read: Taken | Iterable[LineBatch] | None = None,
                     digest: str | None = None) -> IngestResult:
     """Ingest in one transaction; any error leaves the database as it was. ``pre_read``: the
-    file as :mod:`etl.read_ahead` read it, whole or its parse half; ``digest``: its
-    :func:`file_digest`, as taken there."""
+    file as :mod:`etl.read_ahead` read it, its file part taken or its parse half; ``digest``:
+    its :func:`file_digest`, as taken there."""
     digest = digest or file_digest(path)
     with factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
@@ -98,8 +98,8 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         store_chunks = functools.partial(write.store_chunks, session)
         if pre_read is None:
             derived, archive = fast_read.read_file(path, stored, fetches, store_chunks)
-        elif isinstance(pre_read, tuple):  # read whole ahead
-            derived, archive, fetches = pre_read
+        elif isinstance(pre_read, Taken):
+            derived, archive, fetches = pre_read.read(store_chunks)
         else:
             derived, archive = fast_read.take_lines(pre_read, stored, fetches, store_chunks)
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),

@@ -1,19 +1,18 @@
-"""Optional speed path: when one ``ingest`` is given several run files, the next file is read
-in a second process while this one is stored.
+"""Optional speed path: when one ``ingest`` is given several run files, the next ones are
+read in a second process while this one is stored.
 
-Reading a run file is two halves (:mod:`etl.fast_read`): the parse half, which needs
-nothing but the file, and the take half, which derives, archives and notes fetches. With
-two cores, one of them runs ahead in a worker process, which writes what it made to a file in
-a temporary folder for ingest to pick up:
+Reading a run file is the parse half, then the take half's file part and derive part
+(:mod:`etl.fast_read`). The first two need nothing but the file; so with two cores a worker
+process runs them on the files after the one being stored, up to :data:`LOOKAHEAD` files
+ahead, and writes what they hand on to a file in a temporary folder for ingest to pick up:
+the archive's chunks in batches, the derive part's batches, then the archive and the fetch
+log. Ingest stores the chunks and runs the derive part. The worker holds no text of a run
+beyond the batch it is on, so a batch of large runs costs about one run's memory.
 
-* a file of up to :data:`MAX_WHOLE_BYTES` is read whole: ingest gets the derived run, the
-  archive and the fetches, and only stores them. Two runs are then in memory at once, which
-  at this size is little;
-* a larger file, or one holding a page the site answered 304 (its stored copy may be the run
-  being stored), gets only the parse half: ingest takes its batches
-  (:class:`~pledgewatch.etl.fast_read.LineBatch`) as it would take them from the file. The
-  parse half keeps its distinct values by digest, not by text, so the worker holds no run:
-  a batch of large runs costs about one run's memory.
+A file holding a page the site answered 304 is another matter: its stored copy, which
+stands for the page, may be the run being stored. When the worker meets one it hands on only
+the file's parse half, and ingest takes it whole once the run before is stored. Ingest reads
+the first file itself while the worker starts on the next.
 
 If the worker dies, ingest reads the files itself from then on. A file the worker cannot
 read is read by ingest, which raises the same error.
@@ -24,58 +23,87 @@ same. ``tests/etl/test_read_ahead.py`` holds the two equal.
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import multiprocessing
+import operator
 import pickle
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, BinaryIO, Self
 
-from pledgewatch.etl import fast_read
+from pledgewatch.core.pledges import Teaser
 from pledgewatch.etl.archive import RunArchive, file_digest
-from pledgewatch.etl.derive import DerivedRun
-from pledgewatch.etl.fast_read import LineBatch, collector_paused, parse_lines
-from pledgewatch.etl.fetches import FetchLog
+from pledgewatch.etl.derive import DerivedRun, TeaserContent
+from pledgewatch.etl.fast_read import (
+    DeriveTaker,
+    FileTaker,
+    LineBatch,
+    collector_paused,
+    parse_lines,
+)
+from pledgewatch.etl.fetches import Fetch, FetchLog
 from pledgewatch.etl.not_modified import stands_for_stored_page
-from pledgewatch.etl.read import RunLine
+from pledgewatch.etl.read import CrawlLine, PageLine, RecordLine, RunLine, TermLine
 
-PreRead = tuple[DerivedRun, RunArchive, FetchLog]  # a file read whole
+# Files read ahead of the one being stored: with one, the worker idles while the first file's
+# run, which stores everything, is written.
+LOOKAHEAD = 2
+
+
+class Taken:
+    """A file whose file part the worker ran (:func:`read_into`)."""
+
+    def __init__(self, spool: Path) -> None:
+        self._spool = spool
+
+    def read(self, store_chunks: Callable[[dict[str, bytes]], None]
+             ) -> tuple[DerivedRun, RunArchive, FetchLog]:
+        """The derived run, archive and fetch log ``fast_read.take_lines`` gives, the chunks
+        handed to ``store_chunks`` in the batches it hands them."""
+        deriving, end = DeriveTaker(), None
+        for kind, value in _spooled(self._spool):
+            if kind == _CHUNKS:
+                store_chunks(value)
+            elif kind == _LINES:
+                deriving.take(value)
+            else:
+                end = value
+        assert end is not None, "the worker reported a file it did not finish"
+        archive, fetches = end
+        return deriving.result(), archive, fetches
 
 
 @dataclass(frozen=True, slots=True)
 class Ahead:
-    """A file as the worker read it: its digest (``etl.archive.file_digest``), and the file
-    read whole or its parse half's batches."""
+    """A file as read ahead: its digest (``etl.archive.file_digest``), and its file part
+    taken or only its parse half's batches."""
 
     digest: str
-    read: PreRead | Iterator[LineBatch]
-# Files up to this size are read whole ahead; above it two working sets would grow with the
-# file (tools/bench/RESULTS.md). The site's daily run file is well under it.
-MAX_WHOLE_BYTES = 100 << 20
+    read: Taken | Iterator[LineBatch]
 
 
 class ReadAhead:
-    """Reads, one file ahead, the files of one ``ingest`` in the order they are ingested."""
+    """Reads ahead the files of one ``ingest`` in the order they are ingested."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
         self._paths = list(paths)
         self._pool: ProcessPoolExecutor | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._pending: dict[int, Future[tuple[bool, str]]] = {}
+        self._submitted = 0  # files handed to the worker: all those before this index
         if len(self._paths) > 1:
             # fork, not spawn: spawn runs the caller's main module again. The worker is forked
             # before any run is read, and never touches the database connections it inherits.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._folder = tempfile.TemporaryDirectory(prefix="pledgewatch-read-ahead-")
-            if self._paths[0].stat().st_size > MAX_WHOLE_BYTES:
-                # A large first file is parsed by the worker too: read here, its texts would
-                # be held by the parse half's keys while the worker parses the next one.
-                # A small one ingest reads itself while the worker reads the second.
-                self._pending[0] = self._pool.submit(read_into, self._paths[0], self._out(0))
+            self._submitted = 1  # the first file ingest reads itself
+            self._submit_up_to(LOOKAHEAD)
 
     def __enter__(self) -> Self:
         return self
@@ -88,17 +116,14 @@ class ReadAhead:
             self._folder.cleanup()
 
     def take(self, index: int) -> Ahead | None:
-        """The ``index``-th file as read ahead, whole or parsed, or None when ingest must read
-        it itself; either way the file after it starts being read."""
+        """The ``index``-th file as read ahead, or None when ingest must read it itself; the
+        files after it, up to :data:`LOOKAHEAD`, are being read meanwhile."""
         pending = self._pending.pop(index, None)
-        following = index + 1
         try:
-            if self._pool is not None and following < len(self._paths):
-                self._pending[following] = self._pool.submit(
-                    read_into, self._paths[following], self._out(following))
+            self._submit_up_to(index + LOOKAHEAD)
             if pending is None:
                 return None
-            whole, digest = pending.result()
+            taken, digest = pending.result()
         except BrokenProcessPool:  # the worker died (killed, out of memory): read here
             if self._pool is not None:
                 self._pool.shutdown(wait=False)
@@ -106,12 +131,13 @@ class ReadAhead:
             return None
         except Exception:  # ingest reads the file itself and raises its own error
             return None
-        if not whole:
-            return Ahead(digest, _spooled(self._out(index)))
-        with self._out(index).open("rb") as handle, collector_paused():
-            pre_read: PreRead = pickle.load(handle)
-        self._out(index).unlink()
-        return Ahead(digest, pre_read)
+        return Ahead(digest, Taken(self._out(index)) if taken else _spooled(self._out(index)))
+
+    def _submit_up_to(self, last: int) -> None:
+        while self._pool is not None and self._submitted <= min(last, len(self._paths) - 1):
+            index = self._submitted
+            self._pending[index] = self._pool.submit(read_into, self._paths[index], self._out(index))
+            self._submitted += 1
 
     def _out(self, index: int) -> Path:
         assert self._folder is not None
@@ -129,27 +155,50 @@ class _NoStoredPages:
         return (line,)
 
 
+_CHUNKS, _LINES, _END = "chunks", "lines", "end"  # what each pickle in the worker's file holds
+
+
 def read_into(path: Path, out: Path) -> tuple[bool, str]:
-    """In the worker: read ``path`` ahead into ``out``, whole (True) or its parse half
-    (False), and take its digest."""
+    """In the worker: read ``path`` ahead into ``out``, its file part taken (True) or only its
+    parse half (False), and take its digest."""
     return _read_into(path, out), file_digest(path)
 
 
 def _read_into(path: Path, out: Path) -> bool:
-    if path.stat().st_size <= MAX_WHOLE_BYTES:
-        fetches = FetchLog()
-        try:
-            with collector_paused():
-                derived, archive = fast_read.read_file(
-                    path, _NoStoredPages(), fetches)  # type: ignore[arg-type]
-                with out.open("wb") as handle:
-                    pickle.dump((derived, archive, fetches), handle,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-            return True
-        except _NeedsStoredPages:
-            pass
-    parse_into(path, out)
-    return False
+    try:
+        with out.open("wb") as handle, collector_paused():
+            def dump(kind: str, value: object) -> None:
+                write_value(handle, (kind, value))
+
+            files = FileTaker(_NoStoredPages(), FetchLog(),  # type: ignore[arg-type]
+                              lambda chunks: dump(_CHUNKS, chunks))
+            for batch in parse_lines(path, by_digest=True):
+                dump(_LINES, files.take(batch))
+            dump(_END, (files.result(), files.fetches))
+        return True
+    except _NeedsStoredPages:
+        parse_into(path, out)
+        return False
+
+
+def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    """A frozen dataclass pickled as the arguments of its constructor: by default, a class
+    with slots is pickled through a state that looks up its fields again for every object, and
+    a run hands over a few hundred thousand of them."""
+    values = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
+    return lambda value: (cls, values(value))
+
+
+_BY_FIELDS: dict[Any, Any] = {**copyreg.dispatch_table, **{
+    cls: _by_fields(cls)
+    for cls in (Teaser, TeaserContent, PageLine, CrawlLine, TermLine, RecordLine, Fetch)}}
+
+
+def write_value(handle: BinaryIO, value: object) -> None:
+    """One value as the worker writes it to its file, for ingest to load with ``pickle``."""
+    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _BY_FIELDS
+    pickler.dump(value)
 
 
 def parse_into(path: Path, out: Path) -> None:
@@ -160,8 +209,8 @@ def parse_into(path: Path, out: Path) -> None:
             pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _spooled(path: Path) -> Iterator[LineBatch]:
-    """The batches :func:`parse_into` wrote, the file removed once read."""
+def _spooled(path: Path) -> Iterator[Any]:
+    """The values pickled one after another to ``path``, the file removed once read."""
     try:
         with path.open("rb") as handle:
             while True:

@@ -5,7 +5,9 @@ left remembered (``core.text``)."""
 
 from __future__ import annotations
 
+import io
 import json
+import pickle
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pledgewatch.core.errors import InputError
-from pledgewatch.etl import fast_read, ingest
+from pledgewatch.etl import fast_read, ingest, read_ahead
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.read import RunLine
 from tests.support.runs import LINE_STYLES, P, crawl_end, json_line, listing, record_line
@@ -36,11 +38,26 @@ def _by_digest(path: Path, stored: NothingStored, fetches: FetchLog) -> Any:
                                 fetches)
 
 
+def _apart(path: Path, stored: NothingStored, fetches: FetchLog) -> Any:
+    """The fast path as a read-ahead worker runs it: the parse half and the file part of the
+    take half, each batch then written as the worker writes it and loaded for the derive part,
+    as if in another process."""
+    files = fast_read.FileTaker(stored, fetches)  # type: ignore[arg-type]
+    deriving = fast_read.DeriveTaker()
+    for batch in fast_read.parse_lines(path, by_digest=True):
+        handle = io.BytesIO()
+        read_ahead.write_value(handle, files.take(batch))
+        deriving.take(pickle.loads(handle.getvalue()))
+    archive = files.result()
+    return deriving.result(), archive
+
+
 def read_both(path: Path) -> tuple[Any, Any]:
     """(plain, fast): each a (derived run, archive, fetches) or the error's message; the fast
-    path read both ways its parse half keeps values, which must agree."""
+    path read each way it runs (in one process, its values kept by digest, apart), which
+    must agree."""
     outcomes = []
-    for read_file in (ingest.read_file, fast_read.read_file, _by_digest):
+    for read_file in (ingest.read_file, fast_read.read_file, _by_digest, _apart):
         fetches = FetchLog()
         try:
             derived, archive = read_file(path, NothingStored(), fetches)  # type: ignore[operator]
@@ -48,6 +65,7 @@ def read_both(path: Path) -> tuple[Any, Any]:
         except InputError as error:
             outcomes.append(str(error))
     assert outcomes[2] == outcomes[1]
+    assert outcomes[3] == outcomes[1]
     return outcomes[0], outcomes[1]
 
 

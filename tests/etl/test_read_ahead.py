@@ -1,7 +1,7 @@
-"""Several run files ingested by one command, each read ahead in a second process (whole, or
-its parse half for a large file), leave the store exactly as ingesting them one by one does:
-the same rows in every table (less the clock's), the same results, the same error on the same
-file."""
+"""Several run files ingested by one command, each read ahead in a second process (its file
+part taken, or only its parse half for a file with a 304 page), leave the store exactly as
+ingesting them one by one does: the same rows in every table (less the clock's), the same
+results, the same error on the same file."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pledgewatch.core.errors import InputError
 from pledgewatch.etl import ingest, read_ahead
 from pledgewatch.etl.archive import file_digest
+from pledgewatch.etl.read import PageLine
 from pledgewatch.storage.db import open_database
 from pledgewatch.storage.models import Base
 from tests.etl.test_not_modified import PAGE1, as_304
@@ -26,12 +27,19 @@ CITIES = [P(16000 + i, f"Pledge {i}", f"Summary of pledge {i}.") for i in range(
 CLOCK_COLUMNS = {("runs", "ingested_at")}
 
 
-@pytest.fixture(autouse=True, params=["whole", "parsed"])
+@pytest.fixture(autouse=True, params=["taken", "parsed"])
 def ahead(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each test with the files read ahead whole, and again as if each were too large to."""
+    """Each test with the files' file part taken ahead, and again as if every page line were
+    a 304's, met by the worker after it had handed on part of the file."""
     if request.param == "parsed":
-        monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", 0)
+        monkeypatch.setattr(read_ahead._NoStoredPages, "expand", _as_if_304)
     return str(request.param)
+
+
+def _as_if_304(self: object, line: Any) -> Any:
+    if isinstance(line, PageLine):
+        raise read_ahead._NeedsStoredPages
+    return (line,)
 
 
 def batch(folder: Path) -> list[Path]:
@@ -135,25 +143,24 @@ def test_a_file_the_worker_cannot_parse_stops_the_batch_with_its_own_error(
     assert len(store_rows(factory)["runs"]) == 1  # the run before it stays stored
 
 
-def test_a_file_up_to_the_limit_comes_whole_a_larger_one_as_batches(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    small, large = sorted(batch(tmp_path)[1:3], key=lambda path: path.stat().st_size)
-    assert small.stat().st_size < large.stat().st_size
-    monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", small.stat().st_size)
-    with read_ahead.ReadAhead([small, small, large]) as ahead:
-        assert ahead.take(0) is None  # a small first file: ingest reads it as the worker starts
-        first, second = ahead.take(1), ahead.take(2)
-    assert first is not None and second is not None
-    assert isinstance(first.read, tuple)  # derived run, archive, fetches: ingest only stores them
-    assert not isinstance(second.read, tuple)  # the parse half's batches
-    assert (first.digest, second.digest) == (file_digest(small), file_digest(large))
+def test_ingest_reads_the_first_file_and_the_worker_the_others_in_the_form_they_allow(
+        tmp_path: Path, ahead: str) -> None:
+    paths = batch(tmp_path)[:3]
+    with read_ahead.ReadAhead(paths) as reader:
+        assert reader.take(0) is None  # ingest reads it while the worker starts on the others
+        second, third = reader.take(1), reader.take(2)
+    assert second is not None and third is not None
+    for read in (second.read, third.read):
+        # Taken: ingest stores the chunks and derives; parsed: ingest takes the batches whole.
+        assert isinstance(read, read_ahead.Taken) == (ahead == "taken")
+    assert (second.digest, third.digest) == (file_digest(paths[1]), file_digest(paths[2]))
 
 
-def test_a_large_first_file_is_parsed_by_the_worker_too(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = batch(tmp_path)[:2]
-    monkeypatch.setattr(read_ahead, "MAX_WHOLE_BYTES", 0)
-    with read_ahead.ReadAhead(paths) as ahead:
-        first = ahead.take(0)
-    assert first is not None and not isinstance(first.read, tuple)
-    assert first.digest == file_digest(paths[0])
+def test_the_worker_reads_no_more_than_two_files_ahead(tmp_path: Path) -> None:
+    paths = batch(tmp_path) + batch(tmp_path)[:2]
+    with read_ahead.ReadAhead(paths) as reader:
+        assert sorted(reader._pending) == [1, 2]
+        reader.take(0)
+        assert sorted(reader._pending) == [1, 2]
+        reader.take(1)
+        assert sorted(reader._pending) == [2, 3]
