@@ -81,6 +81,12 @@ class FetchLog:
                 fetch = replace(fetch, records=tuple(self._listed.pop(fetch.url, ())))
             self.fetches[fetch.url] = fetch
 
+    def hand_on(self) -> dict[str, Fetch]:
+        """The fetches noted since the last call, forgotten here: for a reader that hands them
+        on as it goes. Merged in order into one dict, they are :attr:`fetches`."""
+        done, self.fetches = self.fetches, {}
+        return done
+
     def listed(self, listing_url: str | None, record_url: str | None) -> None:
         """A teaser linking ``record_url`` on the listing page ``listing_url``."""
         self.listed_page(listing_url, (record_url,))

@@ -28,6 +28,7 @@ import dataclasses
 import multiprocessing
 import operator
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -66,16 +67,17 @@ class Taken:
              ) -> tuple[DerivedRun, RunArchive, FetchLog]:
         """The derived run, archive and fetch log ``fast_read.take_lines`` gives, the chunks
         handed to ``store_chunks`` in the batches it hands them."""
-        deriving, end = DeriveTaker(), None
+        deriving, fetches, archive = DeriveTaker(), FetchLog(), None
         for kind, value in _spooled(self._spool):
             if kind == _CHUNKS:
                 store_chunks(value)
             elif kind == _LINES:
                 deriving.take(value)
+            elif kind == _FETCHES:
+                fetches.fetches.update(value)
             else:
-                end = value
-        assert end is not None, "the worker reported a file it did not finish"
-        archive, fetches = end
+                archive = value
+        assert archive is not None, "the worker reported a file it did not finish"
         return deriving.result(), archive, fetches
 
 
@@ -155,7 +157,9 @@ class _NoStoredPages:
         return (line,)
 
 
-_CHUNKS, _LINES, _END = "chunks", "lines", "end"  # what each pickle in the worker's file holds
+# What each pickle in the worker's file holds: a batch of chunks, a derive batch, the fetches
+# done since the last, the archive at the end.
+_CHUNKS, _LINES, _FETCHES, _END = "chunks", "lines", "fetches", "end"
 
 
 def read_into(path: Path, out: Path) -> tuple[bool, str]:
@@ -174,24 +178,37 @@ def _read_into(path: Path, out: Path) -> bool:
                               lambda chunks: dump(_CHUNKS, chunks))
             for batch in parse_lines(path, by_digest=True):
                 dump(_LINES, files.take(batch))
-            dump(_END, (files.result(), files.fetches))
+                if done := files.fetches.hand_on():
+                    dump(_FETCHES, done)
+            dump(_END, files.result())
         return True
     except _NeedsStoredPages:
         parse_into(path, out)
         return False
 
 
-def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
-    """A frozen dataclass pickled as the arguments of its constructor: by default, a class
-    with slots is pickled through a state that looks up its fields again for every object, and
-    a run hands over a few hundred thousand of them."""
+def _by_fields(cls: type, make: Callable[..., Any] | None = None
+               ) -> Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]]:
+    """A frozen dataclass pickled as the arguments of its constructor (or of ``make``): by
+    default, a class with slots is pickled through a state that looks up its fields again for
+    every object, and a run hands over a few hundred thousand of them."""
     values = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
-    return lambda value: (cls, values(value))
+    return lambda value: (make or cls, values(value))
 
 
-_BY_FIELDS: dict[Any, Any] = {**copyreg.dispatch_table, **{
-    cls: _by_fields(cls)
-    for cls in (Teaser, TeaserContent, PageLine, CrawlLine, TermLine, RecordLine, Fetch)}}
+def _fetch(*values: Any) -> Fetch:
+    """A fetch as loaded, its record URLs interned: each is listed on several pages, which
+    come in several pickles, each with its own copy."""
+    fetch = Fetch(*values)
+    if fetch.records:
+        fetch = dataclasses.replace(fetch, records=tuple(map(sys.intern, fetch.records)))
+    return fetch
+
+
+_BY_FIELDS: dict[Any, Any] = {
+    **copyreg.dispatch_table, Fetch: _by_fields(Fetch, _fetch),
+    **{cls: _by_fields(cls) for cls in (Teaser, TeaserContent, PageLine, CrawlLine, TermLine,
+                                        RecordLine)}}
 
 
 def write_value(handle: BinaryIO, value: object) -> None:

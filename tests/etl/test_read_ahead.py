@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgewatch.core.errors import InputError
-from pledgewatch.etl import ingest, read_ahead
+from pledgewatch.etl import fast_read, ingest, read_ahead
 from pledgewatch.etl.archive import file_digest
 from pledgewatch.etl.read import PageLine
 from pledgewatch.storage.db import open_database
-from pledgewatch.storage.models import Base
+from pledgewatch.storage.models import Base, FetchState
 from tests.etl.test_not_modified import PAGE1, as_304
 from tests.support.runs import P, listing, record_line, write_run
 
@@ -30,7 +30,9 @@ CLOCK_COLUMNS = {("runs", "ingested_at")}
 @pytest.fixture(autouse=True, params=["taken", "parsed"])
 def ahead(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test with the files' file part taken ahead, and again as if every page line were
-    a 304's, met by the worker after it had handed on part of the file."""
+    a 304's, met by the worker after it had handed on part of the file. Files are read in
+    batches of a few lines, so that what the worker hands on crosses batches."""
+    monkeypatch.setattr(fast_read, "BATCH_LINES", 4)
     if request.param == "parsed":
         monkeypatch.setattr(read_ahead._NoStoredPages, "expand", _as_if_304)
     return str(request.param)
@@ -107,6 +109,22 @@ def test_a_bad_file_in_a_batch_stops_it_there_with_its_own_error(
     paths[2].write_text(paths[2].read_text() + '{"type": "teaser"}\n')
     assert "line" in error_both_ways(factory, paths, tmp_path)
     assert len(store_rows(factory)["runs"]) == 2  # the two runs before it stay stored
+
+
+def test_a_page_fetched_twice_in_a_run_is_stored_as_last_fetched(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    first_try = listing("cities", CITIES, failed_pages=[1])
+    retried = listing("cities", CITIES)[10:]  # page 1 again, read this time
+    paths = [batch(tmp_path)[0], write_run(tmp_path / "retried.jsonl", first_try + retried,
+                                           stamp="2026-03-05T06:00:00+00:00")]
+    results = list(ingest.ingest_run_files(factory, paths))
+    expected_results, expected_rows = one_by_one(paths, f"sqlite:///{tmp_path / 'alone.db'}")
+    assert results == expected_results
+    assert store_rows(factory) == expected_rows
+    with factory() as session:
+        status = session.scalar(select(FetchState.status).where(
+            FetchState.url == retried[-1]["url"]))
+    assert status == 200
 
 
 def test_a_file_with_a_304_page_is_read_after_the_run_before_is_stored(
