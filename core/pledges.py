@@ -9,9 +9,21 @@ normalized) -> a stored version (``storage.models.PledgeVersion``) ->
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pledgewatch.core.text import record_hash
+
+
+def term_keys_of(keys: Iterable[str]) -> tuple[str, ...]:
+    """A pledge's term keys as its values hold them: each once, sorted. A tuple, not a
+    frozenset: a pledge is listed under about eight terms, and a frozenset of eight costs six
+    times the memory of the tuple, for every pledge of a run and of the store's belief.
+
+    >>> term_keys_of(["goal-8", "goal-1", "goal-8"])
+    ('goal-1', 'goal-8')
+    """
+    return tuple(sorted(set(keys)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +59,7 @@ class Pledge:
     # Each distinct summary (stored form) with how many teasers printed it, first seen first:
     # term pages may trim the same text at different lengths.
     summaries: tuple[tuple[str, int], ...]
-    term_keys: frozenset[str]
+    term_keys: tuple[str, ...]  # the keys of the terms listing it (:func:`term_keys_of`)
     first_listing_url: str | None
 
 
@@ -130,7 +142,7 @@ class StoredPledge:
     absent_runs: int  # complete runs in a row that did not list it
     is_linked: bool  # a title-keyed pledge handed over to its URL-keyed twin
     version: StoredVersion | None
-    term_keys: frozenset[str]  # its open memberships
+    term_keys: tuple[str, ...]  # its open memberships (:func:`term_keys_of`)
     record: StoredRecord | None = None  # its open record version, once its record was read
 
 

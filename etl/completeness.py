@@ -39,7 +39,7 @@ def uncovered(stored: Mapping[str, StoredPledge], pledges: Mapping[str, Pledge],
         if not state.present or state.is_linked:
             continue
         seen = pledges.get(key)
-        terms = state.term_keys | (seen.term_keys if seen else frozenset())
+        terms = frozenset(state.term_keys).union(seen.term_keys if seen else ())
         if terms and not terms & complete_terms:
             missed.append(key)
     return sorted(missed)

@@ -127,11 +127,12 @@ def decide(stored: Mapping[str, StoredPledge], derived: Mapping[str, Pledge], *,
         elif not state.present:
             plan.restored.append(key)
         decide_version(plan, pledge, state.version if state else None)
-        before = state.term_keys if state else frozenset()
-        joins = pledge.term_keys - before if state is None else \
-            pledge.term_keys - before - probed_terms
+        before = frozenset(state.term_keys if state else ())
+        joins = frozenset(pledge.term_keys) - before
+        if state is not None:
+            joins -= probed_terms
         plan.joined += [(key, term) for term in sorted(joins)]
-        plan.left += [(key, term) for term in sorted(before - pledge.term_keys)
+        plan.left += [(key, term) for term in sorted(before.difference(pledge.term_keys))
                       if term in complete_terms]  # an incomplete term says nothing of its members
     present = [s for s in stored.values() if s.present and s.key not in linked]
     absent = [s for s in present if s.key not in pledges]
@@ -243,7 +244,7 @@ def decide_absences(absent: list[StoredPledge], present_total: int, complete_ter
                                 f"answered HTTP {read.status if read else ''}".rstrip(),
                                 state.absent_runs + 1))
             continue
-        incomplete = state.term_keys - complete_terms
+        incomplete = frozenset(state.term_keys) - complete_terms
         if incomplete or not run_complete:
             reason = f"not seen: {len(incomplete)} term(s) not crawled completely" \
                 if incomplete else "not seen: the run did not read every term completely"

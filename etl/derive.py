@@ -30,6 +30,7 @@ from pledgewatch.core.pledges import (
     RecordOutcome,
     RecordRead,
     Teaser,
+    term_keys_of,
 )
 from pledgewatch.etl.read import CrawlLine, PageLine, RecordLine, RunLine, TermLine, parse_timestamp
 from pledgewatch.etl.term_crawl import TermTally, page_term_key
@@ -237,7 +238,7 @@ class _Draft:
         return Pledge(key=self.key, url=self.url, title_key=title_key(self.title),
                       title=self.title, author=self.author, author_truncated=self.author_truncated,
                       submitted=self.submitted, summaries=tuple(cleaned.items()),
-                      term_keys=frozenset(self.term_keys),
+                      term_keys=term_keys_of(self.term_keys),
                       first_listing_url=self.first_listing_url)
 
 
@@ -306,7 +307,7 @@ def fold_into_twin(twin: Pledge, title_keyed: Pledge) -> Pledge:
     and its byline fills a missing one."""
     summaries = Counter(dict(twin.summaries))
     summaries.update(dict(title_keyed.summaries))
-    return replace(twin, term_keys=twin.term_keys | title_keyed.term_keys,
+    return replace(twin, term_keys=term_keys_of(twin.term_keys + title_keyed.term_keys),
                    summaries=tuple(summaries.items()), author=twin.author or title_keyed.author)
 
 

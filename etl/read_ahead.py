@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import gc
 import multiprocessing
 import operator
 import pickle
@@ -105,6 +106,7 @@ class ReadAhead:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._folder = tempfile.TemporaryDirectory(prefix="pledgewatch-read-ahead-")
             self._submitted = 1  # the first file ingest reads itself
+            gc.freeze()  # see _shared
             self._submit_up_to(LOOKAHEAD)
 
     def __enter__(self) -> Self:

@@ -24,6 +24,7 @@ from pledgewatch.core.pledges import (
     StoredRecord,
     StoredVersion,
     TermHistory,
+    term_keys_of,
 )
 from pledgewatch.storage.models import (
     FetchState,
@@ -75,8 +76,8 @@ def _same(stored: Any, candidate: Any) -> Any:
     return candidate if candidate is not None and candidate == stored else stored
 
 
-def _term_keys(keys: Sequence[str], run: RunPledge | None) -> frozenset[str]:
-    found = frozenset(keys)
+def _term_keys(keys: Sequence[str], run: RunPledge | None) -> tuple[str, ...]:
+    found = term_keys_of(keys)
     return run.term_keys if run is not None and run.term_keys == found else found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pledgewatch.core.pledges import Pledge, StoredPledge
+from pledgewatch.core.pledges import Pledge, StoredPledge, term_keys_of
 from pledgewatch.etl.completeness import run_complete, uncovered
 from pledgewatch.etl.term_crawl import TermVerdict
 
@@ -21,13 +21,13 @@ HELD_A = TermVerdict(A, pages=1, pages_failed=0, teasers=2, reason="shrank: held
 
 def state(key: str, terms: set[str], *, present: bool = True) -> StoredPledge:
     return StoredPledge(id=len(key), key=key, title_key="title:" + key, present=present,
-                        absent_runs=0, is_linked=False, version=None, term_keys=frozenset(terms))
+                        absent_runs=0, is_linked=False, version=None, term_keys=term_keys_of(terms))
 
 
 def seen(key: str, terms: set[str]) -> Pledge:
     return Pledge(key=key, url=None, title_key="title:" + key, title=key, author=None,
                   author_truncated=False, submitted=None, summaries=(("x", 1),),
-                  term_keys=frozenset(terms), first_listing_url=None)
+                  term_keys=term_keys_of(terms), first_listing_url=None)
 
 
 ON_A = {"/pfp/ppd/1": state("/pfp/ppd/1", {A, B})}

@@ -18,6 +18,7 @@ from pledgewatch.core.pledges import (
     StoredPledge,
     StoredRecord,
     StoredVersion,
+    term_keys_of,
 )
 from pledgewatch.core.policy import ChangePolicy
 from pledgewatch.etl.decide import decide
@@ -32,7 +33,7 @@ def pledge(nid: int = 1, *, summary: str = "Cities commit.", terms: set[str] | f
     return Pledge(key=key, url=None if key.startswith("title:") else f"https://gfmd.org{key}",
                   title_key="title:" + title.casefold(), title=title, author=author,
                   author_truncated=truncated, submitted=None, summaries=((summary, 1),),
-                  term_keys=frozenset(terms), first_listing_url=A)
+                  term_keys=term_keys_of(terms), first_listing_url=A)
 
 
 def stored(p: Pledge, *, present: bool = True, absent_runs: int = 0, terms: set[str] | None = None,
@@ -43,7 +44,7 @@ def stored(p: Pledge, *, present: bool = True, absent_runs: int = 0, terms: set[
                             None, summary)
     return StoredPledge(id=pid or abs(hash(p.key)) % 10_000, key=p.key, title_key=p.title_key,
                         present=present, absent_runs=absent_runs, is_linked=False,
-                        version=version, term_keys=frozenset(p.term_keys if terms is None else terms))
+                        version=version, term_keys=term_keys_of(p.term_keys if terms is None else terms))
 
 
 def plan_for(before: list[StoredPledge], now: list[Pledge], *, complete: set[str] | None = None,
