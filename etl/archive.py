@@ -113,6 +113,11 @@ class _PageList:
     def add(self, entry: list[Any]) -> None:
         self._write(b",\n" + orjson.dumps(entry) if self._size > 1 else orjson.dumps(entry))
 
+    def hand_on(self) -> bytes:
+        """The compressed page list written since the last call, forgotten here."""
+        written, self._data = bytes(self._data), bytearray()
+        return written
+
     def result(self, chunks: dict[str, bytes]) -> RunArchive:
         self._write(b"]")
         self._data += self._compressor.flush()
@@ -189,6 +194,13 @@ class ArchiveBuilder:
     def context_digest(self, values: tuple[Any, ...]) -> str:
         """As :meth:`content_digest`, for :data:`CONTEXT_FIELDS` values."""
         return self._part(self._contexts, CONTEXT_FIELDS, values)
+
+    def hand_on(self) -> tuple[dict[str, bytes], bytes]:
+        """The chunks kept and the compressed page list written since the last call, forgotten
+        here: for a reader that hands them on as it goes. The result then holds the rest: its
+        page list is the end of what the pieces begin."""
+        chunks, self._chunks, self._pending = self._chunks, {}, 0
+        return chunks, self._page_list.hand_on()
 
     def result(self) -> RunArchive:
         self._close()

@@ -222,7 +222,10 @@ class FileTaker:
                  store_chunks: Callable[[dict[str, bytes]], None] | None = None) -> None:
         self.stored, self.fetches = stored, fetches
         self.archive = ArchiveBuilder(store_chunks)
-        self._contents: list[tuple[str, str | None]] = []  # by index: chunk digest, record URL
+        # By content index: its chunk's digest, its record URL. Two lists: a tuple for each
+        # of a run's distinct contents would cost as much as the digests.
+        self._digests: list[str] = []
+        self._record_urls: list[str | None] = []
         self._contexts: list[str] = []  # by index: chunk digest
         self._listings: list[str | None] = []
         self._new_contents: deque[tuple[Any, ...]] = deque()
@@ -250,33 +253,28 @@ class FileTaker:
 
     def _take_group(self, listing_index: int, content_indexes: list[int],
                     context_indexes: list[int], new: list[TeaserContent]) -> None:
-        known_contents, known_contexts = self._contents, self._contexts
-        digests, context_digests, record_urls = [], [], []
+        known, known_contexts = self._digests, self._contexts
         for content, context in zip(content_indexes, context_indexes, strict=True):
             # A new one is the next one: indexes are given in the order first met, and met
             # here in the same order, a content before its context as the plain path does.
-            digest, record_url = known_contents[content] if content < len(known_contents) \
-                else self._next_content(new)
-            digests.append(digest)
-            record_urls.append(record_url)
-            context_digests.append(known_contexts[context] if context < len(known_contexts)
-                                   else self._next_context())
+            if content >= len(known):
+                self._add_content(new)
+            if context >= len(known_contexts):
+                self._add_context()
         listing = self._listings[listing_index]
-        self.archive.add_page_parts(listing, digests, context_digests)
-        self.fetches.listed_page(listing, record_urls)
+        self.archive.add_page_parts(listing, [known[content] for content in content_indexes],
+                                    [known_contexts[context] for context in context_indexes])
+        self.fetches.listed_page(listing, [self._record_urls[content]
+                                           for content in content_indexes])
 
-    def _next_content(self, new: list[TeaserContent]) -> tuple[str, str | None]:
+    def _add_content(self, new: list[TeaserContent]) -> None:
         values = self._new_contents.popleft()
-        url = sys.intern(values[0]) if values[0] else values[0]  # one string per record URL
         new.append(teaser_content(*values))
-        known = self.archive.content_digest(values, remember=False), url
-        self._contents.append(known)
-        return known
+        self._digests.append(self.archive.content_digest(values, remember=False))
+        self._record_urls.append(sys.intern(values[0]) if values[0] else values[0])
 
-    def _next_context(self) -> str:
-        digest = self.archive.context_digest(self._new_contexts.popleft())
-        self._contexts.append(digest)
-        return digest
+    def _add_context(self) -> None:
+        self._contexts.append(self.archive.context_digest(self._new_contexts.popleft()))
 
 
 class DeriveTaker:

@@ -40,7 +40,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, Self
 
 from pledgewatch.core.pledges import Teaser
-from pledgewatch.etl.archive import RunArchive, file_digest
+from pledgewatch.etl.archive import STORE_BATCH_BYTES, RunArchive, file_digest
 from pledgewatch.etl.derive import DerivedRun, TeaserContent
 from pledgewatch.etl.fast_read import (
     DeriveTaker,
@@ -68,17 +68,24 @@ class Taken:
              ) -> tuple[DerivedRun, RunArchive, FetchLog]:
         """The derived run, archive and fetch log ``fast_read.take_lines`` gives, the chunks
         handed to ``store_chunks`` in the batches it hands them."""
-        deriving, fetches, archive = DeriveTaker(), FetchLog(), None
+        deriving, fetches, page_list, archive = DeriveTaker(), FetchLog(), bytearray(), None
+        chunks: dict[str, bytes] = {}  # to store in batches as large as ingest stores them
         for kind, value in _spooled(self._spool):
-            if kind == _CHUNKS:
-                store_chunks(value)
-            elif kind == _LINES:
+            if kind == _LINES:
                 deriving.take(value)
+            elif kind == _ARCHIVE:
+                chunks.update(value[0])
+                page_list += value[1]
+                if sum(map(len, chunks.values())) >= STORE_BATCH_BYTES:
+                    store_chunks(chunks)
+                    chunks = {}
             elif kind == _FETCHES:
                 fetches.fetches.update(value)
             else:
                 archive = value
         assert archive is not None, "the worker reported a file it did not finish"
+        archive.chunks = {**chunks, **archive.chunks}
+        archive.page_list = page_list + archive.page_list
         return deriving.result(), archive, fetches
 
 
@@ -106,7 +113,10 @@ class ReadAhead:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._folder = tempfile.TemporaryDirectory(prefix="pledgewatch-read-ahead-")
             self._submitted = 1  # the first file ingest reads itself
-            gc.freeze()  # see _shared
+            # The objects made so far (modules, classes, functions) move where the collector
+            # leaves them alone until the batch ends: its passes in either process would write
+            # to them, and each page written stops being shared with the worker.
+            gc.freeze()
             self._submit_up_to(LOOKAHEAD)
 
     def __enter__(self) -> Self:
@@ -118,6 +128,7 @@ class ReadAhead:
             self._pool.shutdown(cancel_futures=True)
         if self._folder is not None:
             self._folder.cleanup()
+            gc.unfreeze()
 
     def take(self, index: int) -> Ahead | None:
         """The ``index``-th file as read ahead, or None when ingest must read it itself; the
@@ -159,9 +170,10 @@ class _NoStoredPages:
         return (line,)
 
 
-# What each pickle in the worker's file holds: a batch of chunks, a derive batch, the fetches
-# done since the last, the archive at the end.
-_CHUNKS, _LINES, _FETCHES, _END = "chunks", "lines", "fetches", "end"
+# What each pickle in the worker's file holds: a derive batch; the archive's chunks and page
+# list since the last, and the fetches (each handed on as soon as it can be, so the worker holds
+# little of a run); the rest of the archive at the end.
+_LINES, _ARCHIVE, _FETCHES, _END = "lines", "archive", "fetches", "end"
 
 
 def read_into(path: Path, out: Path) -> tuple[bool, str]:
@@ -176,10 +188,10 @@ def _read_into(path: Path, out: Path) -> bool:
             def dump(kind: str, value: object) -> None:
                 write_value(handle, (kind, value))
 
-            files = FileTaker(_NoStoredPages(), FetchLog(),  # type: ignore[arg-type]
-                              lambda chunks: dump(_CHUNKS, chunks))
+            files = FileTaker(_NoStoredPages(), FetchLog())  # type: ignore[arg-type]
             for batch in parse_lines(path, by_digest=True):
                 dump(_LINES, files.take(batch))
+                dump(_ARCHIVE, files.archive.hand_on())
                 if done := files.fetches.hand_on():
                     dump(_FETCHES, done)
             dump(_END, files.result())
