@@ -41,14 +41,20 @@ import operator
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from pledgewatch.core.errors import InputError
-from pledgewatch.etl.archive import CONTENT_FIELDS, CONTEXT_FIELDS, ArchiveBuilder, RunArchive
+from pledgewatch.etl.archive import (
+    CONTENT_FIELDS,
+    CONTEXT_FIELDS,
+    ArchiveBuilder,
+    FileDigest,
+    RunArchive,
+)
 from pledgewatch.etl.derive import DerivedRun, RunDeriver, TeaserContent, teaser_content
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.not_modified import StoredPages
@@ -131,10 +137,12 @@ class _Indexes:
     listings: dict[str | None, int] = field(default_factory=dict)
 
 
-def parse_lines(path: Path, *, by_digest: bool = False) -> Iterator[LineBatch]:
+def parse_lines(path: Path, *, by_digest: bool = False,
+                digest: FileDigest | None = None) -> Iterator[LineBatch]:
     """The file's lines in batches of about :data:`BATCH_LINES`: the teaser lines the parse
     half can vouch for in :data:`TeaserGroup` items, every other line as a :data:`RawItem`.
-    ``by_digest``: hold no text of a content (:class:`_Distinct`)."""
+    ``by_digest``: hold no text of a content (:class:`_Distinct`); ``digest``: takes the
+    file's bytes as they are read."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
     # Contexts, a few hundred in a run and short, are known by their values either way.
@@ -142,6 +150,8 @@ def parse_lines(path: Path, *, by_digest: bool = False) -> Iterator[LineBatch]:
     batch, count = LineBatch(), 0
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
+            if digest is not None:
+                digest.update(raw)
             if not raw.strip():
                 continue
             item = _teaser_item(raw, indexes, batch)
@@ -295,7 +305,7 @@ class DeriveTaker:
         for content in batch.contents:
             summary = self._summaries.setdefault(content.summary, content.summary)
             self._contents.append(content if summary is content.summary
-                                  else replace(content, summary=summary))
+                                  else _with_summary(content, summary))
         self._new_terms.extend(batch.terms)
         self._listings.extend(batch.listings)
         for item in batch.lines:
@@ -320,6 +330,16 @@ class DeriveTaker:
         term = self.deriver.term_of(*self._new_terms.popleft())
         self._terms.append(term)
         return term
+
+
+_ALL_BUT_SUMMARY = operator.attrgetter(*(field.name for field in fields(TeaserContent)
+                                         if field.name != "summary"))
+assert fields(TeaserContent)[-1].name == "summary", "_with_summary gives the summary last"
+
+
+def _with_summary(content: TeaserContent, summary: str) -> TeaserContent:
+    """``dataclasses.replace(content, summary=summary)``, without its look at the fields."""
+    return TeaserContent(*_ALL_BUT_SUMMARY(content), summary)  # type: ignore[call-arg]
 
 
 def take_lines(batches: Iterable[LineBatch], stored: StoredPages, fetches: FetchLog,

@@ -40,7 +40,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, Self
 
 from pledgewatch.core.pledges import Teaser
-from pledgewatch.etl.archive import STORE_BATCH_BYTES, RunArchive, file_digest
+from pledgewatch.etl.archive import STORE_BATCH_BYTES, FileDigest, RunArchive
 from pledgewatch.etl.derive import DerivedRun, TeaserContent
 from pledgewatch.etl.fast_read import (
     DeriveTaker,
@@ -178,27 +178,27 @@ _LINES, _ARCHIVE, _FETCHES, _END = "lines", "archive", "fetches", "end"
 
 def read_into(path: Path, out: Path) -> tuple[bool, str]:
     """In the worker: read ``path`` ahead into ``out``, its file part taken (True) or only its
-    parse half (False), and take its digest."""
-    return _read_into(path, out), file_digest(path)
-
-
-def _read_into(path: Path, out: Path) -> bool:
+    parse half (False), and take its digest (``etl.archive.file_digest``) on the way."""
     try:
-        with out.open("wb") as handle, collector_paused():
-            def dump(kind: str, value: object) -> None:
-                write_value(handle, (kind, value))
-
-            files = FileTaker(_NoStoredPages(), FetchLog())  # type: ignore[arg-type]
-            for batch in parse_lines(path, by_digest=True):
-                dump(_LINES, files.take(batch))
-                dump(_ARCHIVE, files.archive.hand_on())
-                if done := files.fetches.hand_on():
-                    dump(_FETCHES, done)
-            dump(_END, files.result())
-        return True
+        return True, _take_into(path, out)
     except _NeedsStoredPages:
-        parse_into(path, out)
-        return False
+        return False, parse_into(path, out)
+
+
+def _take_into(path: Path, out: Path) -> str:
+    digest = FileDigest()
+    with out.open("wb") as handle, collector_paused():
+        def dump(kind: str, value: object) -> None:
+            write_value(handle, (kind, value))
+
+        files = FileTaker(_NoStoredPages(), FetchLog())  # type: ignore[arg-type]
+        for batch in parse_lines(path, by_digest=True, digest=digest):
+            dump(_LINES, files.take(batch))
+            dump(_ARCHIVE, files.archive.hand_on())
+            if done := files.fetches.hand_on():
+                dump(_FETCHES, done)
+        dump(_END, files.result())
+    return digest.result()
 
 
 def _by_fields(cls: type, make: Callable[..., Any] | None = None
@@ -210,13 +210,13 @@ def _by_fields(cls: type, make: Callable[..., Any] | None = None
     return lambda value: (make or cls, values(value))
 
 
+assert dataclasses.fields(Fetch)[-1].name == "records", "_fetch takes the record URLs last"
+
+
 def _fetch(*values: Any) -> Fetch:
     """A fetch as loaded, its record URLs interned: each is listed on several pages, which
     come in several pickles, each with its own copy."""
-    fetch = Fetch(*values)
-    if fetch.records:
-        fetch = dataclasses.replace(fetch, records=tuple(map(sys.intern, fetch.records)))
-    return fetch
+    return Fetch(*values[:-1], tuple(map(sys.intern, values[-1])))  # type: ignore[call-arg]
 
 
 _BY_FIELDS: dict[Any, Any] = {
@@ -232,12 +232,14 @@ def write_value(handle: BinaryIO, value: object) -> None:
     pickler.dump(value)
 
 
-def parse_into(path: Path, out: Path) -> None:
+def parse_into(path: Path, out: Path) -> str:
     """In the worker: the parse half of ``path``, its batches pickled one after another to
-    ``out``."""
+    ``out``; the file's digest."""
+    digest = FileDigest()
     with out.open("wb") as handle:
-        for batch in parse_lines(path, by_digest=True):
+        for batch in parse_lines(path, by_digest=True, digest=digest):
             pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return digest.result()
 
 
 def _spooled(path: Path) -> Iterator[Any]:
