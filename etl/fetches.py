@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pledgewatch.core.pledges import Teaser
 from pledgewatch.etl.read import PageLine, RecordLine, RunLine, parse_timestamp
@@ -45,13 +44,10 @@ class Fetch:
 
 def fetch_of(line: RunLine) -> Fetch | None:
     """The fetch a page or record line reports; None for other lines."""
-    fields: dict[str, Any] = line.fields if isinstance(line, PageLine | RecordLine) else {}
     if isinstance(line, PageLine):
-        return Fetch(line.url, line.status, line.ok, bool(fields.get("not_modified")),
-                     fields.get("etag"), fields.get("last_modified"),
-                     parse_timestamp(fields.get("fetched_at")), True,
-                     line.next_url, line.last_page, line.teasers)
+        return listing_fetch(line)
     if isinstance(line, RecordLine):
+        fields = line.fields
         not_modified = bool(fields.get("not_modified"))
         # a 304 counts as a read that found the record unchanged, unless it carries an error
         ok = bool(fields.get("ok")) or (not_modified and not fields.get("error"))
@@ -59,6 +55,15 @@ def fetch_of(line: RunLine) -> Fetch | None:
                      fields.get("last_modified"), parse_timestamp(fields.get("fetched_at")),
                      False)
     return None
+
+
+def listing_fetch(page: PageLine, records: tuple[str, ...] = ()) -> Fetch:
+    """The fetch a listing page's line reports, ``records`` the record URLs of its teasers."""
+    fields = page.fields
+    return Fetch(page.url, page.status, page.ok, bool(fields.get("not_modified")),
+                 fields.get("etag"), fields.get("last_modified"),
+                 parse_timestamp(fields.get("fetched_at")), True,
+                 page.next_url, page.last_page, page.teasers, records)
 
 
 class FetchLog:
@@ -76,9 +81,9 @@ class FetchLog:
     def see(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
             self.listed(line.listing_url, line.url)
+        elif isinstance(line, PageLine):
+            self.fetches[line.url] = listing_fetch(line, tuple(self._listed.pop(line.url, ())))
         elif (fetch := fetch_of(line)) is not None:
-            if fetch.listing:
-                fetch = replace(fetch, records=tuple(self._listed.pop(fetch.url, ())))
             self.fetches[fetch.url] = fetch
 
     def hand_on(self) -> dict[str, Fetch]:
