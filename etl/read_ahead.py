@@ -70,15 +70,17 @@ class Taken:
         handed to ``store_chunks`` in the batches it hands them."""
         deriving, fetches, page_list, archive = DeriveTaker(), FetchLog(), bytearray(), None
         chunks: dict[str, bytes] = {}  # to store in batches as large as ingest stores them
+        pending = 0  # their bytes
         for kind, value in _spooled(self._spool):
             if kind == _LINES:
                 deriving.take(value)
             elif kind == _ARCHIVE:
                 chunks.update(value[0])
+                pending += sum(map(len, value[0].values()))
                 page_list += value[1]
-                if sum(map(len, chunks.values())) >= STORE_BATCH_BYTES:
+                if pending >= STORE_BATCH_BYTES:
                     store_chunks(chunks)
-                    chunks = {}
+                    chunks, pending = {}, 0
             elif kind == _FETCHES:
                 fetches.fetches.update(value)
             else:

@@ -31,8 +31,10 @@ CLOCK_COLUMNS = {("runs", "ingested_at")}
 def ahead(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test with the files' file part taken ahead, and again as if every page line were
     a 304's, met by the worker after it had handed on part of the file. Files are read in
-    batches of a few lines, so that what the worker hands on crosses batches."""
+    batches of a few lines, so that what the worker hands on crosses batches, and their chunks
+    are stored a few at a time."""
     monkeypatch.setattr(fast_read, "BATCH_LINES", 4)
+    monkeypatch.setattr(read_ahead, "STORE_BATCH_BYTES", 1000)
     if request.param == "parsed":
         monkeypatch.setattr(read_ahead._NoStoredPages, "expand", _as_if_304)
     return str(request.param)
