@@ -20,7 +20,16 @@ from pledgewatch.etl.read import PageLine
 from pledgewatch.storage.db import open_database
 from pledgewatch.storage.models import Base, FetchState
 from tests.etl.test_not_modified import PAGE1, as_304
-from tests.support.runs import P, listing, record_line, write_run
+from tests.support.runs import P, record_line, write_run
+from tests.support.runs import listing as listing_lines
+
+
+def listing(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    """A term's pages as the crawl writes them, each teaser with its byline fields: the lines
+    the worker's file part takes a page at a time."""
+    return [{**line, "author_position": "before", "author_truncated": False}
+            if line["type"] == "teaser" else line for line in listing_lines(*args, **kwargs)]
+
 
 CITIES = [P(16000 + i, f"Pledge {i}", f"Summary of pledge {i}.") for i in range(14)]
 # Columns the ingest fills from the clock, not from the files: they differ between any two stores.
