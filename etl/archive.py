@@ -175,18 +175,14 @@ class ArchiveBuilder:
     def add_teaser(self, listing_url: str | None, content: tuple[Any, ...],
                    context: tuple[Any, ...]) -> None:
         """A teaser by its values of :data:`CONTENT_FIELDS` and :data:`CONTEXT_FIELDS`."""
-        self.add_teaser_parts(listing_url, self.content_digest(content),
-                              self.context_digest(context))
-
-    def add_teaser_parts(self, listing_url: str | None, content: str, context: str) -> None:
-        """A teaser by the digests of its content and context chunks (:meth:`content_digest`,
-        :meth:`context_digest`)."""
-        self.add_page_parts(listing_url, (content,), (context,))
+        self.add_page_parts(listing_url, (self.content_digest(content),),
+                            (self.context_digest(context),))
 
     def add_page_parts(self, listing_url: str | None, contents: Sequence[str],
                        contexts: Sequence[str]) -> None:
-        """Consecutive teasers of one listing page, each as :meth:`add_teaser_parts` takes it:
-        for a reader that meets each distinct content and context once."""
+        """Consecutive teasers of one listing page by the digests of their content and context
+        chunks (:meth:`content_digest`, :meth:`context_digest`): for a reader that meets each
+        distinct content and context once."""
         listing = listing_url or "(unknown listing)"
         current = self._current
         if current is None or current.url != listing or current.page is not None:

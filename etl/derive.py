@@ -129,8 +129,8 @@ class RunDeriver:
 
     def _add_teaser(self, teaser: Teaser) -> None:
         term = self.term_of(teaser.term, teaser.term_url, teaser.vocabulary)
-        self.add_listed(teaser.listing_url, term, teaser_content(
-            teaser.url, teaser.title, teaser.author, teaser.submitted, teaser.summary))
+        self.add_listed_page(teaser.listing_url, (term,), (teaser_content(
+            teaser.url, teaser.title, teaser.author, teaser.submitted, teaser.summary),))
 
     def term_of(self, name: str | None, url: str | None, vocabulary: str | None) -> str | None:
         """The key of the term a teaser was listed under, its tally opened when first met."""
@@ -142,13 +142,10 @@ class RunDeriver:
             tally = self._terms[key] = TermTally(key, name, url, vocabulary)
         return tally.key  # one string per term, not one per teaser line
 
-    def add_listed(self, listing_url: str | None, term: str | None, content: TeaserContent) -> None:
-        """One teaser: its pledge's draft takes its content and term, its page its key."""
-        self.add_listed_page(listing_url, (term,), (content,))
-
     def add_listed_page(self, listing_url: str | None, terms: Sequence[str | None],
                         contents: Sequence[TeaserContent]) -> None:
-        """Consecutive teasers of one listing page, each as :meth:`add_listed` takes it."""
+        """Consecutive teasers of one listing page: each one's pledge draft takes its content
+        and term, the page its pledge key."""
         keys, drafts = self._on_page.setdefault(listing_url, []), self._drafts
         for term, content in zip(terms, contents, strict=True):
             key = content.key

@@ -42,19 +42,14 @@ class Fetch:
         return self.not_modified and not self.ok
 
 
-def fetch_of(line: RunLine) -> Fetch | None:
-    """The fetch a page or record line reports; None for other lines."""
-    if isinstance(line, PageLine):
-        return listing_fetch(line)
-    if isinstance(line, RecordLine):
-        fields = line.fields
-        not_modified = bool(fields.get("not_modified"))
-        # a 304 counts as a read that found the record unchanged, unless it carries an error
-        ok = bool(fields.get("ok")) or (not_modified and not fields.get("error"))
-        return Fetch(line.url, fields.get("status"), ok, not_modified, fields.get("etag"),
-                     fields.get("last_modified"), parse_timestamp(fields.get("fetched_at")),
-                     False)
-    return None
+def record_fetch(line: RecordLine) -> Fetch:
+    """The fetch a record page's line reports."""
+    fields = line.fields
+    not_modified = bool(fields.get("not_modified"))
+    # a 304 counts as a read that found the record unchanged, unless it carries an error
+    ok = bool(fields.get("ok")) or (not_modified and not fields.get("error"))
+    return Fetch(line.url, fields.get("status"), ok, not_modified, fields.get("etag"),
+                 fields.get("last_modified"), parse_timestamp(fields.get("fetched_at")), False)
 
 
 def listing_fetch(page: PageLine, records: tuple[str, ...] = ()) -> Fetch:
@@ -80,21 +75,17 @@ class FetchLog:
 
     def see(self, line: RunLine) -> None:
         if isinstance(line, Teaser):
-            self.listed(line.listing_url, line.url)
+            self.listed_page(line.listing_url, (line.url,))
         elif isinstance(line, PageLine):
             self.fetches[line.url] = listing_fetch(line, tuple(self._listed.pop(line.url, ())))
-        elif (fetch := fetch_of(line)) is not None:
-            self.fetches[fetch.url] = fetch
+        elif isinstance(line, RecordLine):
+            self.fetches[line.url] = record_fetch(line)
 
     def hand_on(self) -> dict[str, Fetch]:
         """The fetches noted since the last call, forgotten here: for a reader that hands them
         on as it goes. Merged in order into one dict, they are :attr:`fetches`."""
         done, self.fetches = self.fetches, {}
         return done
-
-    def listed(self, listing_url: str | None, record_url: str | None) -> None:
-        """A teaser linking ``record_url`` on the listing page ``listing_url``."""
-        self.listed_page(listing_url, (record_url,))
 
     def listed_page(self, listing_url: str | None, record_urls: Iterable[str | None]) -> None:
         """Consecutive teasers of the listing page ``listing_url``, by the record URLs they link."""

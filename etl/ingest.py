@@ -94,14 +94,15 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
                                                     Run.status == "ingested"))
         if existing is not None:
             return _duplicate_result(existing)
-        fetches, stored = FetchLog(), StoredPages(session)
         store_chunks = functools.partial(write.store_chunks, session)
-        if pre_read is None:
-            derived, archive = fast_read.read_file(path, stored, fetches, store_chunks)
-        elif isinstance(pre_read, Taken):
+        if isinstance(pre_read, Taken):
             derived, archive, fetches = pre_read.read(store_chunks)
         else:
-            derived, archive = fast_read.take_lines(pre_read, stored, fetches, store_chunks)
+            fetches, stored = FetchLog(), StoredPages(session)
+            if pre_read is None:
+                derived, archive = fast_read.read_file(path, stored, fetches, store_chunks)
+            else:
+                derived, archive = fast_read.take_lines(pre_read, stored, fetches, store_chunks)
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:
