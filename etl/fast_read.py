@@ -25,7 +25,7 @@ But a run repeats itself: a pledge's teaser says the same on each of its term pa
     (``RunDeriver.add_listed_page``, ``RunDeriver.add``).
 
 :func:`read_file` runs them all in turn; :mod:`etl.read_ahead` runs the parse half and the
-file part of the next files in a second process.
+file part in a second process.
 
 Optional: call ``etl.ingest.read_file`` instead and every result is the same.
 ``tests/etl/test_fast_read.py`` holds the two equal on generated runs, the fixtures and

@@ -12,7 +12,7 @@ belief, the plan, the writes.
 
 The pass over the file is :func:`read_file`'s; ingest takes it through the optional speed
 path :mod:`etl.fast_read`, which gives the same results, and when one command ingests
-several files, reads the next ones in a second process (:mod:`etl.read_ahead`, also optional).
+several files, reads them in a second process (:mod:`etl.read_ahead`, also optional).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from pledgewatch.etl.archive import ArchiveBuilder, RunArchive, file_digest
 from pledgewatch.etl.completeness import run_complete
 from pledgewatch.etl.decide import Plan, decide
 from pledgewatch.etl.derive import DerivedRun, RunDeriver
-from pledgewatch.etl.fast_read import LineBatch
 from pledgewatch.etl.fetches import FetchLog
 from pledgewatch.etl.not_modified import StoredPages, with_stored_pages
 from pledgewatch.etl.read import RunLine, crawl_finished, parse_timestamp, read_run
@@ -65,7 +64,7 @@ class IngestResult:
 
 def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
                      policy: ChangePolicy | None = None) -> Generator[IngestResult, None, None]:
-    """Each file in turn, as :func:`ingest_run_file`, the next ones read meanwhile by the
+    """Each file in turn, as :func:`ingest_run_file`, each read in a second process by the
     optional :mod:`etl.read_ahead`. A file that fails stops the batch there.
 
     The cyclic collector is paused while a run is stored (optional too: ``ingest_run_file``
@@ -82,12 +81,11 @@ def ingest_run_files(factory: sessionmaker[Session], paths: Sequence[Path], *,
 
 
 def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str | None = None,
-                    policy: ChangePolicy | None = None,
-                    pre_read: Taken | Iterable[LineBatch] | None = None,
+                    policy: ChangePolicy | None = None, pre_read: Taken | None = None,
                     digest: str | None = None) -> IngestResult:
     """Ingest in one transaction; any error leaves the database as it was. ``pre_read``: the
-    file as :mod:`etl.read_ahead` read it, its file part taken or its parse half; ``digest``:
-    its :func:`file_digest`, as taken there."""
+    file as :mod:`etl.read_ahead` reads it; ``digest``: its :func:`file_digest`, as taken
+    there."""
     digest = digest or file_digest(path)
     with factory.begin() as session:
         existing = session.scalar(select(Run).where(Run.input_digest == digest,
@@ -95,14 +93,13 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         if existing is not None:
             return _duplicate_result(existing)
         store_chunks = functools.partial(write.store_chunks, session)
-        if isinstance(pre_read, Taken):
-            derived, archive, fetches = pre_read.read(store_chunks)
+        read = pre_read.read(store_chunks, StoredPages(session)) if pre_read else None
+        if read is None:
+            fetches = FetchLog()
+            derived, archive = fast_read.read_file(path, StoredPages(session), fetches,
+                                                   store_chunks)
         else:
-            fetches, stored = FetchLog(), StoredPages(session)
-            if pre_read is None:
-                derived, archive = fast_read.read_file(path, stored, fetches, store_chunks)
-            else:
-                derived, archive = fast_read.take_lines(pre_read, stored, fetches, store_chunks)
+            derived, archive, fetches = read
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),
                                      utcnow())
         if problem:

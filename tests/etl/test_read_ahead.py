@@ -1,11 +1,14 @@
 """Several run files ingested by one command, each read ahead in a second process (its file
-part taken, or only its parse half for a file with a 304 page), leave the store exactly as
-ingesting them one by one does: the same rows in every table (less the clock's), the same
-results, the same error on the same file."""
+part taken, or only its parse half for a file with a 304 page) and taken in while it is
+written, leave the store exactly as ingesting them one by one does: the same rows in every
+table (less the clock's), the same results, the same error on the same file."""
 
 from __future__ import annotations
 
+import io
 import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -172,26 +175,73 @@ def test_a_file_the_worker_cannot_parse_stops_the_batch_with_its_own_error(
     assert len(store_rows(factory)["runs"]) == 1  # the run before it stays stored
 
 
-def test_ingest_reads_the_first_file_and_the_worker_the_others_in_the_form_they_allow(
+def test_the_worker_takes_each_file_in_the_form_it_allows_and_its_digest_on_the_way(
         tmp_path: Path, ahead: str) -> None:
-    paths = batch(tmp_path)[:3]
-    # The worker takes the digest as it reads: blank lines and a last line without its end count.
-    paths[2].write_bytes(b"\n  \n" + paths[2].read_bytes().rstrip(b"\n"))
-    with read_ahead.ReadAhead(paths) as reader:
-        assert reader.take(0) is None  # ingest reads it while the worker starts on the others
-        second, third = reader.take(1), reader.take(2)
-    assert second is not None and third is not None
-    for read in (second.read, third.read):
-        # Taken: ingest stores the chunks and derives; parsed: ingest takes the batches whole.
-        assert isinstance(read, read_ahead.Taken) == (ahead == "taken")
-    assert (second.digest, third.digest) == (file_digest(paths[1]), file_digest(paths[2]))
+    path = batch(tmp_path)[2]
+    # The digest counts blank lines and a last line without its end.
+    path.write_bytes(b"\n  \n" + path.read_bytes().rstrip(b"\n"))
+    out = tmp_path / "frames"
+    assert read_ahead.read_into(path, out) == file_digest(path)
+    kinds = [kind for kind, _ in read_ahead._frames(out, lambda: True)]
+    # Taken: ingest stores the chunks and derives; parsed: ingest takes the batches whole.
+    assert (read_ahead._PARSED in kinds) == (ahead == "parsed")
+    assert kinds[-1] == read_ahead._END
 
 
-def test_the_worker_reads_no_more_than_two_files_ahead(tmp_path: Path) -> None:
+def test_the_worker_writes_no_chunk_it_wrote_for_the_file_before(tmp_path: Path,
+                                                                 ahead: str) -> None:
+    if ahead == "parsed":
+        pytest.skip("a file written as its parse half has no chunks")
+    first, second = batch(tmp_path)[:2]  # the second day repeats most of the first
+    written = []
+    for path in (first, second):
+        read_ahead.read_into(path, tmp_path / "frames")
+        written.append({key for kind, value in read_ahead._frames(tmp_path / "frames",
+                                                                   lambda: True)
+                        if kind in (read_ahead._ARCHIVE, read_ahead._END)
+                        for key in (value[0] if kind == read_ahead._ARCHIVE else value.chunks)})
+    assert written[0] and written[1]
+    assert not written[0] & written[1]
+
+
+def test_frames_are_read_while_they_are_written(tmp_path: Path) -> None:
+    """Ingest may read a frame's size before its pickle is written, or a part of either."""
+    values = [("lines", list(range(n))) for n in range(0, 300, 7)]
+    buffer = io.BytesIO()
+    for value in values:
+        read_ahead.write_frame(buffer, value)
+    path, written = tmp_path / "frames", threading.Event()
+
+    def write_slowly() -> None:
+        with path.open("wb") as handle:
+            for start in range(0, len(buffer.getvalue()), 37):
+                handle.write(buffer.getvalue()[start:start + 37])
+                handle.flush()
+                time.sleep(0.0005)
+        written.set()
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    assert list(read_ahead._frames(path, written.is_set)) == values
+    writer.join()
+    assert not path.exists()  # removed once read
+
+
+def test_a_writer_that_stops_in_a_frame_ends_the_frames_without_it(tmp_path: Path) -> None:
+    path = tmp_path / "frames"
+    with path.open("wb") as handle:
+        read_ahead.write_frame(handle, ("lines", [1]))
+        read_ahead.write_frame(handle, ("lines", [2]))
+    path.write_bytes(path.read_bytes()[:-3])
+    assert list(read_ahead._frames(path, lambda: True)) == [("lines", [1])]
+    assert list(read_ahead._frames(tmp_path / "never-made", lambda: True)) == []
+
+
+def test_the_worker_reads_no_more_than_three_files_ahead(tmp_path: Path) -> None:
     paths = batch(tmp_path) + batch(tmp_path)[:2]
     with read_ahead.ReadAhead(paths) as reader:
-        assert sorted(reader._pending) == [1, 2]
+        assert sorted(reader._pending) == [0, 1, 2, 3]
         reader.take(0)
-        assert sorted(reader._pending) == [1, 2]
+        assert sorted(reader._pending) == [1, 2, 3]
         reader.take(1)
-        assert sorted(reader._pending) == [2, 3]
+        assert sorted(reader._pending) == [2, 3, 4]

@@ -6,7 +6,7 @@
 The ingest has two optional speed paths, each matched to the plain path by a test:
 ``etl.fast_read`` (each distinct teaser content checked and normalized once, in a parse
 half and a take half) and ``etl.read_ahead`` (the parse half and the take half's file part
-of the next files run in a second process; it feeds the derive part, so it comes with
+of each file run in a second process; it feeds the derive part, so it comes with
 ``fast_read``). The issue's budget
 keeps one only where it pays at least a quarter on this benchmark. Each variant runs the
 same command (``ingest`` of all runs, ``--changes-json``) into a fresh SQLite database,
