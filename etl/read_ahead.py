@@ -112,6 +112,8 @@ class Taken:
 
 def _take_parsed(frames: Iterator[tuple[str, Any]], stored: StoredPages,
                  store_chunks: Callable[[dict[str, bytes]], None]) -> Read | None:
+    """The rest of a file the worker started again as its parse half, taken whole as ingest
+    takes a file it reads; None when the worker stopped before the end of it."""
     ended: list[bool] = []
 
     def batches() -> Iterator[LineBatch]:
