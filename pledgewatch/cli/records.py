@@ -31,7 +31,7 @@ def ingest(run_files: tuple[Path, ...], changes_dir: Path | None, config_path: P
 
     Each file is one run, ingested in the order given and all or nothing: a bad
     file stops the command with exit code 2, and the runs before it stay stored.
-    With several files, they are read in a second process, ahead of the one stored.
+    With several files, a second process reads them ahead of the one being stored.
     """
     from pledgewatch.etl.ingest import check_crawl_order, ingest_run_files
     from pledgewatch.storage.db import database
