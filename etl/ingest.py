@@ -93,11 +93,11 @@ def ingest_run_file(factory: sessionmaker[Session], path: Path, *, source: str |
         if existing is not None:
             return _duplicate_result(existing)
         store_chunks = functools.partial(write.store_chunks, session)
-        read = pre_read.read(store_chunks, StoredPages(session)) if pre_read else None
+        stored = StoredPages(session)
+        read = pre_read.read(store_chunks, stored) if pre_read else None
         if read is None:
             fetches = FetchLog()
-            derived, archive = fast_read.read_file(path, StoredPages(session), fetches,
-                                                   store_chunks)
+            derived, archive = fast_read.read_file(path, stored, fetches, store_chunks)
         else:
             derived, archive, fetches = read
         problem = crawl_time_problem(derived.finished_at, queries.newest_crawl_time(session),

@@ -29,7 +29,6 @@ same. ``tests/etl/test_read_ahead.py`` holds the two equal.
 
 from __future__ import annotations
 
-import contextlib
 import copyreg
 import dataclasses
 import gc
@@ -175,15 +174,15 @@ class ReadAhead:
         self._submit_up_to(index + LOOKAHEAD)
         if pending is None:
             return None
-        if not pending.done():
-            return Ahead(None, Taken(self._out(index), pending.done))
-        try:
-            digest = pending.result()
-        except BrokenProcessPool:  # the worker died (killed, out of memory): read here
-            self._stop()
-            return None
-        except Exception:  # ingest reads the file itself and raises its own error
-            return None
+        digest = None  # not known until the worker is done with the file
+        if pending.done():
+            try:
+                digest = pending.result()
+            except BrokenProcessPool:  # the worker died (killed, out of memory): read here
+                self._stop()
+                return None
+            except Exception:  # ingest reads the file itself and raises its own error
+                return None
         return Ahead(digest, Taken(self._out(index), pending.done))
 
     def _submit_up_to(self, last: int) -> None:
@@ -322,8 +321,11 @@ def _frames(path: Path, finished: Callable[[], bool]) -> Iterator[tuple[str, Any
     """The values written to ``path`` one frame after another, each as soon as it is whole,
     until the writer is ``finished``; the file removed once read."""
     try:
-        with _opened(path, finished) as handle:
-            while handle and (size := _whole(handle, _SIZE_BYTES, finished)) is not None:
+        handle = _opened(path, finished)
+        if handle is None:
+            return
+        with handle:
+            while (size := _whole(handle, _SIZE_BYTES, finished)) is not None:
                 data = _whole(handle, int.from_bytes(size, "little"), finished)
                 if data is None:
                     return  # the writer stopped in the middle of a frame
@@ -332,15 +334,15 @@ def _frames(path: Path, finished: Callable[[], bool]) -> Iterator[tuple[str, Any
         path.unlink(missing_ok=True)
 
 
-def _opened(path: Path, finished: Callable[[], bool]) -> BinaryIO | contextlib.nullcontext[None]:
-    """``path`` open to read once the writer has made it; nothing if it finished first."""
+def _opened(path: Path, finished: Callable[[], bool]) -> BinaryIO | None:
+    """``path`` open to read once the writer has made it; None if it finished first."""
     while True:
         done = finished()
         try:
             return path.open("rb")
         except FileNotFoundError:
             if done:
-                return contextlib.nullcontext()
+                return None
             time.sleep(POLL_SECONDS)
 
 
